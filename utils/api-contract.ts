@@ -1,0 +1,53 @@
+/**
+ * Every place where Daakey's public docs are silent and this project had to choose. Each constant
+ * is named in the README ("Choices where the docs are silent"); change it here when Daakey
+ * publishes the detail.
+ */
+
+export const API_PREFIX = '/api/v1/client';
+
+export const ENVIRONMENTS = {
+  production: 'https://api.daakey.com',
+  staging: 'https://staging-api.daakey.com',
+  sandbox: 'http://127.0.0.1:8787',
+} as const;
+export type EnvironmentName = keyof typeof ENVIRONMENTS | 'custom';
+
+export const PATHS = {
+  login: '/auth/login',
+  me: '/auth/me',
+  logout: '/auth/logout',
+  tickets: '/tickets',
+  ticket: (id: number) => `/tickets/${id}`,
+  messages: (id: number) => `/tickets/${id}/messages`,
+  /** Docs say "the media upload endpoint" without a path. */
+  media: '/media',
+} as const;
+
+/** Docs give no limit; long enough for any real reply, short enough to refuse a pasted log. */
+export const MESSAGE_MAX_CHARS = 5000;
+export const SUBJECT_MAX_CHARS = 255;
+export const ATTACHMENT_MAX_FILES = 5;
+export const ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024;
+export const ATTACHMENT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/gif', 'application/pdf'] as const;
+
+/** Per attempt; below Chrome's 30 s limit on a worker's first fetch response. */
+export const REQUEST_TIMEOUT_MS = 15_000;
+
+/** Not documented by Daakey; sent anyway, honoured by the sandbox. */
+export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+
+/** Outcomes the outbox retries by itself; everything else needs the agent. */
+export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
+
+export const BACKOFF = {
+  baseMs: 2_000,
+  capMs: 15 * 60_000,
+  retryAfterMinMs: 1_000,
+  retryAfterMaxMs: 60 * 60_000,
+  /** After this long without success an entry waits for the agent. */
+  giveUpAfterMs: 24 * 60 * 60_000,
+} as const;
+
+/** Token field names accepted in the login answer, in order. */
+export const TOKEN_FIELDS = ['token', 'access_token'] as const;
