@@ -1,0 +1,98 @@
+/**
+ * The e2e rig: the sandbox on a random loopback port and the built extension (`.output/chrome-mv3`,
+ * exactly what `wxt build` produced) loaded into Debian's Chromium through playwright-core.
+ */
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startSandbox, type Sandbox } from '../../sandbox/server';
+
+export const EXTENSION_DIR = path.resolve('.output/chrome-mv3');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const DEMO = { email: 'agent@demo.daakey.test', password: 'demo-password', agencyCode: 'AGENCY123', secret: 'sandbox-secret-123' };
+
+export interface Rig {
+  sandbox: Sandbox;
+  context: BrowserContext;
+  extensionId: string;
+  profileDir: string;
+  worker(): Promise<Worker>;
+  openPage(file: 'popup.html' | 'options.html', query?: string): Promise<Page>;
+  /** Closes the browser, keeping the profile, and starts it again on the same profile. */
+  restartBrowser(): Promise<void>;
+  /** Stops the extension's service worker as Chrome does when idle. */
+  stopWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+async function launch(profileDir: string, env?: Record<string, string>): Promise<BrowserContext> {
+  if (!existsSync(path.join(EXTENSION_DIR, 'manifest.json'))) throw new Error(`Build the extension first: ${EXTENSION_DIR} is missing (npm run build).`);
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    env: { ...process.env, ...env } as Record<string, string>,
+    args: [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--disable-extensions-except=${EXTENSION_DIR}`,
+      `--load-extension=${EXTENSION_DIR}`,
+    ],
+  });
+}
+
+async function extensionWorker(context: BrowserContext): Promise<Worker> {
+  const existing = context.serviceWorkers().find((w) => w.url().startsWith('chrome-extension://'));
+  return existing ?? context.waitForEvent('serviceworker', { timeout: 15_000 });
+}
+
+export async function startRig(options: { env?: Record<string, string> } = {}): Promise<Rig> {
+  const sandbox = await startSandbox({ port: 0, control: true });
+  const profileDir = await mkdtemp(path.join(tmpdir(), 'dqr-profile-'));
+  let context = await launch(profileDir, options.env);
+  const first = await extensionWorker(context);
+  const extensionId = new URL(first.url()).host;
+
+  const rig: Rig = {
+    sandbox,
+    get context() {
+      return context;
+    },
+    extensionId,
+    profileDir,
+    worker: () => extensionWorker(context),
+    async openPage(file, query = '') {
+      const page = await context.newPage();
+      await page.goto(`chrome-extension://${extensionId}/${file}${query ? `?${query}` : ''}`);
+      return page;
+    },
+    async restartBrowser() {
+      await context.close();
+      context = await launch(profileDir, options.env);
+      await extensionWorker(context);
+    },
+    async stopWorker() {
+      const cdp = await context.browser()?.newBrowserCDPSession?.().catch(() => null);
+      const session = cdp ?? (await context.newCDPSession(context.pages()[0] ?? (await context.newPage())));
+      const { targetInfos } = (await session.send('Target.getTargets')) as { targetInfos: { targetId: string; type: string; url: string }[] };
+      for (const target of targetInfos) {
+        if (target.type === 'service_worker' && target.url.startsWith(`chrome-extension://${extensionId}/`)) {
+          await session.send('Target.closeTarget', { targetId: target.targetId });
+        }
+      }
+      await session.detach().catch(() => {});
+    },
+    async close() {
+      await context.close().catch(() => {});
+      await sandbox.close();
+      await rm(profileDir, { recursive: true, force: true });
+    },
+  };
+  return rig;
+}

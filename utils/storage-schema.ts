@@ -1,0 +1,90 @@
+/**
+ * The whole persisted state, in one place, with versions. Secrets are kept apart from
+ * everything else so that only the background ever reads them (see `credentials`).
+ */
+import { storage } from '#imports';
+import type { EnvironmentName } from './api-contract';
+import { ENVIRONMENTS } from './api-contract';
+import type { DaakeyUser, UploadedMedia } from './daakey-types';
+import type { Template } from './messages';
+
+export interface StoredSettings {
+  environment: EnvironmentName;
+  baseUrl: string;
+  signatureMode: 'computed' | 'issued';
+  agencyCode: string;
+  dashboardSites: { origin: string; enabled: boolean }[];
+  language: 'auto' | 'en' | 'fr' | 'ar';
+  theme: 'system' | 'light' | 'dark';
+}
+
+export interface StoredCredentials {
+  secret: string;
+  issuedSignature: string;
+  token: string | null;
+  user: DaakeyUser | null;
+  /** Set by a 401: the outbox waits until the agent signs in again. */
+  needsSignIn: boolean;
+}
+
+export interface StoredDraft {
+  message: string;
+  attachments: UploadedMedia[];
+  updatedAt: number;
+}
+
+export const DEFAULT_SETTINGS: StoredSettings = {
+  environment: 'sandbox',
+  baseUrl: ENVIRONMENTS.sandbox,
+  signatureMode: 'computed',
+  agencyCode: '',
+  // The demo dashboard runs on loopback; real dashboard origins are added (and granted) by the agent.
+  dashboardSites: [
+    { origin: 'http://127.0.0.1', enabled: true },
+    { origin: 'http://localhost', enabled: true },
+  ],
+  language: 'auto',
+  theme: 'system',
+};
+
+export const EMPTY_CREDENTIALS: StoredCredentials = {
+  secret: '',
+  issuedSignature: '',
+  token: null,
+  user: null,
+  needsSignIn: false,
+};
+
+export const settingsItem = storage.defineItem<StoredSettings>('local:settings', {
+  fallback: DEFAULT_SETTINGS,
+  version: 1,
+});
+
+/**
+ * Persistent copy of the secrets. `local` is locked to trusted contexts by the background at
+ * start (`setAccessLevel`) where the browser supports it; where it does not (Firefox), the
+ * background keeps secrets in `session` only and the agent signs in again after a restart.
+ */
+export const credentialsItem = storage.defineItem<StoredCredentials>('local:credentials', {
+  fallback: EMPTY_CREDENTIALS,
+  version: 1,
+});
+export const sessionCredentialsItem = storage.defineItem<StoredCredentials>('session:credentials', {
+  fallback: EMPTY_CREDENTIALS,
+  version: 1,
+});
+
+/** Keyed by `<agencyCode>:<ticketId>` so popup and inline panel share one draft per ticket. */
+export const draftsItem = storage.defineItem<Record<string, StoredDraft>>('local:drafts', {
+  fallback: {},
+  version: 1,
+});
+
+export const templatesItem = storage.defineItem<Template[]>('local:templates', {
+  fallback: [],
+  version: 1,
+});
+
+export function draftKey(agencyCode: string, ticketId: number): string {
+  return `${agencyCode || '-'}:${ticketId}`;
+}
