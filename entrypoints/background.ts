@@ -1,2 +1,0 @@
-import { defineBackground } from '#imports';
-export default defineBackground(() => {});

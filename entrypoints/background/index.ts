@@ -1,0 +1,143 @@
+/**
+ * The composition root: builds the client, the outbox and the handlers, and wires them to the
+ * browser's events. Listeners are registered synchronously so a worker woken by an event sees it.
+ */
+import { browser, defineBackground } from '#imports';
+import { createRouter, isEnvelope, type SenderInfo } from '@/utils/router';
+import { createHandlers } from '@/utils/handlers';
+import { createCredentialsStore } from '@/utils/credentials-store';
+import { createDaakeyClient } from '@/utils/daakey-client';
+import { createOutbox } from '@/utils/outbox';
+import { draftsItem, settingsItem, templatesItem, draftKey } from '@/utils/storage-schema';
+import { isEnabledDashboard } from '@/utils/dashboard-sites';
+import { outboxStore, withOutboxLock } from './outbox-host';
+import { syncDashboardScripts } from './dashboard-scripts';
+import { readManaged, applyManaged } from './managed';
+import { showOutboxState } from './badge';
+
+const OUTBOX_ALARM = 'dqr-outbox';
+
+export default defineBackground(() => {
+  // Chrome 140+ can keep `storage.local` away from content scripts; elsewhere secrets stay in
+  // `storage.session`, which is trusted-only by default.
+  const local = browser.storage.local as typeof browser.storage.local & { setAccessLevel?: (o: { accessLevel: string }) => Promise<void> };
+  const canLockLocal = typeof local.setAccessLevel === 'function';
+  if (canLockLocal) void local.setAccessLevel!({ accessLevel: 'TRUSTED_CONTEXTS' }).catch(() => undefined);
+  const credentials = createCredentialsStore({ persistent: canLockLocal });
+
+  const client = async () => {
+    const settings = await settingsItem.getValue();
+    return createDaakeyClient({
+      baseUrl: settings.baseUrl,
+      fetch: (input, init) => fetch(input, init),
+      clock: () => Date.now(),
+      getAuth: async () => {
+        const creds = await credentials.get();
+        const signature =
+          settings.signatureMode === 'issued'
+            ? creds.issuedSignature
+              ? ({ mode: 'issued', value: creds.issuedSignature } as const)
+              : null
+            : settings.agencyCode && creds.secret
+              ? ({ mode: 'computed', agencyCode: settings.agencyCode, secret: creds.secret } as const)
+              : null;
+        return { token: creds.token, signature };
+      },
+    });
+  };
+
+  let wakeTimer: ReturnType<typeof setTimeout> | undefined;
+  const outbox = createOutbox({
+    store: outboxStore,
+    client: { addMessage: async (...args) => (await client()).addMessage(...args), getTicket: async (id) => (await client()).getTicket(id) },
+    clock: () => Date.now(),
+    random: Math.random,
+    lock: withOutboxLock,
+    schedule: (at) => {
+      clearTimeout(wakeTimer);
+      if (at === null) {
+        void browser.alarms.clear(OUTBOX_ALARM);
+        return;
+      }
+      // The alarm survives the worker; the timer serves short waits while it is alive.
+      void browser.alarms.create(OUTBOX_ALARM, { when: Math.max(at, Date.now() + 1000) });
+      const delay = at - Date.now();
+      if (delay < 25_000) wakeTimer = setTimeout(() => flushSoon(), Math.max(0, delay));
+    },
+    onChange: async (entries, changed) => {
+      if (outbox.isPaused()) await credentials.update({ needsSignIn: true });
+      for (const entry of changed) {
+        if (entry.state === 'sent') await clearDraftIfSent(entry.ticketId, entry.message);
+        if (entry.state === 'failed' || entry.state === 'needs_attention') notifyFailure(entry.ticketId);
+      }
+      await showOutboxState(entries);
+    },
+  });
+
+  async function clearDraftIfSent(ticketId: number, message: string) {
+    const [settings, drafts] = await Promise.all([settingsItem.getValue(), draftsItem.getValue()]);
+    const key = draftKey(settings.agencyCode, ticketId);
+    if (drafts[key] && drafts[key].message.trim() === message.trim()) {
+      const next = { ...drafts };
+      delete next[key];
+      await draftsItem.setValue(next);
+    }
+  }
+
+  function notifyFailure(ticketId: number) {
+    void browser.notifications
+      ?.create(`dqr-failed-${ticketId}-${Date.now()}`, {
+        type: 'basic',
+        iconUrl: browser.runtime.getURL('/icon/128.png'),
+        title: browser.i18n.getMessage('notify_failed_title') || 'Reply not sent',
+        message: browser.i18n.getMessage('notify_failed_body', [String(ticketId)]) || `The reply to ticket #${ticketId} needs your attention.`,
+      })
+      .catch(() => undefined);
+  }
+
+  function flushSoon() {
+    void outbox.flush().catch((error) => console.error('[daakey] outbox flush failed', error));
+  }
+
+  const handlers = createHandlers({
+    settings: settingsItem,
+    credentials,
+    drafts: draftsItem,
+    templates: templatesItem,
+    client,
+    outbox,
+    clock: () => Date.now(),
+    managedKeys: async () => Object.keys(await readManaged()),
+    hasHostPermission: (pattern) => browser.permissions.contains({ origins: [pattern] }),
+    sitesChanged: async () => syncDashboardScripts((await settingsItem.getValue()).dashboardSites),
+    flushSoon,
+  });
+
+  const route = createRouter({
+    runtimeId: browser.runtime.id,
+    extensionOrigin: new URL(browser.runtime.getURL('/')).origin,
+    isDashboardOrigin: async (origin) => isEnabledDashboard((await settingsItem.getValue()).dashboardSites, origin),
+    handlers,
+    onError: (error) => console.error('[daakey] handler failed', error),
+  });
+
+  browser.runtime.onMessage.addListener((message: unknown, sender) => {
+    // Not ours: let other listeners (none today) answer.
+    if (!isEnvelope(message)) return undefined;
+    return route(message, sender as SenderInfo);
+  });
+
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === OUTBOX_ALARM) flushSoon();
+  });
+
+  async function start() {
+    await applyManaged(await readManaged());
+    await syncDashboardScripts((await settingsItem.getValue()).dashboardSites);
+    flushSoon();
+  }
+  browser.runtime.onInstalled.addListener(() => void start());
+  browser.runtime.onStartup.addListener(() => void start());
+  // A worker restarted after being stopped mid-send resumes what it left.
+  flushSoon();
+});

@@ -1,0 +1,39 @@
+import { browser } from '#imports';
+import { settingsItem, type StoredSettings } from '@/utils/storage-schema';
+import { normaliseOrigin } from '@/utils/dashboard-sites';
+import { ENVIRONMENTS, type EnvironmentName } from '@/utils/api-contract';
+
+/** What an IT administrator may preset (see public/managed-schema.json). */
+export interface ManagedSettings {
+  environment?: EnvironmentName;
+  baseUrl?: string;
+  dashboardSites?: string[];
+}
+
+export async function readManaged(): Promise<ManagedSettings> {
+  try {
+    const raw = (await browser.storage.managed.get()) as Record<string, unknown>;
+    const out: ManagedSettings = {};
+    if (typeof raw.environment === 'string' && (raw.environment in ENVIRONMENTS || raw.environment === 'custom')) out.environment = raw.environment as EnvironmentName;
+    if (typeof raw.baseUrl === 'string' && normaliseOrigin(raw.baseUrl)) out.baseUrl = raw.baseUrl.replace(/\/+$/, '');
+    if (Array.isArray(raw.dashboardSites)) out.dashboardSites = raw.dashboardSites.map((s) => normaliseOrigin(String(s))).filter((s): s is string => s !== null);
+    return out;
+  } catch {
+    // No policy, or a browser without managed storage for this add-on.
+    return {};
+  }
+}
+
+export async function applyManaged(managed: ManagedSettings): Promise<void> {
+  if (!Object.keys(managed).length) return;
+  const settings = await settingsItem.getValue();
+  const next: StoredSettings = { ...settings };
+  if (managed.environment) next.environment = managed.environment;
+  if (managed.baseUrl) next.baseUrl = managed.baseUrl;
+  else if (managed.environment && managed.environment !== 'custom') next.baseUrl = ENVIRONMENTS[managed.environment];
+  if (managed.dashboardSites) {
+    const known = new Set(next.dashboardSites.map((s) => s.origin));
+    next.dashboardSites = [...next.dashboardSites, ...managed.dashboardSites.filter((o) => !known.has(o)).map((origin) => ({ origin, enabled: true }))];
+  }
+  await settingsItem.setValue(next);
+}

@@ -1,0 +1,65 @@
+/** Steps an agent takes, shared by the e2e tests. */
+import { expect } from 'vitest';
+import type { Page } from 'playwright-core';
+import { DEMO, type Rig } from './fixtures';
+
+export async function configureAndSignIn(rig: Rig, { signIn = true } = {}): Promise<void> {
+  const page = await rig.openPage('options.html');
+  await page.getByRole('combobox', { name: 'Environment' }).selectOption('custom');
+  await page.getByRole('textbox', { name: 'API base URL' }).fill(rig.sandbox.url);
+  await page.getByRole('textbox', { name: 'Agency code' }).fill(DEMO.agencyCode);
+  await page.getByLabel('Agency secret').fill(DEMO.secret);
+  await page.getByRole('button', { name: 'Save' }).click();
+  if (signIn) {
+    await page.getByRole('textbox', { name: 'Email' }).fill(DEMO.email);
+    await page.getByLabel('Password').fill(DEMO.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText(DEMO.email).first().waitFor({ timeout: 10_000 });
+  }
+  await page.close();
+}
+
+export async function control<T = unknown>(rig: Rig, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${rig.sandbox.url}/__control${path}`, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  return (text ? JSON.parse(text) : null) as T;
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+  status: number;
+  signatureValid?: boolean;
+}
+
+export async function recordedPosts(rig: Rig, ticketId: number): Promise<RecordedRequest[]> {
+  const { requests } = await control<{ requests: RecordedRequest[] }>(rig, 'GET', '/requests');
+  return requests.filter((r) => r.method === 'POST' && r.path === `/api/v1/client/tickets/${ticketId}/messages`);
+}
+
+export async function storedMessages(rig: Rig, ticketId: number): Promise<{ id: number; message: string }[]> {
+  const result = await control<{ messages: { id: number; message: string }[] }>(rig, 'GET', `/tickets/${ticketId}/messages`);
+  return result.messages;
+}
+
+export async function openPopupFor(rig: Rig, ticketId?: number): Promise<Page> {
+  const page = await rig.openPage('popup.html', ticketId ? `ticket=${ticketId}` : '');
+  if (ticketId && !(await page.getByRole('textbox', { name: 'Message' }).isVisible().catch(() => false))) {
+    await page.getByRole('textbox', { name: 'Ticket ID' }).fill(String(ticketId));
+    await page.getByRole('textbox', { name: 'Ticket ID' }).press('Enter');
+  }
+  await page.getByRole('textbox', { name: 'Message' }).waitFor();
+  return page;
+}
+
+export async function waitForStatus(page: Page, text: RegExp | string, timeout = 15_000): Promise<string> {
+  const status = page.getByRole('status').first();
+  await expect.poll(async () => (await status.textContent()) ?? '', { timeout }).toMatch(text);
+  return (await status.textContent()) ?? '';
+}

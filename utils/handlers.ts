@@ -1,0 +1,191 @@
+/**
+ * The background's handler map: one function per protocol message, built from its dependencies
+ * so it runs in unit tests with fakes. Nothing returned here ever carries the token or the secret.
+ */
+import type { Handlers } from './router';
+import type { AuthView, SettingsInput, SettingsView, Reply, MessageType, ResponseOf } from './messages';
+import type { ApiError, ApiResult, DaakeyUser } from './daakey-types';
+import type { StoredSettings, StoredDraft } from './storage-schema';
+import type { CredentialsStore } from './credentials-store';
+import type { DaakeyClient } from './daakey-client';
+import type { Outbox } from './outbox';
+import { ENVIRONMENTS } from './api-contract';
+import { draftKey } from './storage-schema';
+import { normaliseOrigin, matchPatternFor } from './dashboard-sites';
+import type { Template } from './messages';
+
+export interface Item<T> {
+  getValue(): Promise<T>;
+  setValue(value: T): Promise<void>;
+}
+
+export interface HandlerDeps {
+  settings: Item<StoredSettings>;
+  credentials: CredentialsStore;
+  drafts: Item<Record<string, StoredDraft>>;
+  templates: Item<Template[]>;
+  /** A client for the current settings and credentials. */
+  client(): Promise<DaakeyClient>;
+  outbox: Outbox;
+  clock(): number;
+  /** Settings keys an administrator fixed through managed storage. */
+  managedKeys(): Promise<string[]>;
+  hasHostPermission(pattern: string): Promise<boolean>;
+  /** Re-registers the dashboard content script after the site list changed. */
+  sitesChanged(): Promise<void>;
+  /** Starts delivering due replies without waiting for them. */
+  flushSoon(): void;
+}
+
+const ok = <T extends MessageType>(data: ResponseOf<T>): Reply<T> => ({ ok: true, data });
+const err = <T extends MessageType>(error: ApiError | { kind: 'bad_request'; message: string }): Reply<T> => ({ ok: false, error });
+const bad = <T extends MessageType>(message: string) => err<T>({ kind: 'bad_request', message });
+
+function fromApi<T extends MessageType, D>(result: ApiResult<D>, map: (data: D) => ResponseOf<T>): Reply<T> {
+  return result.ok ? ok<T>(map(result.data)) : err<T>(result.error);
+}
+
+function toSettingsView(settings: StoredSettings, hasSecret: boolean, hasIssuedSignature: boolean, managed: string[]): SettingsView {
+  return { ...settings, hasSecret, hasIssuedSignature, managed };
+}
+
+function base64ToBytes(data: string): Uint8Array | null {
+  try {
+    const binary = atob(data);
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    return bytes;
+  } catch {
+    return null;
+  }
+}
+
+export function createHandlers(deps: HandlerDeps): Handlers {
+  async function settingsView(): Promise<SettingsView> {
+    const [settings, creds, managed] = await Promise.all([deps.settings.getValue(), deps.credentials.get(), deps.managedKeys()]);
+    return toSettingsView(settings, creds.secret !== '', creds.issuedSignature !== '', managed);
+  }
+
+  async function authView(): Promise<AuthView> {
+    const creds = await deps.credentials.get();
+    return { signedIn: creds.token !== null, user: creds.user, needsSignIn: creds.needsSignIn };
+  }
+
+  async function updateSites(update: (sites: StoredSettings['dashboardSites']) => StoredSettings['dashboardSites']) {
+    const settings = await deps.settings.getValue();
+    await deps.settings.setValue({ ...settings, dashboardSites: update(settings.dashboardSites) });
+    await deps.sitesChanged();
+    return ok<'sites/add'>(await settingsView());
+  }
+
+  return {
+    'settings/get': async () => ok(await settingsView()),
+
+    'settings/save': async (input: SettingsInput) => {
+      const current = await deps.settings.getValue();
+      const managed = await deps.managedKeys();
+      const baseUrl = input.environment === 'custom' || input.environment === 'sandbox' ? input.baseUrl.trim().replace(/\/+$/, '') : ENVIRONMENTS[input.environment];
+      if (!/^https?:\/\/[^\s/]+/.test(baseUrl) || normaliseOrigin(baseUrl) === null) return bad('The API base URL must start with http:// or https://.');
+      if (!/^[A-Za-z0-9._-]{1,200}$/.test(input.agencyCode.trim())) return bad('The agency code may hold letters, digits, dots, dashes and underscores.');
+      const next: StoredSettings = {
+        ...current,
+        environment: managed.includes('environment') ? current.environment : input.environment,
+        baseUrl: managed.includes('baseUrl') ? current.baseUrl : baseUrl,
+        signatureMode: input.signatureMode,
+        agencyCode: input.agencyCode.trim(),
+        language: input.language ?? current.language,
+        theme: input.theme ?? current.theme,
+      };
+      const patch: { secret?: string; issuedSignature?: string; token?: null; user?: null } = {};
+      if (input.secret) patch.secret = input.secret;
+      if (input.issuedSignature) patch.issuedSignature = input.issuedSignature.trim();
+      // A token belongs to one API: switching the base URL signs the agent out.
+      if (next.baseUrl !== current.baseUrl) Object.assign(patch, { token: null, user: null });
+      await deps.settings.setValue(next);
+      await deps.credentials.update(patch);
+      return ok(await settingsView());
+    },
+
+    'sites/add': async ({ origin }) => {
+      const normalised = normaliseOrigin(origin);
+      if (!normalised) return bad('Enter a site origin such as https://dashboard.example.com.');
+      if (!(await deps.hasHostPermission(matchPatternFor(normalised)))) return bad('The browser has not granted access to this site.');
+      return updateSites((sites) => [...sites.filter((s) => s.origin !== normalised), { origin: normalised, enabled: true }]);
+    },
+    'sites/set-enabled': async ({ origin, enabled }) => updateSites((sites) => sites.map((s) => (s.origin === origin ? { ...s, enabled } : s))),
+    'sites/remove': async ({ origin }) => updateSites((sites) => sites.filter((s) => s.origin !== origin)),
+
+    'auth/status': async () => ok(await authView()),
+
+    'auth/sign-in': async ({ email, password }) => {
+      const client = await deps.client();
+      const result = await client.login(email.trim(), password);
+      if (!result.ok) return err(result.error);
+      await deps.credentials.update({ token: result.data.token, user: result.data.user, needsSignIn: false });
+      deps.outbox.resume();
+      deps.flushSoon();
+      return ok(await authView());
+    },
+
+    'auth/sign-out': async () => {
+      const client = await deps.client();
+      // Revoking is best effort: the token is forgotten here whatever the server says.
+      await client.logout().catch(() => undefined);
+      await deps.credentials.update({ token: null, user: null, needsSignIn: false });
+      return ok(await authView());
+    },
+
+    'ticket/get': async ({ ticketId }) => fromApi<'ticket/get', ResponseOf<'ticket/get'>>(await (await deps.client()).getTicket(ticketId), (t) => t),
+
+    'ticket/create': async (input) =>
+      fromApi<'ticket/create', ResponseOf<'ticket/create'>>(await (await deps.client()).createTicket(input, { idempotencyKey: crypto.randomUUID() }), (t) => t),
+
+    'reply/send': async ({ clientId, ticketId, message, attachments }) => {
+      const entry = await deps.outbox.enqueue({ clientId, ticketId, message, attachments });
+      deps.flushSoon();
+      return ok(entry);
+    },
+
+    'outbox/list': async ({ ticketId }) => ok(await deps.outbox.list(ticketId)),
+    'outbox/flush': async () => {
+      deps.flushSoon();
+      return ok(await deps.outbox.list());
+    },
+    'outbox/retry': async ({ id }) => {
+      const entry = await deps.outbox.retry(id);
+      if (!entry) return bad('This reply is no longer in the outbox.');
+      deps.flushSoon();
+      return ok(entry);
+    },
+    'outbox/discard': async ({ id }) => ok({ discarded: await deps.outbox.discard(id) }),
+
+    'draft/get': async ({ ticketId }) => {
+      const [settings, drafts] = await Promise.all([deps.settings.getValue(), deps.drafts.getValue()]);
+      const draft = drafts[draftKey(settings.agencyCode, ticketId)];
+      return ok(draft ? { ticketId, ...draft } : null);
+    },
+    'draft/save': async ({ ticketId, message, attachments }) => {
+      const [settings, drafts] = await Promise.all([deps.settings.getValue(), deps.drafts.getValue()]);
+      const key = draftKey(settings.agencyCode, ticketId);
+      const next = { ...drafts };
+      if (message === '' && attachments.length === 0) delete next[key];
+      else next[key] = { message, attachments, updatedAt: deps.clock() };
+      await deps.drafts.setValue(next);
+      return ok({ saved: true });
+    },
+
+    'media/upload': async ({ name, type, dataBase64 }) => {
+      const bytes = base64ToBytes(dataBase64);
+      if (!bytes) return bad('The file could not be read.');
+      return fromApi<'media/upload', ResponseOf<'media/upload'>>(await (await deps.client()).uploadMedia({ name, type, bytes }), (m) => m);
+    },
+
+    'templates/list': async () => ok(await deps.templates.getValue()),
+    'templates/save': async ({ templates }) => {
+      await deps.templates.setValue(templates);
+      return ok(templates);
+    },
+  };
+}
+
+export type { DaakeyUser };
