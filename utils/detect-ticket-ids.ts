@@ -72,7 +72,7 @@ const REFERENCE_IN_TEXT = new RegExp(`(?<![\\p{L}\\p{N}_-])${REFERENCE}(?![\\p{L
 const SPACE = '[\\s\\u200e\\u200f\\u061c]';
 const KEYWORD = '(?:ticket|(?:[وفب]?(?:لل|ل|ال)?)تذكر[ةه])';
 const MARKER = '(?:#|＃|n[°º]|no\\.?|num(?:ber|éro|ero)?\\.?|id|رقم)';
-const SEPARATOR = `(?:${SPACE}*:?${SPACE}*(?:${MARKER}${SPACE}*:?${SPACE}*(?:#${SPACE}*)?)|${SPACE}*[#＃]${SPACE}*|${SPACE}+)`;
+const SEPARATOR = `(?:${SPACE}*:?${SPACE}*(?:${MARKER}${SPACE}*:?${SPACE}*(?:#${SPACE}*)?)|${SPACE}*[:#＃]${SPACE}*|${SPACE}+)`;
 // After the number: not part of a longer token, a decimal, a date, a price or a percentage.
 const AFTER = `(?![\\p{L}\\p{N}_]|[.,/:\\-]${DIGIT}|${SPACE}*[€$£¥%])`;
 const TICKET_IN_TEXT = new RegExp(`(?<![\\p{L}\\p{N}_])${KEYWORD}${SEPARATOR}(${DIGIT}+)${AFTER}`, 'giu');

@@ -65,7 +65,7 @@ function isSkipped(element: Element): boolean {
   return editable !== null && editable !== 'false';
 }
 
-function escapeForToken(id: number): RegExp {
+function tokenPattern(id: number): RegExp {
   return new RegExp(`(?:^|[^0-9\\p{L}])#?${id}(?![0-9\\p{L}])`, 'u');
 }
 
@@ -92,6 +92,9 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
   const processedElements = new WeakSet<Element>();
   const processedText = new WeakSet<Text>();
   const reported = new WeakSet<Element>();
+  const byId = new Map<number, Set<Element>>();
+  // The ticket each link/data element carries, anchored or not, so text inside it is not a second mention.
+  const carried = new WeakMap<Element, number>();
   let found: TicketAnchor[] = [];
 
   function isInsideSkipped(element: Element): boolean {
@@ -112,12 +115,16 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
     return null;
   }
 
-  /** One anchor per element; none when an enclosing element already carries the same ticket. */
+  /** One anchor per element, and none inside or around an element that already carries the ticket. */
   function anchor(element: Element, id: number, source: AnchorSource, out: TicketAnchor[]): void {
     if (anchored.has(element)) return;
-    for (let el = element.parentElement; el && el !== root.parentElement; el = el.parentElement) {
-      if (anchored.get(el) === id) return;
+    const same = byId.get(id) ?? new Set<Element>();
+    for (const other of same) {
+      if (!other.isConnected || anchored.get(other) !== id) same.delete(other);
+      else if (other.contains(element) || element.contains(other)) return;
     }
+    same.add(element);
+    byId.set(id, same);
     anchored.set(element, id);
     const result = { id, element, source };
     found.push(result);
@@ -147,6 +154,7 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
     // Unresolved references stay unprocessed so a scan after resolution can anchor them.
     if (id === null) return;
     processedElements.add(element);
+    carried.set(element, id);
     anchor(element, id, source, out);
   }
 
@@ -171,14 +179,17 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
       processedText.delete(node);
       return;
     }
-    // A link or data element around this text that already carries the ticket keeps the one anchor.
-    const holder = parent.closest(BASE_SELECTOR);
-    if (holder && anchored.get(holder) === id) return;
+    // A link or data element around this text that carries the same ticket keeps the one anchor.
+    for (let holder = parent.closest(elementSelector); holder; holder = holder.parentElement?.closest(elementSelector) ?? null) {
+      if (carried.get(holder) === id) return;
+    }
     anchor(parent, id, 'text', out);
   }
 
   function walk(subtree: Node, out: TicketAnchor[]): void {
-    // Links and data attributes first, so text inside them does not add a second anchor.
+    // The URL's ticket heading first, then links and data attributes, then text, so the most
+    // specific element keeps the ticket's one anchor.
+    anchorPrimary(subtree, out);
     if (subtree.nodeType === 1) {
       const element = subtree as Element;
       if (element.matches(elementSelector)) scanElement(element, out);
@@ -198,12 +209,15 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
     for (let node = walker.nextNode(); node; node = walker.nextNode()) scanText(node as Text, out);
   }
 
-  function anchorPrimary(out: TicketAnchor[]): void {
+  function anchorPrimary(subtree: Node, out: TicketAnchor[]): void {
+    if (subtree.nodeType !== 1 && subtree.nodeType !== 9 && subtree.nodeType !== 11) return;
     const primary = detector.fromUrl(getUrl());
     if (!primary || !('id' in primary)) return;
     // The page's main heading often shows "#42 Printer broken" without the word "ticket".
-    const token = escapeForToken(primary.id);
-    for (const heading of root.querySelectorAll(HEADINGS)) {
+    const token = tokenPattern(primary.id);
+    const headings = [...(subtree as ParentNode).querySelectorAll(HEADINGS)];
+    if (subtree.nodeType === 1 && (subtree as Element).matches(HEADINGS)) headings.unshift(subtree as Element);
+    for (const heading of headings) {
       if (anchored.has(heading) || isOwnNode(heading) || isInsideSkipped(heading)) continue;
       if (token.test(heading.textContent ?? '')) {
         anchor(heading, primary.id, 'url', out);
@@ -215,7 +229,6 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
   return {
     scanAll() {
       const out: TicketAnchor[] = [];
-      anchorPrimary(out);
       walk(root, out);
       return out;
     },
@@ -241,6 +254,8 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
       return [...found];
     },
     forget(element) {
+      const id = anchored.get(element);
+      if (id !== undefined) byId.get(id)?.delete(element);
       anchored.delete(element);
       processedElements.delete(element);
     },

@@ -1,0 +1,134 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { MessageKey } from '../utils/i18n';
+import type { AuthView, DetectedTicket } from '../utils/messages';
+import { parseTicketId } from '../utils/validation';
+import type { PopupActions } from './actions';
+import { useI18n } from './i18n-context';
+import { ReplyForm } from './ReplyForm';
+import './theme.css';
+import './PopupApp.css';
+
+export interface PopupAppProps {
+  actions: PopupActions;
+  initialTicketId?: number | null;
+}
+
+/** Most relevant first: the page's own ticket, then the order the page shows them in. */
+export function sortDetected(list: DetectedTicket[]): DetectedTicket[] {
+  const seen = new Set<number>();
+  return list
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => Number(b.d.primary) - Number(a.d.primary) || a.i - b.i)
+    .map(({ d }) => d)
+    .filter((d) => (seen.has(d.id) ? false : (seen.add(d.id), true)));
+}
+
+export function PopupApp({ actions, initialTicketId = null }: PopupAppProps) {
+  const { t } = useI18n();
+  const [auth, setAuth] = useState<AuthView | null>(null);
+  const [detected, setDetected] = useState<DetectedTicket[]>([]);
+  const [ticketId, setTicketId] = useState<number | null>(initialTicketId);
+  const [typed, setTyped] = useState(initialTicketId ? String(initialTicketId) : '');
+  const [typedProblem, setTypedProblem] = useState<string | null>(null);
+  const [agencyName, setAgencyName] = useState('');
+
+  useEffect(() => {
+    void actions.authStatus().then((r) => r.ok && setAuth(r.data));
+    void actions.flush();
+    void actions.agencyName().then(setAgencyName, () => undefined);
+    void actions.detectedTickets().then((list) => {
+      const sorted = sortDetected(list);
+      setDetected(sorted);
+      setTicketId((current) => current ?? sorted[0]?.id ?? null);
+    });
+  }, []);
+
+  function openTyped(e: Event) {
+    e.preventDefault();
+    const parsed = parseTicketId(typed);
+    if (!parsed.ok) {
+      setTypedProblem(t(parsed.problem.key as MessageKey, parsed.problem.subs));
+      return;
+    }
+    setTypedProblem(null);
+    setTicketId(parsed.id);
+  }
+
+  function choose(id: number) {
+    setTicketId(id);
+    setTyped(String(id));
+    setTypedProblem(null);
+  }
+
+  return (
+    <div class="popup">
+      <header class="popup-head">
+        <h1>{t('extName')}</h1>
+        <div class="account">
+          <span class="hint" dir="auto">
+            {auth === null ? '' : auth.signedIn && auth.user ? t('header_signed_in', [auth.user.name]) : auth.needsSignIn ? t('header_session_expired') : t('header_signed_out')}
+          </span>
+          <button type="button" class="link" onClick={() => actions.openOptions()}>
+            {t('open_settings')}
+          </button>
+        </div>
+      </header>
+
+      {detected.length > 0 && (
+        <nav class="detected" aria-labelledby="detected-heading">
+          <h2 id="detected-heading" class="hint">
+            {t('detected_heading')}
+          </h2>
+          <ul>
+            {detected.map((d) => (
+              <li key={d.id}>
+                <button type="button" aria-pressed={d.id === ticketId} onClick={() => choose(d.id)}>
+                  <span class="num">#{d.id}</span>{' '}
+                  <span dir="auto" class="label">
+                    {d.label}
+                  </span>
+                </button>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      )}
+
+      <form class="ticket-picker" onSubmit={openTyped} noValidate>
+        <label for="ticket-id">{t('ticket_id_label')}</label>
+        <div class="row">
+          <input
+            id="ticket-id"
+            type="text"
+            inputMode="numeric"
+            autoComplete="off"
+            value={typed}
+            aria-invalid={typedProblem !== null}
+            aria-describedby="ticket-id-problem"
+            onInput={(e) => {
+              setTyped(e.currentTarget.value);
+              setTypedProblem(null);
+            }}
+          />
+          <button type="submit">{t('ticket_open')}</button>
+        </div>
+        <p id="ticket-id-problem" class="problem">
+          {typedProblem ?? ''}
+        </p>
+      </form>
+
+      {ticketId !== null ? (
+        <ReplyForm
+          key={ticketId}
+          actions={actions}
+          ticketId={ticketId}
+          context={{ agencyName }}
+          onOpenSettings={() => actions.openOptions()}
+          onOpenTicket={choose}
+        />
+      ) : (
+        <p class="hint">{t('popup_choose_ticket')}</p>
+      )}
+    </div>
+  );
+}

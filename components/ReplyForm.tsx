@@ -1,0 +1,621 @@
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { ATTACHMENT_TYPES, MESSAGE_MAX_CHARS } from '../utils/api-contract';
+import type { Ticket, TicketWithMessages, UploadedMedia } from '../utils/daakey-types';
+import type { MessageKey } from '../utils/i18n';
+import type { AuthView, OutboxEntryView, Template } from '../utils/messages';
+import { findSlashQuery, insertRendered, renderTemplate, type TemplateValues } from '../utils/templates';
+import { fileProblem, messageProblem, type Problem } from '../utils/validation';
+import type { ActionError, ReplyActions } from './actions';
+import { CreateTicketForm } from './CreateTicketForm';
+import { errorText, fieldErrors, formatTime } from './error-text';
+import { useI18n } from './i18n-context';
+import { StatusBadge } from './StatusBadge';
+import { TemplatePicker } from './TemplatePicker';
+import { ThreadList } from './ThreadList';
+import './ReplyForm.css';
+
+export interface ReplyFormProps {
+  actions: ReplyActions;
+  ticketId: number;
+  /** Values for `{{agency.name}}` and friends that the form cannot learn by itself. */
+  context?: { agencyName?: string };
+  onOpenSettings?: () => void;
+  onOpenTicket?: (ticketId: number) => void;
+  /** Draft save delay; tests shorten it. */
+  draftDelayMs?: number;
+  pollMs?: number;
+}
+
+interface Attachment {
+  key: string;
+  name: string;
+  state: 'uploading' | 'done' | 'error';
+  media?: UploadedMedia;
+  error?: string;
+}
+
+type Notice = { kind: 'problem'; text: string } | { kind: 'send-error'; error: ActionError } | { kind: 'sending' } | { kind: 'entry' } | null;
+
+const UNSENT: ReadonlySet<OutboxEntryView['state']> = new Set(['queued', 'sending', 'failed', 'paused', 'needs_attention']);
+let uid = 0;
+
+/** True for Ctrl/Cmd+Enter without Alt, AltGr or Shift, and not mid-composition (IME). */
+export function isSendShortcut(e: KeyboardEvent): boolean {
+  if (e.key !== 'Enter' || e.isComposing || e.keyCode === 229) return false;
+  if (!(e.ctrlKey || e.metaKey) || e.altKey || e.shiftKey) return false;
+  return !(typeof e.getModifierState === 'function' && e.getModifierState('AltGraph'));
+}
+
+/** The reply form shared by the popup and the inline panel. */
+export function ReplyForm({ actions, ticketId, context, onOpenSettings, onOpenTicket, draftDelayMs = 300, pollMs = 500 }: ReplyFormProps) {
+  const { t, lang } = useI18n();
+  const base = useMemo(() => `rf${++uid}`, []);
+  const [ticket, setTicket] = useState<TicketWithMessages | null>(null);
+  const [ticketError, setTicketError] = useState<ActionError | null>(null);
+  const [message, setMessage] = useState('');
+  const [attachments, setAttachments] = useState<Attachment[]>([]);
+  const [attachProblems, setAttachProblems] = useState<string[]>([]);
+  const [notice, setNotice] = useState<Notice>(null);
+  const [entry, setEntry] = useState<OutboxEntryView | null>(null);
+  const [sending, setSending] = useState(false);
+  const [confirmReopen, setConfirmReopen] = useState(false);
+  const [showCreate, setShowCreate] = useState(false);
+  const [created, setCreated] = useState<Ticket | null>(null);
+  const [templates, setTemplates] = useState<Template[]>([]);
+  const [picker, setPicker] = useState<{ start: number; query: string; active: number } | null>(null);
+  const [missing, setMissing] = useState<string[]>([]);
+  const [auth, setAuth] = useState<AuthView | null>(null);
+  const [dragging, setDragging] = useState(false);
+
+  const sendingRef = useRef(false);
+  const boxRef = useRef<HTMLTextAreaElement>(null);
+  const fileRef = useRef<HTMLInputElement>(null);
+  const caretRef = useRef<number | null>(null);
+  const draftTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const latest = useRef({ message, attachments });
+  latest.current = { message, attachments };
+  const alive = useRef(true);
+
+  const doneMedia = (list: Attachment[]) => list.flatMap((a) => (a.state === 'done' && a.media ? [a.media] : []));
+
+  async function loadTicket() {
+    const r = await actions.getTicket(ticketId);
+    if (!alive.current) return;
+    if (r.ok) {
+      setTicket(r.data);
+      setTicketError(null);
+    } else setTicketError(r.error);
+  }
+
+  async function reloadDraft(pending: OutboxEntryView[]) {
+    const r = await actions.getDraft(ticketId);
+    if (!alive.current || !r.ok || !r.data) return;
+    const draft = r.data;
+    // A draft equal to a reply still in the outbox is that reply: don't offer it to send twice.
+    if (pending.some((p) => UNSENT.has(p.state) && p.message.trim() === draft.message.trim())) return;
+    if (latest.current.message !== '' || latest.current.attachments.length > 0) return;
+    setMessage(draft.message);
+    setAttachments(draft.attachments.map((media) => ({ key: `d${++uid}`, name: media.name, state: 'done', media })));
+  }
+
+  useEffect(() => {
+    alive.current = true;
+    void loadTicket();
+    void (async () => {
+      const outbox = await actions.listOutbox(ticketId);
+      const pending = outbox.ok ? outbox.data.filter((e) => e.ticketId === ticketId && UNSENT.has(e.state)) : [];
+      const newest = pending.sort((a, b) => b.createdAt - a.createdAt)[0];
+      if (alive.current && newest) {
+        setEntry(newest);
+        setNotice({ kind: 'entry' });
+      }
+      await reloadDraft(pending);
+    })();
+    void actions.listTemplates().then((r) => alive.current && r.ok && setTemplates(r.data));
+    void actions.authStatus().then((r) => alive.current && r.ok && setAuth(r.data));
+    const flush = () => flushDraft();
+    window.addEventListener('pagehide', flush);
+    return () => {
+      alive.current = false;
+      window.removeEventListener('pagehide', flush);
+      flushDraft();
+    };
+  }, [ticketId]);
+
+  // Follow the entry while the background works on it; polling survives a restarted worker.
+  useEffect(() => {
+    if (!entry || !(entry.state === 'queued' || entry.state === 'sending' || entry.state === 'paused')) return;
+    const timer = setTimeout(
+      async () => {
+        const r = await actions.listOutbox(ticketId);
+        if (!alive.current || !r.ok) return;
+        const next = r.data.find((e) => e.id === entry.id);
+        if (!next) return;
+        setEntry(next);
+        if (next.state === 'sent') {
+          void loadTicket();
+          void reloadDraft([]);
+        }
+      },
+      entry.state === 'paused' ? pollMs * 4 : pollMs,
+    );
+    return () => clearTimeout(timer);
+  }, [entry]);
+
+  useLayoutEffect(() => {
+    if (caretRef.current !== null && boxRef.current) {
+      boxRef.current.setSelectionRange(caretRef.current, caretRef.current);
+      caretRef.current = null;
+    }
+  });
+
+  function scheduleDraft() {
+    clearTimeout(draftTimer.current);
+    draftTimer.current = setTimeout(() => {
+      draftTimer.current = undefined;
+      void actions.saveDraft(ticketId, latest.current.message, doneMedia(latest.current.attachments));
+    }, draftDelayMs);
+  }
+
+  function flushDraft() {
+    if (draftTimer.current === undefined) return;
+    clearTimeout(draftTimer.current);
+    draftTimer.current = undefined;
+    void actions.saveDraft(ticketId, latest.current.message, doneMedia(latest.current.attachments));
+  }
+
+  function updateMessage(value: string, caret: number) {
+    latest.current = { ...latest.current, message: value };
+    setMessage(value);
+    if (notice?.kind === 'problem') setNotice(null);
+    setConfirmReopen(false);
+    scheduleDraft();
+    const q = findSlashQuery(value, caret);
+    setPicker(q && templates.length > 0 ? { ...q, active: 0 } : null);
+  }
+
+  const matches = picker ? templates.filter((tpl) => tpl.name.toLowerCase().includes(picker.query.toLowerCase())) : [];
+
+  function templateValues(): TemplateValues {
+    const customer = ticket?.messages
+      .slice()
+      .reverse()
+      .find((m) => m.sender !== 'client');
+    return {
+      'ticket.id': ticketId,
+      'ticket.reference': ticket?.reference,
+      'ticket.subject': ticket?.subject,
+      'customer.name': customer?.sender_name,
+      'agent.name': auth?.user?.name,
+      'agency.name': context?.agencyName,
+    };
+  }
+
+  function pick(tpl: Template) {
+    if (!picker) return;
+    const end = picker.start + 1 + picker.query.length;
+    const rendered = renderTemplate(tpl.body, templateValues());
+    const next = insertRendered(message, picker.start, end, rendered);
+    caretRef.current = next.caret;
+    setMissing(rendered.missing);
+    setPicker(null);
+    latest.current = { ...latest.current, message: next.text };
+    setMessage(next.text);
+    scheduleDraft();
+    boxRef.current?.focus();
+  }
+
+  function problemText(p: Problem): string {
+    return t(p.key as MessageKey, p.subs);
+  }
+
+  async function send(confirmed = false) {
+    if (sendingRef.current) return;
+    const text = latest.current.message;
+    const problem = messageProblem(text);
+    if (problem) {
+      setNotice({ kind: 'problem', text: problemText(problem) });
+      boxRef.current?.focus();
+      return;
+    }
+    if (latest.current.attachments.some((a) => a.state === 'uploading')) {
+      setNotice({ kind: 'problem', text: t('attach_wait') });
+      return;
+    }
+    if (ticket?.status === 'closed') {
+      setShowCreate(true);
+      setNotice({ kind: 'problem', text: t('closed_cannot_reply') });
+      return;
+    }
+    if (ticket?.status === 'resolved' && !confirmed) {
+      setConfirmReopen(true);
+      return;
+    }
+    setConfirmReopen(false);
+    sendingRef.current = true;
+    setSending(true);
+    setNotice({ kind: 'sending' });
+    const media = doneMedia(latest.current.attachments);
+    // The stored draft must equal the reply: the background clears it only when this one is sent.
+    clearTimeout(draftTimer.current);
+    draftTimer.current = undefined;
+    await actions.saveDraft(ticketId, text, media).catch(() => undefined);
+    const clientId = typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
+    const r = await actions.send(
+      clientId,
+      ticketId,
+      text,
+      media.map((m) => m.url),
+    );
+    sendingRef.current = false;
+    if (!alive.current) return;
+    setSending(false);
+    if (r.ok) {
+      setEntry(r.data);
+      setNotice({ kind: 'entry' });
+      // The text now lives in the outbox (and the stored draft) until the server accepts it.
+      latest.current = { message: '', attachments: [] };
+      setMessage('');
+      setAttachments([]);
+      setMissing([]);
+    } else {
+      setNotice({ kind: 'send-error', error: r.error });
+      if (r.error.kind === 'closed') setShowCreate(true);
+    }
+  }
+
+  function onKeyDown(e: KeyboardEvent) {
+    if (picker && matches.length > 0) {
+      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+        e.preventDefault();
+        const delta = e.key === 'ArrowDown' ? 1 : -1;
+        setPicker({ ...picker, active: (picker.active + delta + matches.length) % matches.length });
+        return;
+      }
+      if ((e.key === 'Enter' || e.key === 'Tab') && !e.ctrlKey && !e.metaKey && !e.isComposing) {
+        e.preventDefault();
+        const tpl = matches[picker.active];
+        if (tpl) pick(tpl);
+        return;
+      }
+    }
+    if (picker && e.key === 'Escape') {
+      e.preventDefault();
+      setPicker(null);
+      return;
+    }
+    if (isSendShortcut(e)) {
+      e.preventDefault();
+      void send();
+    }
+  }
+
+  function addFiles(files: FileList | File[]) {
+    const problems: string[] = [];
+    let count = latest.current.attachments.filter((a) => a.state !== 'error').length;
+    const added: Attachment[] = [];
+    for (const file of Array.from(files)) {
+      const p = fileProblem(file, count);
+      if (p) {
+        problems.push(problemText(p));
+        continue;
+      }
+      count++;
+      added.push({ key: `a${++uid}`, name: file.name, state: 'uploading' });
+      const key = added[added.length - 1]!.key;
+      void actions.uploadMedia(file).then((r) => {
+        if (!alive.current) return;
+        setAttachments((list) => {
+          const next = list.map((a): Attachment => (a.key !== key ? a : r.ok ? { ...a, state: 'done', media: r.data } : { ...a, state: 'error', error: errorText(t, r.error) }));
+          latest.current = { ...latest.current, attachments: next };
+          return next;
+        });
+        if (r.ok) scheduleDraft();
+      });
+    }
+    setAttachProblems(problems);
+    if (added.length) {
+      const next = [...latest.current.attachments, ...added];
+      latest.current = { ...latest.current, attachments: next };
+      setAttachments(next);
+    }
+  }
+
+  function removeAttachment(key: string) {
+    const next = latest.current.attachments.filter((a) => a.key !== key);
+    latest.current = { ...latest.current, attachments: next };
+    setAttachments(next);
+    scheduleDraft();
+  }
+
+  async function retry() {
+    if (!entry) return;
+    const r = await actions.retry(entry.id);
+    if (r.ok) setEntry(r.data);
+    else setNotice({ kind: 'send-error', error: r.error });
+  }
+
+  async function editAgain() {
+    if (!entry) return;
+    const text = entry.message;
+    await actions.discard(entry.id);
+    setEntry(null);
+    setNotice(null);
+    if (latest.current.message.trim() === '') updateMessage(text, text.length);
+    else updateMessage(`${latest.current.message}\n\n${text}`, latest.current.message.length + text.length + 2);
+    boxRef.current?.focus();
+  }
+
+  async function discard() {
+    if (!entry) return;
+    await actions.discard(entry.id);
+    setEntry(null);
+    setNotice(null);
+  }
+
+  function entryStatus(e: OutboxEntryView): string {
+    const reason = e.error ? errorText(t, e.error, ticketId) : '';
+    switch (e.state) {
+      case 'sending':
+        return t('status_sending');
+      case 'queued':
+        if (e.attempts === 0 && !e.error) return t('status_sending');
+        return t('status_queued', [formatTime(lang, e.nextAttemptAt), reason || t('err_no_detail')]);
+      case 'sent':
+        return e.sent ? t('status_sent', [e.sent.messageId, e.sent.senderName, formatTime(lang, e.sent.createdAt)]) : t('status_sent_short');
+      case 'failed':
+        return t('status_failed', [reason || t('err_no_detail')]);
+      case 'paused':
+        return t('status_paused');
+      case 'needs_attention':
+        return t('status_needs_attention', [reason || t('err_no_detail')]);
+    }
+  }
+
+  let statusText = '';
+  if (notice?.kind === 'problem') statusText = notice.text;
+  else if (notice?.kind === 'sending') statusText = t('status_sending');
+  else if (notice?.kind === 'send-error') statusText = t('status_not_queued', [errorText(t, notice.error, ticketId)]);
+  else if (notice?.kind === 'entry' && entry) statusText = entryStatus(entry);
+
+  const entryError = notice?.kind === 'send-error' ? notice.error : notice?.kind === 'entry' ? (entry?.error ?? null) : null;
+  const fields = fieldErrors(t, entryError);
+  const stuck = notice?.kind === 'entry' && entry && (entry.state === 'failed' || entry.state === 'needs_attention' || entry.state === 'paused');
+  const needsSignIn = auth?.needsSignIn || entryError?.kind === 'unauthorized' || ticketError?.kind === 'unauthorized' || entry?.state === 'paused';
+  const isClosed = ticket?.status === 'closed' || entryError?.kind === 'closed';
+  const tooLong = message.length > MESSAGE_MAX_CHARS;
+  const stillMissing = missing.filter((name) => message.includes(`{{${name}`) || message.includes(`{{ ${name}`));
+  const problemId = `${base}-problem`;
+  const countId = `${base}-count`;
+  const listboxId = `${base}-templates`;
+  const pickerOpen = picker !== null;
+
+  return (
+    <div class="reply-form">
+      <header class="ticket-head">
+        {ticket ? (
+          <>
+            <div class="ticket-line">
+              <span class="ticket-id">#{ticket.id}</span>
+              <span class="ref" dir="auto">
+                {ticket.reference}
+              </span>
+              <StatusBadge status={ticket.status} />
+            </div>
+            <h2 dir="auto" class="subject">
+              {ticket.subject}
+            </h2>
+          </>
+        ) : ticketError ? (
+          <p class="problem">{errorText(t, ticketError, ticketId)}</p>
+        ) : (
+          <p class="hint">{t('ticket_loading', [ticketId])}</p>
+        )}
+      </header>
+
+      {isClosed && !created && (
+        <div class="notice warn">
+          <p>{t('closed_cannot_reply')}</p>
+          {!showCreate && (
+            <button type="button" onClick={() => setShowCreate(true)}>
+              {t('create_open')}
+            </button>
+          )}
+        </div>
+      )}
+
+      {created && (
+        <div class="notice ok">
+          <p>{t('create_done', [created.id, created.reference])}</p>
+          {onOpenTicket && (
+            <button type="button" onClick={() => onOpenTicket(created.id)}>
+              {t('create_open_new', [created.id])}
+            </button>
+          )}
+        </div>
+      )}
+
+      {showCreate && ticket && !created && (
+        <CreateTicketForm
+          actions={actions}
+          from={ticket}
+          message={message}
+          attachments={doneMedia(attachments).map((m) => m.url)}
+          onCancel={() => setShowCreate(false)}
+          onCreated={(newTicket) => {
+            setCreated(newTicket);
+            setShowCreate(false);
+            setNotice(null);
+            clearTimeout(draftTimer.current);
+            draftTimer.current = undefined;
+            latest.current = { message: '', attachments: [] };
+            setMessage('');
+            setAttachments([]);
+            void actions.saveDraft(ticketId, '', []);
+          }}
+        />
+      )}
+
+      <form
+        class={`compose${dragging ? ' dragging' : ''}`}
+        onSubmit={(e) => {
+          e.preventDefault();
+          void send();
+        }}
+        onDragOver={(e) => {
+          if (e.dataTransfer?.types.includes('Files')) {
+            e.preventDefault();
+            setDragging(true);
+          }
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={(e) => {
+          setDragging(false);
+          if (e.dataTransfer?.files.length) {
+            e.preventDefault();
+            addFiles(e.dataTransfer.files);
+          }
+        }}
+      >
+        <label for={`${base}-message`} class="label">
+          {t('message_label')}
+        </label>
+        <textarea
+          id={`${base}-message`}
+          ref={boxRef}
+          dir="auto"
+          rows={5}
+          value={message}
+          placeholder={t('message_placeholder')}
+          aria-invalid={notice?.kind === 'problem' || tooLong || fields.some((f) => f.field === 'message')}
+          aria-describedby={`${countId} ${problemId}`}
+          aria-controls={pickerOpen && matches.length > 0 ? listboxId : undefined}
+          aria-activedescendant={pickerOpen && matches.length > 0 ? `${listboxId}-${picker.active}` : undefined}
+          onInput={(e) => updateMessage(e.currentTarget.value, e.currentTarget.selectionStart ?? e.currentTarget.value.length)}
+          onKeyDown={onKeyDown}
+          onBlur={() => setPicker(null)}
+          onPaste={(e) => {
+            const files = e.clipboardData?.files;
+            if (files && files.length > 0) {
+              e.preventDefault();
+              addFiles(files);
+            }
+          }}
+        />
+        {pickerOpen && <TemplatePicker id={listboxId} templates={matches} active={picker.active} onPick={pick} onHover={(i) => setPicker({ ...picker, active: i })} />}
+        <div class="under-box">
+          <span id={countId} class={`count${tooLong ? ' over' : ''}`}>
+            {t('char_count', [message.length, MESSAGE_MAX_CHARS])}
+          </span>
+          {templates.length > 0 && <span class="hint">{t('templates_hint')}</span>}
+        </div>
+        <div id={problemId} class="problem">
+          {notice?.kind === 'problem' ? notice.text : tooLong ? t('message_too_long', [message.length - MESSAGE_MAX_CHARS, MESSAGE_MAX_CHARS]) : ''}
+          {fields.map((f) => (
+            <span key={f.field} class="field-error" dir="auto">
+              {f.label}: {f.messages.join(' ')}
+            </span>
+          ))}
+        </div>
+        {stillMissing.length > 0 && (
+          <p class="notice warn">{t('templates_missing', [stillMissing.map((n) => `{{${n}}}`).join(', ')])}</p>
+        )}
+
+        {(attachments.length > 0 || attachProblems.length > 0) && (
+          <ul class="attachments" aria-label={t('attach_list_label')}>
+            {attachments.map((a) => (
+              <li key={a.key} class={a.state}>
+                <span dir="auto" class="name">
+                  {a.name}
+                </span>
+                <span class="hint">{a.state === 'uploading' ? t('attach_uploading') : a.state === 'error' ? a.error : t('attach_ready')}</span>
+                <button type="button" class="link" aria-label={t('attach_remove', [a.name])} onClick={() => removeAttachment(a.key)}>
+                  ×
+                </button>
+              </li>
+            ))}
+            {attachProblems.map((p) => (
+              <li key={p} class="problem" dir="auto">
+                {p}
+              </li>
+            ))}
+          </ul>
+        )}
+
+        {confirmReopen && (
+          <div class="notice warn" role="group" aria-label={t('reopen_warning')}>
+            <p>{t('reopen_warning')}</p>
+            <div class="row">
+              <button type="button" class="primary" onClick={() => void send(true)}>
+                {t('reopen_confirm')}
+              </button>
+              <button type="button" onClick={() => setConfirmReopen(false)}>
+                {t('cancel')}
+              </button>
+            </div>
+          </div>
+        )}
+
+        <div class="row actions">
+          <button type="submit" class="primary" aria-busy={sending}>
+            {t('send_reply')}
+          </button>
+          <button type="button" onClick={() => fileRef.current?.click()}>
+            {t('attach_files')}
+          </button>
+          <input
+            ref={fileRef}
+            type="file"
+            multiple
+            hidden
+            tabIndex={-1}
+            aria-hidden="true"
+            accept={ATTACHMENT_TYPES.join(',')}
+            onChange={(e) => {
+              const input = e.currentTarget;
+              if (input.files) addFiles(input.files);
+              input.value = '';
+            }}
+          />
+          <span class="hint shortcut">{t('send_shortcut_hint')}</span>
+        </div>
+      </form>
+
+      <div role="status" aria-live="polite" class={`status status-${notice?.kind === 'entry' ? entry?.state : notice?.kind ?? 'idle'}`}>
+        {statusText}
+      </div>
+
+      {stuck && entry && (
+        <div class="stuck">
+          <blockquote dir="auto">{entry.message}</blockquote>
+          <div class="row">
+            {entry.state !== 'paused' && (
+              <button type="button" class="primary" onClick={() => void retry()}>
+                {t('retry')}
+              </button>
+            )}
+            <button type="button" onClick={() => void editAgain()}>
+              {t('edit_again')}
+            </button>
+            <button type="button" onClick={() => void discard()}>
+              {t('discard')}
+            </button>
+          </div>
+        </div>
+      )}
+
+      {needsSignIn && (
+        <div class="notice warn">
+          <p>{t('sign_in_again')}</p>
+          {onOpenSettings && (
+            <button type="button" onClick={onOpenSettings}>
+              {t('open_settings')}
+            </button>
+          )}
+        </div>
+      )}
+
+      {ticket && <ThreadList messages={ticket.messages} />}
+    </div>
+  );
+}

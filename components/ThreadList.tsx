@@ -1,0 +1,28 @@
+import type { TicketMessage } from '../utils/daakey-types';
+import { formatTime } from './error-text';
+import { useI18n } from './i18n-context';
+
+/** The thread's last few messages, newest last, as plain text. */
+export function ThreadList({ messages, limit = 5 }: { messages: TicketMessage[]; limit?: number }) {
+  const { t, lang } = useI18n();
+  if (messages.length === 0) return null;
+  const shown = messages.slice(-limit);
+  return (
+    <section class="thread" aria-labelledby="thread-heading">
+      <h3 id="thread-heading">{t('thread_heading')}</h3>
+      <ol>
+        {shown.map((m) => (
+          <li key={m.id} class={m.sender === 'client' ? 'mine' : 'theirs'}>
+            <div class="meta">
+              <span dir="auto">{m.sender_name}</span> · <time dateTime={m.created_at}>{formatTime(lang, m.created_at)}</time>
+            </div>
+            <p dir="auto" class="body">
+              {m.message}
+            </p>
+            {m.attachments.length > 0 && <p class="hint">{t('thread_attachments', [m.attachments.length])}</p>}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}

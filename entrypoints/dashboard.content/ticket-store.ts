@@ -1,0 +1,62 @@
+// What the features share: the anchors found on the page, the URL's ticket, and the inline buttons.
+// scan-tickets writes; inline-reply-button and tab-messages read and subscribe.
+import type { TicketAnchor } from '@/utils/ticket-scanner';
+
+type Listener<T> = (value: T) => void;
+
+function createStore() {
+  let anchors: TicketAnchor[] = [];
+  let primaryId: number | null = null;
+  const added = new Set<Listener<TicketAnchor[]>>();
+  const changed = new Set<Listener<void>>();
+  let findButton: (ticketId: number) => HTMLElement | null = () => null;
+
+  function subscribe<T>(set: Set<Listener<T>>, listener: Listener<T>, signal: AbortSignal): void {
+    if (signal.aborted) return;
+    set.add(listener);
+    signal.addEventListener('abort', () => set.delete(listener), { once: true });
+  }
+
+  return {
+    get primaryId() {
+      return primaryId;
+    },
+    /** Live anchors, in discovery order. */
+    anchors(): TicketAnchor[] {
+      anchors = anchors.filter((a) => a.element.isConnected);
+      return anchors;
+    },
+    add(found: TicketAnchor[]): void {
+      if (!found.length) return;
+      anchors.push(...found);
+      for (const listener of added) listener(found);
+    },
+    /** Something left the page, or the URL changed. */
+    update(primary: number | null): void {
+      primaryId = primary;
+      for (const listener of changed) listener();
+    },
+    onAdded(listener: Listener<TicketAnchor[]>, signal: AbortSignal) {
+      subscribe(added, listener, signal);
+    },
+    onChanged(listener: Listener<void>, signal: AbortSignal) {
+      subscribe(changed, listener, signal);
+    },
+    setButtonLookup(lookup: (ticketId: number) => HTMLElement | null): void {
+      findButton = lookup;
+    },
+    buttonFor(ticketId: number): HTMLElement | null {
+      return findButton(ticketId);
+    },
+    reset(): void {
+      anchors = [];
+      primaryId = null;
+      added.clear();
+      changed.clear();
+      findButton = () => null;
+    },
+  };
+}
+
+export const ticketStore = createStore();
+export type TicketStore = typeof ticketStore;

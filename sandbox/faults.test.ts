@@ -1,0 +1,155 @@
+import { request as httpRequest } from 'node:http';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { TicketMessage } from '../utils/daakey-types';
+import { control, loginDemo, signedFetch } from './client';
+import { startSandbox, type Sandbox } from './server';
+import type { RecordedRequest } from './state';
+
+let sandbox: Sandbox;
+let token: string;
+const POST_REPLY = { method: 'POST', pathPrefix: '/api/v1/client/tickets/' };
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ control: true });
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+beforeEach(async () => {
+  await control(sandbox.url, 'POST', '/reset');
+  token = await loginDemo(sandbox.url);
+});
+
+const reply = (message: string, key?: string) =>
+  signedFetch(sandbox.url, { path: '/tickets/1/messages', token, body: { message }, headers: key ? { 'Idempotency-Key': key } : {} });
+const storedMessages = async (id = 1) => (await control<{ messages: TicketMessage[] }>(sandbox.url, 'GET', `/tickets/${id}/messages`)).messages;
+
+describe('faults', () => {
+  it('latency delays matching requests until cleared', async () => {
+    await control(sandbox.url, 'POST', '/faults', { faults: [{ type: 'latency', ms: 150, match: { method: 'GET' } }] });
+    for (let i = 0; i < 2; i++) {
+      const started = Date.now();
+      expect((await signedFetch(sandbox.url, { path: '/tickets', token })).status).toBe(200);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+    }
+    const started = Date.now();
+    await reply('not delayed: POST does not match');
+    expect(Date.now() - started).toBeLessThan(140);
+    await control(sandbox.url, 'DELETE', '/faults');
+    const after = Date.now();
+    await signedFetch(sandbox.url, { path: '/tickets', token });
+    expect(Date.now() - after).toBeLessThan(140);
+  });
+
+  it('429 with Retry-After, consumed after `times` uses, commits nothing', async () => {
+    await control(sandbox.url, 'POST', '/faults', { faults: [{ type: 'status', status: 429, retryAfter: 7, times: 2, match: POST_REPLY }] });
+    for (let i = 0; i < 2; i++) {
+      const res = await reply('rate limited');
+      expect(res.status).toBe(429);
+      expect(res.headers.get('retry-after')).toBe('7');
+      expect(((await res.json()) as { success: boolean }).success).toBe(false);
+    }
+    expect((await storedMessages()).some((m) => m.message === 'rate limited')).toBe(false);
+    expect((await reply('rate limited')).status).toBe(201);
+  });
+
+  it.each([500, 502, 503, 504] as const)('status %i fault, with an HTML body when asked', async (status) => {
+    await control(sandbox.url, 'POST', '/faults', { faults: [{ type: 'status', status, body: 'html', retryAfter: 1 }] });
+    const res = await reply('server error');
+    expect(res.status).toBe(status);
+    expect(res.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(res.headers.get('retry-after')).toBe('1');
+    expect(await res.text()).toMatch(/<html>/);
+  });
+
+  it('drop-before-commit: fetch rejects and nothing is stored', async () => {
+    const before = (await storedMessages()).length;
+    await control(sandbox.url, 'POST', '/faults', { faults: [{ type: 'drop-before-commit', match: POST_REPLY }] });
+    await expect(reply('lost before commit', 'kb1')).rejects.toThrow();
+    expect(await storedMessages()).toHaveLength(before);
+    // Consumed: the retry goes through.
+    expect((await reply('lost before commit', 'kb1')).status).toBe(201);
+    expect((await storedMessages()).filter((m) => m.message === 'lost before commit')).toHaveLength(1);
+  });
+
+  it('drop-after-commit: fetch rejects, the message is stored exactly once, and a keyed retry replays it', async () => {
+    await control(sandbox.url, 'POST', '/faults', { faults: [{ type: 'drop-after-commit', match: POST_REPLY }] });
+    await expect(reply('committed then dropped', 'ka1')).rejects.toThrow();
+    let stored = (await storedMessages()).filter((m) => m.message === 'committed then dropped');
+    expect(stored).toHaveLength(1);
+
+    const retry = await reply('committed then dropped', 'ka1');
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(((await retry.json()) as { data: TicketMessage }).data.id).toBe(stored[0]?.id);
+    stored = (await storedMessages()).filter((m) => m.message === 'committed then dropped');
+    expect(stored).toHaveLength(1);
+
+    const { requests } = await control<{ requests: RecordedRequest[] }>(sandbox.url, 'GET', '/requests?method=POST&pathPrefix=/api/v1/client/tickets/1/messages');
+    expect(requests.map((r) => r.outcome)).toEqual(['dropped-after-commit', 'responded']);
+    expect(requests[0]).toMatchObject({ status: 201, signatureValid: true, faults: ['drop-after-commit'] });
+  });
+
+  it('while a drop is pending, responses carry Connection: close and idle keep-alive sockets are closed', async () => {
+    // A keep-alive socket that served one request and now sits idle.
+    const agent = new (await import('node:http')).Agent({ keepAlive: true, maxSockets: 1 });
+    const get = (path: string) =>
+      new Promise<{ status: number; connection: string | undefined; socketClosed: Promise<void> }>((resolve, reject) => {
+        const req = httpRequest(`${sandbox.url}${path}`, { agent }, (res) => {
+          res.resume();
+          const socketClosed = new Promise<void>((done) => res.socket.once('close', () => done()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, socketClosed }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const idle = await get('/dashboard/tickets');
+    expect(idle.connection).toBe('keep-alive');
+
+    await control(sandbox.url, 'POST', '/faults', { faults: [{ type: 'drop-after-commit', match: POST_REPLY }] });
+    await idle.socketClosed; // the server closed the idle socket when the fault was added
+    const during = await signedFetch(sandbox.url, { path: '/tickets', token });
+    expect(during.headers.get('connection')).toBe('close');
+
+    await control(sandbox.url, 'DELETE', '/faults');
+    const after = await signedFetch(sandbox.url, { path: '/tickets', token });
+    expect(after.headers.get('connection')).not.toBe('close');
+    agent.destroy();
+  });
+
+  it('latency after commit stores the message before answering', async () => {
+    await control(sandbox.url, 'POST', '/faults', { faults: [{ type: 'latency', ms: 300, phase: 'after-commit', times: 1, match: POST_REPLY }] });
+    const pending = reply('slow answer');
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await storedMessages()).some((m) => m.message === 'slow answer')).toBe(true);
+    expect((await pending).status).toBe(201);
+  });
+
+  it('validates fault descriptions', async () => {
+    const res = await fetch(`${sandbox.url}/__control/faults`, { method: 'POST', body: JSON.stringify({ faults: [{ type: 'status', status: 418 }] }) });
+    expect(res.status).toBe(400);
+  });
+});
+
+describe('control API', () => {
+  it('changes a ticket status, and reset restores the seed', async () => {
+    await control(sandbox.url, 'POST', '/tickets/1/status', { status: 'closed' });
+    expect((await reply('to closed')).status).toBe(400);
+    await reply('x');
+    await control(sandbox.url, 'POST', '/reset');
+    expect(sandbox.state.tickets.get(1)?.status).toBe('open');
+    expect(sandbox.state.requests).toHaveLength(0);
+    // Tokens are cleared by a reset too.
+    expect((await signedFetch(sandbox.url, { path: '/tickets', token })).status).toBe(401);
+  });
+
+  it('is off unless enabled', async () => {
+    const plain = await startSandbox();
+    try {
+      expect((await fetch(`${plain.url}/__control/requests`)).status).toBe(404);
+      expect((await fetch(`${plain.url}/__control/reset`, { method: 'POST' })).status).toBe(404);
+    } finally {
+      await plain.close();
+    }
+  });
+});

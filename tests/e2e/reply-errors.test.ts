@@ -1,0 +1,110 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startRig, DEMO, type Rig } from './fixtures';
+import { configureAndSignIn, control, openPopupFor, recordedPosts, storedMessages, waitForStatus } from './steps';
+
+/** Each error the API can give, seen from the popup: a clear message and the text kept. */
+describe('reply errors', () => {
+  let rig: Rig;
+  beforeAll(async () => {
+    rig = await startRig();
+    await configureAndSignIn(rig);
+  });
+  afterAll(async () => rig?.close());
+  beforeEach(async () => {
+    await control(rig, 'POST', '/reset');
+  });
+
+  async function typeAndSend(ticketId: number, text: string) {
+    const popup = await openPopupFor(rig, ticketId);
+    await popup.getByRole('textbox', { name: 'Message' }).fill(text);
+    await popup.getByRole('button', { name: 'Send reply' }).click();
+    return popup;
+  }
+
+  it('400: a ticket closed meanwhile says so, points to a new ticket and keeps the text', async () => {
+    const popup = await openPopupFor(rig, 5);
+    await control(rig, 'POST', '/tickets/5/status', { status: 'closed' });
+    await popup.getByRole('textbox', { name: 'Message' }).fill('Closed meanwhile');
+    await popup.getByRole('button', { name: 'Send reply' }).click();
+    await waitForStatus(popup, /closed/i);
+    await expect.poll(() => popup.getByText(/new ticket/i).count()).toBeGreaterThan(0);
+    expect(await popup.getByRole('textbox', { name: 'Message' }).inputValue()).toBe('Closed meanwhile');
+    await popup.waitForTimeout(1500);
+    expect(await recordedPosts(rig, 5)).toHaveLength(1);
+  });
+
+  it('404: an unknown ticket says it was not found', async () => {
+    const popup = await rig.openPage('popup.html');
+    await popup.getByRole('textbox', { name: 'Ticket ID' }).fill('99999');
+    await popup.getByRole('textbox', { name: 'Ticket ID' }).press('Enter');
+    await expect.poll(async () => (await popup.locator('body').textContent()) ?? '', { timeout: 10_000 }).toMatch(/not found/i);
+  });
+
+  it('a non-numeric ticket ID is refused with a reason, before any request', async () => {
+    await control(rig, 'DELETE', '/requests');
+    const popup = await rig.openPage('popup.html');
+    await popup.getByRole('textbox', { name: 'Ticket ID' }).fill('12abc');
+    await popup.getByRole('textbox', { name: 'Ticket ID' }).press('Enter');
+    await expect.poll(async () => (await popup.locator('body').textContent()) ?? '').toMatch(/positive|whole number|number/i);
+    const { requests } = await control<{ requests: unknown[] }>(rig, 'GET', '/requests');
+    expect(requests).toHaveLength(0);
+  });
+
+  it('403: a refused signature points to the agency settings and keeps the text', async () => {
+    const options = await rig.openPage('options.html');
+    await options.getByLabel('Agency secret').fill('a-wrong-secret');
+    await options.getByRole('button', { name: 'Save' }).click();
+    await options.waitForTimeout(300);
+    await options.close();
+    try {
+      const popup = await typeAndSend(6, 'Signed with the wrong secret');
+      await expect.poll(async () => (await popup.locator('body').textContent()) ?? '', { timeout: 15_000 }).toMatch(/signature|agency/i);
+      expect(await popup.getByRole('textbox', { name: 'Message' }).inputValue()).toBe('Signed with the wrong secret');
+      const posts = await recordedPosts(rig, 6);
+      expect(posts.every((p) => p.status === 403)).toBe(true);
+      await popup.waitForTimeout(1500);
+      expect((await recordedPosts(rig, 6)).length).toBeLessThanOrEqual(1);
+    } finally {
+      const fix = await rig.openPage('options.html');
+      await fix.getByLabel('Agency secret').fill(DEMO.secret);
+      await fix.getByRole('button', { name: 'Save' }).click();
+      await fix.waitForTimeout(300);
+      await fix.close();
+    }
+  });
+
+  it('503 with Retry-After: queued, then sent once after the wait', async () => {
+    await control(rig, 'POST', '/faults', { faults: [{ type: 'status', status: 503, retryAfter: 2, times: 1, match: { method: 'POST' } }] });
+    const popup = await typeAndSend(1, 'After a 503');
+    await waitForStatus(popup, /queued|retry|waiting/i);
+    await waitForStatus(popup, /sent/i, 30_000);
+    const posts = await recordedPosts(rig, 1);
+    expect(posts.map((p) => p.status)).toEqual([503, 201]);
+    expect((await storedMessages(rig, 1)).filter((m) => m.message === 'After a 503')).toHaveLength(1);
+  });
+
+  it('network failure: queued, then sent once', async () => {
+    await control(rig, 'POST', '/faults', { faults: [{ type: 'drop-before-commit', times: 1, match: { method: 'POST', pathPrefix: '/api/v1/client/tickets/1/messages' } }] });
+    const popup = await typeAndSend(1, 'After a dropped connection');
+    await waitForStatus(popup, /sent/i, 30_000);
+    expect((await storedMessages(rig, 1)).filter((m) => m.message === 'After a dropped connection')).toHaveLength(1);
+  });
+
+  it('connection dropped after commit: exactly one message, shown as sent', async () => {
+    await control(rig, 'POST', '/faults', { faults: [{ type: 'drop-after-commit', times: 1, match: { method: 'POST', pathPrefix: '/api/v1/client/tickets/1/messages' } }] });
+    const popup = await typeAndSend(1, 'Committed then dropped');
+    await waitForStatus(popup, /sent/i, 30_000);
+    expect((await storedMessages(rig, 1)).filter((m) => m.message === 'Committed then dropped')).toHaveLength(1);
+  });
+
+  it('401: the outbox pauses, keeps the reply, and sends it once after signing in again', async () => {
+    await control(rig, 'POST', '/tokens/revoke-all');
+    const popup = await typeAndSend(1, 'Sent after signing in again');
+    await expect.poll(async () => (await popup.locator('body').textContent()) ?? '', { timeout: 15_000 }).toMatch(/sign in/i);
+    expect(await popup.getByRole('textbox', { name: 'Message' }).inputValue()).toBe('Sent after signing in again');
+    await configureAndSignIn(rig);
+    await expect.poll(async () => (await storedMessages(rig, 1)).filter((m) => m.message === 'Sent after signing in again').length, { timeout: 20_000 }).toBe(1);
+    const posts = await recordedPosts(rig, 1);
+    expect(posts.filter((p) => p.status === 201)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,144 @@
+// @vitest-environment happy-dom
+import { beforeEach, describe, expect, it } from 'vitest';
+import { createTicketDetector } from './detect-ticket-ids';
+import { OWN_NODE_ATTRIBUTE, createTicketScanner, type TicketAnchor } from './ticket-scanner';
+
+const detector = createTicketDetector();
+
+function el(tag: string, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElement {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) element.setAttribute(name, value);
+  element.append(...children);
+  return element;
+}
+
+function ids(anchors: TicketAnchor[]): number[] {
+  return anchors.map((a) => a.id);
+}
+
+let root: HTMLElement;
+beforeEach(() => {
+  root = el('main');
+  document.body.replaceChildren(root);
+});
+
+function scanner(url = 'http://127.0.0.1:5173/dashboard') {
+  return createTicketScanner({ detector, root, getUrl: () => url });
+}
+
+describe('ticket scanner', () => {
+  it('finds links, data attributes and text, each with its source', () => {
+    const link = el('a', { href: '/tickets/1' }, 'Open');
+    const row = el('div', { 'data-ticket-id': '2' }, 'Broken AC');
+    const text = el('p', {}, 'See Ticket #3 please');
+    root.append(link, row, text);
+    expect(scanner().scanAll()).toEqual([
+      { id: 1, element: link, source: 'link' },
+      { id: 2, element: row, source: 'data' },
+      { id: 3, element: text, source: 'text' },
+    ]);
+  });
+
+  it('anchors the page heading for the ticket in the URL', () => {
+    const heading = el('h1', {}, '#42 Printer broken');
+    root.append(heading);
+    const s = scanner('http://127.0.0.1:5173/tickets/42');
+    expect(s.primary()).toEqual({ id: 42 });
+    expect(s.scanAll()).toEqual([{ id: 42, element: heading, source: 'url' }]);
+  });
+
+  it('keeps one anchor per ticket: the heading on its page, the row in a list', () => {
+    const heading = el('h1', {}, 'Ticket #5');
+    const article = el('article', { 'data-ticket-id': '5' }, heading, el('p', {}, 'About ticket #5'));
+    root.append(article);
+    expect(scanner('http://127.0.0.1/dashboard/tickets/5').scanAll()).toEqual([{ id: 5, element: heading, source: 'url' }]);
+
+    root.replaceChildren();
+    const row = el('tr', { 'data-ticket-id': '6' }, el('td', {}, el('a', { href: '/dashboard/tickets/6' }, 'TK-2026-00006')), el('td', {}, 'Ticket 6 subject'));
+    root.append(el('table', {}, el('tbody', {}, row)));
+    expect(scanner().scanAll()).toEqual([{ id: 6, element: row, source: 'data' }]);
+  });
+
+  it('scans added nodes incrementally and finds only the new tickets', () => {
+    root.append(el('p', {}, 'Ticket #1'));
+    const s = scanner();
+    expect(ids(s.scanAll())).toEqual([1]);
+    const added = el('li', {}, 'Ticket #2');
+    const addedLink = el('a', { href: '/tickets/3' }, 'three');
+    root.append(added, addedLink);
+    expect(ids(s.scanAdded([added, addedLink]))).toEqual([2, 3]);
+    expect(ids(s.scanAdded([added, addedLink]))).toEqual([]);
+    expect(ids(s.scanAll())).toEqual([]);
+    expect(ids(s.anchors())).toEqual([1, 2, 3]);
+  });
+
+  it('scans a text node added to an existing element', () => {
+    const p = el('p', {}, 'Hello');
+    root.append(p);
+    const s = scanner();
+    expect(s.scanAll()).toEqual([]);
+    const text = document.createTextNode(' ticket 9');
+    p.append(text);
+    expect(s.scanAdded([text])).toEqual([{ id: 9, element: p, source: 'text' }]);
+  });
+
+  it('never gives one element two anchors', () => {
+    const link = el('a', { href: '/tickets/5', 'data-ticket-id': '5' }, 'Ticket #5 and ticket #6');
+    const nested = el('div', { 'data-ticket-id': '7' }, el('a', { href: '/tickets/7' }, el('span', {}, 'Ticket #7')));
+    root.append(link, nested);
+    const s = scanner();
+    const first = s.scanAll();
+    const again = s.scanAdded([link, nested]);
+    const elements = [...first, ...again].map((a) => a.element);
+    expect(new Set(elements).size).toBe(elements.length);
+    expect(ids(first)).toEqual([5, 7]);
+    expect(again).toEqual([]);
+  });
+
+  it('ignores our own nodes, editable areas and scripts', () => {
+    const own = el('div', { [OWN_NODE_ATTRIBUTE]: '' }, el('h2', {}, 'Reply to ticket #42'), el('a', { href: '/tickets/42' }, 'x'));
+    const editor = el('div', { contenteditable: 'true' }, el('p', {}, 'Ticket #8'));
+    const script = el('script', {}, 'const a = "Ticket #9";');
+    const textarea = el('textarea', {}, 'Ticket #10');
+    root.append(own, editor, script, textarea);
+    const s = scanner();
+    expect(s.scanAll()).toEqual([]);
+    const added = el('p', {}, 'Ticket #11');
+    own.append(added);
+    expect(s.scanAdded([added, own])).toEqual([]);
+  });
+
+  it('leaves unresolved references for later and anchors them once resolved', () => {
+    const ref = el('p', {}, 'Reference TK-2026-00004');
+    root.append(ref);
+    const cache = new Map<string, number>();
+    const pending: string[] = [];
+    const s = createTicketScanner({
+      detector,
+      root,
+      getUrl: () => 'http://127.0.0.1/',
+      resolveReference: (reference) => cache.get(reference),
+      onReference: ({ reference }) => pending.push(reference),
+    });
+    expect(s.scanAll()).toEqual([]);
+    expect(pending).toEqual(['TK-2026-00004']);
+    cache.set('TK-2026-00004', 4);
+    expect(s.scanAll()).toEqual([{ id: 4, element: ref, source: 'text' }]);
+  });
+
+  it('uses agency selectors and ignores an invalid one', () => {
+    const cell = el('td', { class: 'case-id' }, '321');
+    root.append(el('table', {}, el('tbody', {}, el('tr', {}, cell))));
+    const s = createTicketScanner({ detector: createTicketDetector({ selectors: ['.case-id', '[[bad'] }), root, getUrl: () => 'http://127.0.0.1/' });
+    expect(s.scanAll()).toEqual([{ id: 321, element: cell, source: 'data' }]);
+  });
+
+  it('drops anchors whose element left the document', () => {
+    const p = el('p', {}, 'Ticket #12');
+    root.append(p);
+    const s = scanner();
+    s.scanAll();
+    p.remove();
+    expect(s.anchors()).toEqual([]);
+  });
+});
