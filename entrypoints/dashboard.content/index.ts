@@ -1,0 +1,38 @@
+// Dashboard content script: only wiring. Registered at run time by the background
+// (`scripting.registerContentScripts`, file `content-scripts/dashboard.js`) for enabled dashboard origins.
+import { defineContentScript, type ContentScriptContext } from '#imports';
+import { claimPage } from './instance';
+import * as inlineReplyButton from './inline-reply-button';
+import * as scanTickets from './scan-tickets';
+import * as tabMessages from './tab-messages';
+import { ticketStore } from './ticket-store';
+
+interface Feature {
+  name: string;
+  init(ctx: ContentScriptContext, signal: AbortSignal): boolean | void;
+}
+
+// Order matters: buttons subscribe before the scan publishes, messages answer from the scan's results.
+export const features: readonly Feature[] = [
+  { name: 'inline-reply-button', init: inlineReplyButton.init },
+  { name: 'scan-tickets', init: scanTickets.init },
+  { name: 'tab-messages', init: tabMessages.init },
+];
+
+export default defineContentScript({
+  matches: ['http://127.0.0.1/*', 'http://localhost/*'],
+  registration: 'runtime',
+  runAt: 'document_idle',
+  main(ctx) {
+    const signal = claimPage(ctx.signal);
+    signal.addEventListener('abort', () => ticketStore.reset(), { once: true });
+    for (const feature of features) {
+      // One feature that throws must not stop the others.
+      try {
+        feature.init(ctx, signal);
+      } catch (error) {
+        console.error(`[Daakey Quick Reply] ${feature.name} failed`, error);
+      }
+    }
+  },
+});

@@ -1,0 +1,79 @@
+// Finds tickets on the page: one full scan, then only what mutations add, then a rescan of the
+// URL's ticket on SPA navigation (content scripts are not re-run on pushState/hash changes).
+import type { ContentScriptContext } from '#imports';
+import { createTicketDetector } from '@/utils/detect-ticket-ids';
+import { createTicketScanner, isOwnNodeDefault, type TicketScanner } from '@/utils/ticket-scanner';
+import { ticketStore } from './ticket-store';
+
+const DEBOUNCE_MS = 120;
+// A page that never stops mutating (a clock, a ticker) must still get scanned.
+const MAX_WAIT_MS = 600;
+
+function primaryId(scanner: TicketScanner): number | null {
+  const primary = scanner.primary();
+  return primary && 'id' in primary ? primary.id : null;
+}
+
+export function init(ctx: ContentScriptContext, signal: AbortSignal): boolean {
+  const root = document.body;
+  if (!root) return false;
+  // Agency URL patterns and selectors will come from settings once the protocol carries them.
+  const detector = createTicketDetector();
+  const scanner = createTicketScanner({ detector, root, isOwnNode: isOwnNodeDefault, getUrl: () => location.href });
+
+  ticketStore.update(primaryId(scanner));
+  ticketStore.add(scanner.scanAll());
+
+  let pending: Node[] = [];
+  let removed = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let firstPendingAt = 0;
+
+  const flush = () => {
+    timer = undefined;
+    if (signal.aborted) return;
+    const nodes = pending;
+    pending = [];
+    if (removed) {
+      removed = false;
+      ticketStore.update(primaryId(scanner));
+    }
+    ticketStore.add(scanner.scanAdded(nodes));
+  };
+
+  const observer = new MutationObserver((records) => {
+    for (const record of records) {
+      if (isOwnNodeDefault(record.target)) continue;
+      for (const node of record.addedNodes) if (!isOwnNodeDefault(node)) pending.push(node);
+      for (const node of record.removedNodes) if (!isOwnNodeDefault(node)) removed = true;
+    }
+    if (!pending.length && !removed) return;
+    const now = Date.now();
+    if (timer === undefined) firstPendingAt = now;
+    else clearTimeout(timer);
+    timer = setTimeout(flush, now - firstPendingAt >= MAX_WAIT_MS ? 0 : DEBOUNCE_MS);
+  });
+  observer.observe(root, { childList: true, subtree: true });
+  signal.addEventListener(
+    'abort',
+    () => {
+      observer.disconnect();
+      if (timer !== undefined) clearTimeout(timer);
+    },
+    { once: true },
+  );
+
+  let lastUrl = location.href;
+  const onLocationChange = () => {
+    if (signal.aborted || location.href === lastUrl) return;
+    lastUrl = location.href;
+    ticketStore.update(primaryId(scanner));
+    ticketStore.add(scanner.scanAll());
+  };
+  // WXT polls for history changes (an isolated world cannot wrap the page's pushState);
+  // popstate and hashchange answer faster for back/forward and hash routes.
+  ctx.addEventListener(window, 'wxt:locationchange', onLocationChange, { signal });
+  window.addEventListener('popstate', onLocationChange, { signal });
+  window.addEventListener('hashchange', onLocationChange, { signal });
+  return true;
+}

@@ -1,0 +1,502 @@
+/**
+ * The durable outbox (R10–R13): every reply is written down before the first attempt, delivered by one
+ * flusher at a time, retried only when a retry cannot hurt, and never posted twice when an earlier attempt
+ * may have landed. Browser-free: storage, lock, clock, randomness and wake-ups are injected by the host.
+ */
+import { BACKOFF } from './api-contract';
+import { nextDelayMs, retryAfterDelay } from './backoff';
+import { isRetryable, type DaakeyClient } from './daakey-client';
+import type { ApiError, TicketMessage } from './daakey-types';
+import type { OutboxEntryView } from './messages';
+import { SIGNATURE_MAX_SKEW_SECONDS } from './signature';
+
+/** `paused` is a property of the whole outbox, not of a record; views derive it. */
+export type OutboxRecordState = 'queued' | 'sending' | 'sent' | 'failed' | 'needs_attention';
+
+export interface OutboxRecord {
+  /** The clientId minted at Send; also the Idempotency-Key. */
+  id: string;
+  idempotencyKey: string;
+  ticketId: number;
+  message: string;
+  attachments: string[];
+  state: OutboxRecordState;
+  /** POSTs made (checks are not counted). */
+  attempts: number;
+  createdAt: number;
+  /** Start of the automatic-retry window; a manual retry opens a new one. */
+  windowStartedAt: number;
+  nextAttemptAt: number | null;
+  /** An earlier POST may have reached the server: look for the reply before posting again. */
+  outcomeUnknown: boolean;
+  sent: OutboxEntryView['sent'];
+  sentAt: number | null;
+  error: ApiError | null;
+}
+
+export interface OutboxSnapshot {
+  version: 1;
+  /** Set by a 401 (or missing credentials); nothing is attempted until `resume()`. */
+  paused: boolean;
+  /** A server-given Retry-After, honoured for every entry, even by a forced flush. */
+  holdUntil: number | null;
+  /** Our own backoff after a transport or server failure; a forced flush may skip it. */
+  backoffUntil: number | null;
+  records: OutboxRecord[];
+}
+
+export interface OutboxStore {
+  /** Whatever was saved last (null/undefined when nothing was); checked again on load. */
+  load(): Promise<unknown>;
+  save(snapshot: OutboxSnapshot): Promise<void>;
+}
+
+export type OutboxClient = Pick<DaakeyClient, 'addMessage' | 'getTicket'>;
+export type OutboxLock = <T>(fn: () => Promise<T>) => Promise<T>;
+
+export interface OutboxDeps {
+  store: OutboxStore;
+  client: OutboxClient;
+  clock(): number;
+  random(): number;
+  /** Defaults to an in-memory lock: enough within one context, not across contexts. */
+  lock?: OutboxLock;
+  onChange?(views: OutboxEntryView[]): void;
+  /** Wake the outbox (call `flush`) at this time; null cancels. */
+  schedule(atMs: number | null): void | Promise<void>;
+}
+
+export interface EnqueueInput {
+  clientId: string;
+  ticketId: number;
+  message: string;
+  attachments: string[];
+}
+
+export interface FlushOptions {
+  /**
+   * Skip our own backoff, for explicit signals that things may work now (the agent pressed Retry, a window
+   * saw the network come back). Server-given Retry-After and the pause are still honoured.
+   */
+  force?: boolean;
+}
+
+export interface Outbox {
+  enqueue(input: EnqueueInput): Promise<OutboxEntryView>;
+  flush(options?: FlushOptions): Promise<OutboxEntryView[]>;
+  retry(id: string): Promise<OutboxEntryView | null>;
+  discard(id: string): Promise<boolean>;
+  list(ticketId?: number): Promise<OutboxEntryView[]>;
+  prune(): Promise<number>;
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  isPaused(): Promise<boolean>;
+}
+
+/**
+ * The server's clock may differ from ours by as much as the signature window allows; a reply created
+ * "before" we queued it by less than that may still be ours.
+ */
+export const DEDUPE_SKEW_MS = SIGNATURE_MAX_SKEW_SECONDS * 1000;
+export const SENT_RETENTION_MS = 24 * 60 * 60_000;
+
+/** A promise-chain mutex: one holder at a time, in call order. */
+export function createMemoryLock(): OutboxLock {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(fn: () => Promise<T>): Promise<T> => {
+    const run = tail.then(fn);
+    tail = run.catch(() => undefined);
+    return run;
+  };
+}
+
+/** Copies on both sides, like real storage, so callers can't mutate what is "persisted". */
+export function createMemoryOutboxStore(initial?: unknown): OutboxStore & { saved(): unknown; saves: number } {
+  let value: unknown = initial === undefined ? null : structuredClone(initial);
+  const store = {
+    saves: 0,
+    load: async () => structuredClone(value),
+    save: async (snapshot: OutboxSnapshot) => {
+      value = structuredClone(snapshot);
+      store.saves++;
+    },
+    saved: () => structuredClone(value),
+  };
+  return store;
+}
+
+function emptySnapshot(): OutboxSnapshot {
+  return { version: 1, paused: false, holdUntil: null, backoffUntil: null, records: [] };
+}
+
+const STATES: readonly OutboxRecordState[] = ['queued', 'sending', 'sent', 'failed', 'needs_attention'];
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
+
+/** Storage is ours but outlives code versions; a record we cannot read is dropped rather than crash the worker. */
+function readRecord(v: unknown): OutboxRecord | null {
+  if (!isObj(v)) return null;
+  const { id, ticketId, message, attachments, state, createdAt } = v;
+  if (typeof id !== 'string' || id === '' || typeof message !== 'string') return null;
+  if (typeof ticketId !== 'number' || !Number.isSafeInteger(ticketId) || ticketId < 1) return null;
+  if (!Array.isArray(attachments) || !attachments.every((a) => typeof a === 'string')) return null;
+  if (typeof state !== 'string' || !(STATES as readonly string[]).includes(state)) return null;
+  const created = num(createdAt);
+  if (created === null) return null;
+  const sent = isObj(v.sent) && typeof v.sent.messageId === 'number' ? (v.sent as unknown as OutboxRecord['sent']) : null;
+  return {
+    id,
+    idempotencyKey: typeof v.idempotencyKey === 'string' && v.idempotencyKey !== '' ? v.idempotencyKey : id,
+    ticketId,
+    message,
+    attachments: [...(attachments as string[])],
+    state: state as OutboxRecordState,
+    attempts: Math.max(0, Math.floor(num(v.attempts) ?? 0)),
+    createdAt: created,
+    windowStartedAt: num(v.windowStartedAt) ?? created,
+    nextAttemptAt: num(v.nextAttemptAt),
+    outcomeUnknown: v.outcomeUnknown === true,
+    sent,
+    sentAt: num(v.sentAt),
+    error: isObj(v.error) && typeof v.error.kind === 'string' ? (v.error as unknown as ApiError) : null,
+  };
+}
+
+export function readSnapshot(raw: unknown): OutboxSnapshot {
+  if (!isObj(raw) || raw.version !== 1 || !Array.isArray(raw.records)) return emptySnapshot();
+  return {
+    version: 1,
+    paused: raw.paused === true,
+    holdUntil: num(raw.holdUntil),
+    backoffUntil: num(raw.backoffUntil),
+    records: raw.records.map(readRecord).filter((r): r is OutboxRecord => r !== null),
+  };
+}
+
+/** When a queued record may next be tried automatically (ignoring the pause). */
+function dueAt(record: OutboxRecord, snapshot: OutboxSnapshot): number {
+  return Math.max(record.nextAttemptAt ?? 0, snapshot.holdUntil ?? 0, snapshot.backoffUntil ?? 0);
+}
+
+export function toView(record: OutboxRecord, snapshot: OutboxSnapshot): OutboxEntryView {
+  const queued = record.state === 'queued';
+  const due = queued ? dueAt(record, snapshot) : 0;
+  return {
+    id: record.id,
+    ticketId: record.ticketId,
+    message: record.message,
+    attachments: [...record.attachments],
+    state: queued && snapshot.paused ? 'paused' : record.state,
+    attempts: record.attempts,
+    createdAt: record.createdAt,
+    nextAttemptAt: due > 0 ? due : null,
+    sent: record.sent ? { ...record.sent } : null,
+    error: record.error,
+  };
+}
+
+function views(snapshot: OutboxSnapshot, ticketId?: number): OutboxEntryView[] {
+  return snapshot.records
+    .filter((r) => ticketId === undefined || r.ticketId === ticketId)
+    .sort((a, b) => a.createdAt - b.createdAt)
+    .map((r) => toView(r, snapshot));
+}
+
+/** Laravel-style servers trim input and may normalise line breaks, so compare what survives that. */
+const normalizeText = (s: string) => s.replace(/\r\n?/g, '\n').trim();
+
+/**
+ * The server-side copy of an entry whose earlier POST may have landed: same text and attachments, sent by
+ * the agency side, not older than the entry (minus clock skew), and not already matched to another entry
+ * (two identical "Thanks!" replies must not both claim one message).
+ */
+export function findDelivered(messages: readonly TicketMessage[], record: OutboxRecord, claimed: ReadonlySet<number>): TicketMessage | null {
+  const text = normalizeText(record.message);
+  const since = record.createdAt - DEDUPE_SKEW_MS;
+  for (const m of messages) {
+    if (claimed.has(m.id) || m.sender !== 'client') continue;
+    if (normalizeText(m.message) !== text) continue;
+    if (m.attachments.length !== record.attachments.length || m.attachments.some((a, i) => a !== record.attachments[i])) continue;
+    const created = Date.parse(m.created_at);
+    // An unreadable date can't prove the message is ours; posting again beats losing the reply.
+    if (Number.isNaN(created) || created < since) continue;
+    return m;
+  }
+  return null;
+}
+
+function validateInput(input: EnqueueInput): void {
+  if (typeof input.clientId !== 'string' || input.clientId === '' || input.clientId.length > 200) throw new TypeError('clientId must be a non-empty string');
+  if (!Number.isSafeInteger(input.ticketId) || input.ticketId < 1) throw new TypeError('ticketId must be a positive integer');
+  if (typeof input.message !== 'string' || input.message.trim() === '') throw new TypeError('message must not be empty');
+  if (!Array.isArray(input.attachments) || !input.attachments.every((a) => typeof a === 'string')) throw new TypeError('attachments must be strings');
+}
+
+type Phase = 'check' | 'post';
+
+export function createOutbox(deps: OutboxDeps): Outbox {
+  const { store, client, clock, random } = deps;
+  const lock = deps.lock ?? createMemoryLock();
+  // Serialises read-modify-write of the store within this instance, so an enqueue during a flush is never
+  // overwritten by the flush's next save. Network calls never happen while it is held.
+  const mutex = createMemoryLock();
+
+  const read = () => mutex(async () => readSnapshot(await store.load()));
+
+  function mutate<R>(fn: (snapshot: OutboxSnapshot, now: number) => R): Promise<R> {
+    return mutex(async () => {
+      const snapshot = readSnapshot(await store.load());
+      const result = fn(snapshot, clock());
+      await store.save(snapshot);
+      try {
+        deps.onChange?.(views(snapshot));
+      } catch {
+        // A broken listener must not stop delivery; the state is already saved.
+      }
+      return result;
+    });
+  }
+
+  const find = (snapshot: OutboxSnapshot, id: string) => snapshot.records.find((r) => r.id === id);
+
+  function wakeAt(snapshot: OutboxSnapshot): number | null {
+    if (snapshot.paused) return null;
+    let earliest: number | null = null;
+    for (const r of snapshot.records) {
+      if (r.state !== 'queued') continue;
+      const due = dueAt(r, snapshot);
+      if (earliest === null || due < earliest) earliest = due;
+    }
+    return earliest === null ? null : Math.max(earliest, clock());
+  }
+
+  async function scheduleNext(snapshot?: OutboxSnapshot): Promise<void> {
+    await deps.schedule(wakeAt(snapshot ?? (await read())));
+  }
+
+  function markSent(record: OutboxRecord, message: TicketMessage, now: number): void {
+    record.state = 'sent';
+    record.sent = { messageId: message.id, senderName: message.sender_name, createdAt: message.created_at };
+    record.sentAt = now;
+    record.error = null;
+    record.nextAttemptAt = null;
+    record.outcomeUnknown = false;
+  }
+
+  /** Records the failure; returns true when the flush should stop (server or network trouble, or paused). */
+  function settleFailure(id: string, error: ApiError, phase: Phase): Promise<boolean> {
+    return mutate((s, now) => {
+      const record = find(s, id);
+      if (!record) return false;
+      record.error = error;
+      record.nextAttemptAt = null;
+
+      if (error.kind === 'unauthorized' || error.kind === 'not_configured') {
+        // The agent has to sign in (or finish setup); the reply waits, untouched, until resume().
+        if (phase === 'post' && error.kind === 'not_configured') record.attempts = Math.max(0, record.attempts - 1);
+        record.state = 'queued';
+        s.paused = true;
+        return true;
+      }
+
+      // A 2xx we could not read most likely created the message: verify rather than give up or re-post.
+      const unreadableSuccess = error.kind === 'malformed' && error.status >= 200 && error.status < 300;
+      if (!isRetryable(error) && !unreadableSuccess) {
+        record.state = 'failed';
+        return false;
+      }
+
+      const mayHaveLanded =
+        phase === 'post' && (error.kind === 'timeout' || error.kind === 'network' || error.kind === 'server' || unreadableSuccess);
+      record.outcomeUnknown = record.outcomeUnknown || mayHaveLanded;
+
+      const serverDelay = 'retryAfterMs' in error && error.retryAfterMs !== null ? retryAfterDelay(error.retryAfterMs) : null;
+      const at = now + (serverDelay ?? nextDelayMs(Math.max(0, record.attempts - 1), random));
+      if (at - record.windowStartedAt > BACKOFF.giveUpAfterMs) {
+        record.state = 'needs_attention';
+        return false;
+      }
+      record.state = 'queued';
+      record.nextAttemptAt = at;
+      // One failing entry says the server or network is unwell: hold everyone rather than hammer.
+      if (serverDelay !== null) s.holdUntil = Math.max(s.holdUntil ?? 0, at);
+      else s.backoffUntil = at;
+      return true;
+    });
+  }
+
+  /** One delivery attempt for one entry; returns true when the flush should stop. */
+  async function deliver(id: string): Promise<boolean> {
+    const snapshot = await read();
+    const record = find(snapshot, id);
+    if (!record || record.state !== 'queued') return false;
+
+    if (clock() - record.windowStartedAt >= BACKOFF.giveUpAfterMs) {
+      await mutate((s) => {
+        const r = find(s, id);
+        if (r?.state === 'queued') r.state = 'needs_attention';
+      });
+      return false;
+    }
+
+    if (record.outcomeUnknown) {
+      const ticket = await client.getTicket(record.ticketId);
+      if (!ticket.ok) return settleFailure(id, ticket.error, 'check');
+      const claimed = new Set(snapshot.records.flatMap((r) => (r.sent && r.id !== id ? [r.sent.messageId] : [])));
+      const found = findDelivered(ticket.data.messages, record, claimed);
+      const alreadyThere = await mutate((s, now) => {
+        const r = find(s, id);
+        if (!r || r.state !== 'queued') return true;
+        if (found) {
+          markSent(r, found, now);
+          return true;
+        }
+        return false;
+      });
+      if (alreadyThere) return false;
+    }
+
+    const started = await mutate((s) => {
+      const r = find(s, id);
+      if (!r || r.state !== 'queued') return null;
+      r.state = 'sending';
+      r.attempts += 1;
+      // Cleared only now: the check above proved the earlier attempt did not land.
+      r.outcomeUnknown = false;
+      return { ticketId: r.ticketId, message: r.message, attachments: [...r.attachments], idempotencyKey: r.idempotencyKey };
+    });
+    if (!started) return false;
+
+    const result = await client.addMessage(
+      started.ticketId,
+      { message: started.message, attachments: started.attachments },
+      { idempotencyKey: started.idempotencyKey },
+    );
+    if (!result.ok) return settleFailure(id, result.error, 'post');
+    await mutate((s, now) => {
+      const r = find(s, id);
+      if (r) markSent(r, result.data, now);
+    });
+    return false;
+  }
+
+  return {
+    async enqueue(input) {
+      validateInput(input);
+      const view = await mutate((s, now) => {
+        const existing = find(s, input.clientId);
+        if (existing) return toView(existing, s);
+        const record: OutboxRecord = {
+          id: input.clientId,
+          idempotencyKey: input.clientId,
+          ticketId: input.ticketId,
+          message: input.message,
+          attachments: [...input.attachments],
+          state: 'queued',
+          attempts: 0,
+          createdAt: now,
+          windowStartedAt: now,
+          nextAttemptAt: null,
+          outcomeUnknown: false,
+          sent: null,
+          sentAt: null,
+          error: null,
+        };
+        s.records.push(record);
+        return toView(record, s);
+      });
+      await scheduleNext();
+      return view;
+    },
+
+    flush(options = {}) {
+      return lock(async () => {
+        // Holding the lock means nobody else is sending: a 'sending' record is left from a worker that
+        // died mid-request, and its POST may or may not have landed.
+        await mutate((s) => {
+          for (const r of s.records) {
+            if (r.state === 'sending') {
+              r.state = 'queued';
+              r.outcomeUnknown = true;
+            }
+          }
+        });
+        const handled = new Set<string>();
+        for (;;) {
+          const s = await read();
+          const now = clock();
+          if (s.paused || (s.holdUntil ?? 0) > now) break;
+          if (!options.force && (s.backoffUntil ?? 0) > now) break;
+          const next = s.records
+            .filter((r) => r.state === 'queued' && !handled.has(r.id) && (options.force || (r.nextAttemptAt ?? 0) <= now))
+            .sort((a, b) => a.createdAt - b.createdAt)[0];
+          if (!next) break;
+          handled.add(next.id);
+          if (await deliver(next.id)) break;
+        }
+        const final = await read();
+        await scheduleNext(final);
+        return views(final);
+      });
+    },
+
+    async retry(id) {
+      const view = await mutate((s, now) => {
+        const r = find(s, id);
+        if (!r) return null;
+        if (r.state === 'failed' || r.state === 'needs_attention' || r.state === 'queued') {
+          r.state = 'queued';
+          r.nextAttemptAt = null;
+          r.windowStartedAt = now;
+          r.error = null;
+          // The agent asked for now; our own backoff yields, a server's Retry-After does not.
+          s.backoffUntil = null;
+        }
+        return toView(r, s);
+      });
+      if (view) await scheduleNext();
+      return view;
+    },
+
+    discard(id) {
+      return mutate((s) => {
+        const index = s.records.findIndex((r) => r.id === id);
+        // A request in flight can't be recalled; discarding it would hide a reply that may still land.
+        if (index < 0 || s.records[index]?.state === 'sending') return false;
+        s.records.splice(index, 1);
+        return true;
+      });
+    },
+
+    async list(ticketId) {
+      return views(await read(), ticketId);
+    },
+
+    prune() {
+      return mutate((s, now) => {
+        const before = s.records.length;
+        s.records = s.records.filter((r) => r.state !== 'sent' || (r.sentAt ?? r.createdAt) > now - SENT_RETENTION_MS);
+        return before - s.records.length;
+      });
+    },
+
+    async pause() {
+      await mutate((s) => {
+        s.paused = true;
+      });
+      await deps.schedule(null);
+    },
+
+    async resume() {
+      const snapshot = await mutate((s) => {
+        s.paused = false;
+        return s;
+      });
+      await scheduleNext(snapshot);
+    },
+
+    async isPaused() {
+      return (await read()).paused;
+    },
+  };
+}
