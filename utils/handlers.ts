@@ -3,7 +3,7 @@
  * so it runs in unit tests with fakes. Nothing returned here ever carries the token or the secret.
  */
 import type { Handlers } from './router';
-import type { AuthView, SettingsInput, SettingsView, Reply, MessageType, ResponseOf } from './messages';
+import type { AuthView, SettingsInput, SettingsView } from './messages';
 import type { ApiError, ApiResult, DaakeyUser } from './daakey-types';
 import type { StoredSettings, StoredDraft } from './storage-schema';
 import type { CredentialsStore } from './credentials-store';
@@ -33,16 +33,16 @@ export interface HandlerDeps {
   hasHostPermission(pattern: string): Promise<boolean>;
   /** Re-registers the dashboard content script after the site list changed. */
   sitesChanged(): Promise<void>;
-  /** Starts delivering due replies without waiting for them. */
-  flushSoon(): void;
+  /** Starts delivering due replies without waiting for them; `force` skips our own backoff (not a server's Retry-After). */
+  flushSoon(options?: { force?: boolean }): void;
 }
 
-const ok = <T extends MessageType>(data: ResponseOf<T>): Reply<T> => ({ ok: true, data });
-const err = <T extends MessageType>(error: ApiError | { kind: 'bad_request'; message: string }): Reply<T> => ({ ok: false, error });
-const bad = <T extends MessageType>(message: string) => err<T>({ kind: 'bad_request', message });
+const ok = <D>(data: D) => ({ ok: true as const, data });
+const err = (error: ApiError | { kind: 'bad_request'; message: string }) => ({ ok: false as const, error });
+const bad = (message: string) => err({ kind: 'bad_request', message });
 
-function fromApi<T extends MessageType, D>(result: ApiResult<D>, map: (data: D) => ResponseOf<T>): Reply<T> {
-  return result.ok ? ok<T>(map(result.data)) : err<T>(result.error);
+function fromApi<D>(result: ApiResult<D>) {
+  return result.ok ? ok(result.data) : err(result.error);
 }
 
 function toSettingsView(settings: StoredSettings, hasSecret: boolean, hasIssuedSignature: boolean, managed: string[]): SettingsView {
@@ -75,7 +75,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     const settings = await deps.settings.getValue();
     await deps.settings.setValue({ ...settings, dashboardSites: update(settings.dashboardSites) });
     await deps.sitesChanged();
-    return ok<'sites/add'>(await settingsView());
+    return ok(await settingsView());
   }
 
   return {
@@ -122,8 +122,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const result = await client.login(email.trim(), password);
       if (!result.ok) return err(result.error);
       await deps.credentials.update({ token: result.data.token, user: result.data.user, needsSignIn: false });
-      deps.outbox.resume();
-      deps.flushSoon();
+      await deps.outbox.resume();
+      deps.flushSoon({ force: true });
       return ok(await authView());
     },
 
@@ -135,10 +135,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return ok(await authView());
     },
 
-    'ticket/get': async ({ ticketId }) => fromApi<'ticket/get', ResponseOf<'ticket/get'>>(await (await deps.client()).getTicket(ticketId), (t) => t),
+    'ticket/get': async ({ ticketId }) => fromApi(await (await deps.client()).getTicket(ticketId)),
 
     'ticket/create': async (input) =>
-      fromApi<'ticket/create', ResponseOf<'ticket/create'>>(await (await deps.client()).createTicket(input, { idempotencyKey: crypto.randomUUID() }), (t) => t),
+      fromApi(await (await deps.client()).createTicket(input, { idempotencyKey: crypto.randomUUID() })),
 
     'reply/send': async ({ clientId, ticketId, message, attachments }) => {
       const entry = await deps.outbox.enqueue({ clientId, ticketId, message, attachments });
@@ -147,8 +147,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
 
     'outbox/list': async ({ ticketId }) => ok(await deps.outbox.list(ticketId)),
+    // A window opening is a sign the network may be back (the worker never sees `online`).
     'outbox/flush': async () => {
-      deps.flushSoon();
+      deps.flushSoon({ force: true });
       return ok(await deps.outbox.list());
     },
     'outbox/retry': async ({ id }) => {
@@ -177,7 +178,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'media/upload': async ({ name, type, dataBase64 }) => {
       const bytes = base64ToBytes(dataBase64);
       if (!bytes) return bad('The file could not be read.');
-      return fromApi<'media/upload', ResponseOf<'media/upload'>>(await (await deps.client()).uploadMedia({ name, type, bytes }), (m) => m);
+      return fromApi(await (await deps.client()).uploadMedia({ name, type, bytes }));
     },
 
     'templates/list': async () => ok(await deps.templates.getValue()),

@@ -88,3 +88,9 @@ export const templatesItem = storage.defineItem<Template[]>('local:templates', {
 export function draftKey(agencyCode: string, ticketId: number): string {
   return `${agencyCode || '-'}:${ticketId}`;
 }
+
+/** The outbox snapshot; `utils/outbox.ts` checks its shape again on load (`readSnapshot`). */
+export const outboxItem = storage.defineItem<unknown>('local:outbox', {
+  fallback: null,
+  version: 1,
+});

@@ -14,6 +14,7 @@ import { outboxStore, withOutboxLock } from './outbox-host';
 import { syncDashboardScripts } from './dashboard-scripts';
 import { readManaged, applyManaged } from './managed';
 import { showOutboxState } from './badge';
+import type { OutboxEntryView } from '@/utils/messages';
 
 const OUTBOX_ALARM = 'dqr-outbox';
 
@@ -64,15 +65,22 @@ export default defineBackground(() => {
       const delay = at - Date.now();
       if (delay < 25_000) wakeTimer = setTimeout(() => flushSoon(), Math.max(0, delay));
     },
-    onChange: async (entries, changed) => {
-      if (outbox.isPaused()) await credentials.update({ needsSignIn: true });
-      for (const entry of changed) {
-        if (entry.state === 'sent') await clearDraftIfSent(entry.ticketId, entry.message);
-        if (entry.state === 'failed' || entry.state === 'needs_attention') notifyFailure(entry.ticketId);
-      }
-      await showOutboxState(entries);
-    },
+    onChange: (entries) => void reactToOutbox(entries),
   });
+
+  // Last state seen per entry, to act once per transition (a restarted worker starts empty).
+  const lastStates = new Map<string, OutboxEntryView['state']>();
+  async function reactToOutbox(entries: OutboxEntryView[]) {
+    if (entries.some((e) => e.state === 'paused')) await credentials.update({ needsSignIn: true });
+    for (const entry of entries) {
+      const before = lastStates.get(entry.id);
+      lastStates.set(entry.id, entry.state);
+      if (before === entry.state) continue;
+      if (entry.state === 'sent') await clearDraftIfSent(entry.ticketId, entry.message);
+      if (before !== undefined && (entry.state === 'failed' || entry.state === 'needs_attention')) notifyFailure(entry.ticketId);
+    }
+    await showOutboxState(entries).catch(() => undefined);
+  }
 
   async function clearDraftIfSent(ticketId: number, message: string) {
     const [settings, drafts] = await Promise.all([settingsItem.getValue(), draftsItem.getValue()]);
@@ -95,8 +103,8 @@ export default defineBackground(() => {
       .catch(() => undefined);
   }
 
-  function flushSoon() {
-    void outbox.flush().catch((error) => console.error('[daakey] outbox flush failed', error));
+  function flushSoon(options?: { force?: boolean }) {
+    void outbox.flush(options).catch((error) => console.error('[daakey] outbox flush failed', error));
   }
 
   const handlers = createHandlers({

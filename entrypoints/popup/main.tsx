@@ -1,2 +1,34 @@
 import { render } from 'preact';
-render(<p>Daakey Quick Reply</p>, document.getElementById('app')!);
+import { browser } from 'wxt/browser';
+import { I18nContext } from '@/components/i18n-context';
+import { PopupApp } from '@/components/PopupApp';
+import { applyTheme, loadPageI18n } from '@/utils/i18n-loader';
+import { call, popupActions } from './actions';
+
+const params = new URLSearchParams(location.search);
+const positive = (v: string | null) => (v && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : null);
+
+// `?tabId=N` lets tests (and the background) act for a given tab; otherwise the active one.
+const tabId: Promise<number | null> =
+  positive(params.get('tabId')) !== null
+    ? Promise.resolve(positive(params.get('tabId')))
+    : browser.tabs
+        .query({ active: true, currentWindow: true })
+        .then((tabs) => tabs[0]?.id ?? null)
+        .catch(() => null);
+
+async function main() {
+  const settings = await call('settings/get', {});
+  const language = settings.ok ? settings.data.language : 'auto';
+  applyTheme(settings.ok ? settings.data.theme : 'system');
+  const i18n = await loadPageI18n(language);
+  document.title = i18n.t('extName');
+  render(
+    <I18nContext.Provider value={i18n}>
+      <PopupApp actions={popupActions(tabId)} initialTicketId={positive(params.get('ticket'))} />
+    </I18nContext.Provider>,
+    document.getElementById('app')!,
+  );
+}
+
+void main();

@@ -1,0 +1,60 @@
+/** The popup's `ReplyActions`, built on the typed messenger. Shared with the options page. */
+import { browser } from 'wxt/browser';
+import type { PopupActions, ReplyActions, Result } from '@/components/actions';
+import type { Envelope, MessageType, RequestOf, ResponseOf } from '@/utils/messages';
+import type { DetectedTicket, TabEnvelope } from '@/utils/messages';
+import { createMessenger } from '@/utils/messenger';
+
+export const request = createMessenger((m: Envelope) => browser.runtime.sendMessage(m));
+export const call = <T extends MessageType>(type: T, payload: RequestOf<T>): Promise<Result<ResponseOf<T>>> => request(type, payload);
+const none = {} as Record<string, never>;
+
+async function fileToBase64(file: File): Promise<string> {
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  let binary = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+export const replyActions: ReplyActions = {
+  getTicket: (ticketId) => call('ticket/get', { ticketId }),
+  send: (clientId, ticketId, message, attachments) => call('reply/send', { clientId, ticketId, message, attachments }),
+  listOutbox: (ticketId) => call('outbox/list', ticketId === undefined ? {} : { ticketId }),
+  flush: () => call('outbox/flush', none),
+  retry: (id) => call('outbox/retry', { id }),
+  discard: (id) => call('outbox/discard', { id }),
+  getDraft: (ticketId) => call('draft/get', { ticketId }),
+  saveDraft: (ticketId, message, attachments) => call('draft/save', { ticketId, message, attachments }),
+  uploadMedia: async (file) => call('media/upload', { name: file.name, type: file.type, dataBase64: await fileToBase64(file) }),
+  createTicket: (input) => call('ticket/create', input),
+  listTemplates: () => call('templates/list', none),
+  authStatus: () => call('auth/status', none),
+};
+
+/** Asks the tab's content script what tickets it sees; a tab without one answers nothing. */
+async function detectedOn(tabId: number | null): Promise<DetectedTicket[]> {
+  if (tabId === null) return [];
+  const message: TabEnvelope<'tab/detected-tickets'> = { channel: 'daakey-qr/tab/v1', type: 'tab/detected-tickets', payload: {} };
+  try {
+    const answer: unknown = await browser.tabs.sendMessage(tabId, message);
+    const list = Array.isArray(answer) ? answer : answer && typeof answer === 'object' && 'data' in answer ? (answer as { data: unknown }).data : [];
+    return Array.isArray(list) ? list.filter((d): d is DetectedTicket => !!d && typeof d === 'object' && Number.isInteger((d as DetectedTicket).id) && (d as DetectedTicket).id > 0) : [];
+  } catch {
+    return [];
+  }
+}
+
+export function popupActions(tabId: Promise<number | null>): PopupActions {
+  return {
+    ...replyActions,
+    detectedTickets: async () => detectedOn(await tabId),
+    openOptions: () => {
+      void browser.runtime.openOptionsPage();
+      window.close();
+    },
+    agencyName: async () => {
+      const r = await call('settings/get', none);
+      return r.ok ? r.data.agencyCode : '';
+    },
+  };
+}

@@ -1,0 +1,545 @@
+import { describe, expect, it } from 'vitest';
+import { BACKOFF } from './api-contract';
+import type { ApiError, ApiResult, TicketMessage, TicketWithMessages } from './daakey-types';
+import {
+  createMemoryLock,
+  createMemoryOutboxStore,
+  createOutbox,
+  DEDUPE_SKEW_MS,
+  findDelivered,
+  readSnapshot,
+  type OutboxClient,
+  type OutboxLock,
+  type OutboxRecord,
+  type OutboxStore,
+} from './outbox';
+
+const T0 = Date.UTC(2026, 0, 1, 9, 0, 0);
+
+type PostBehaviour = 'ok' | 'commit-then-timeout' | 'commit-then-503' | ApiError;
+
+/** A Daakey stand-in: keeps messages per ticket and can commit a message yet report a failure. */
+function fakeServer(clock: { now: number }) {
+  const messages = new Map<number, TicketMessage[]>();
+  let nextId = 100;
+  const posts: { ticketId: number; message: string; idempotencyKey: string; at: number }[] = [];
+  const gets: { ticketId: number; at: number }[] = [];
+  const postPlan: PostBehaviour[] = [];
+  const getPlan: ApiError[] = [];
+  let postDelayMs = 0;
+  const commit = (ticketId: number, message: string, attachments: string[]): TicketMessage => {
+    const m: TicketMessage = {
+      id: nextId++,
+      message,
+      sender: 'client',
+      sender_name: 'Agent Smith',
+      attachments,
+      created_at: new Date(clock.now).toISOString(),
+    };
+    messages.set(ticketId, [...(messages.get(ticketId) ?? []), m]);
+    return m;
+  };
+  const client: OutboxClient = {
+    async addMessage(ticketId, body, { idempotencyKey }): Promise<ApiResult<TicketMessage>> {
+      posts.push({ ticketId, message: body.message, idempotencyKey, at: clock.now });
+      if (postDelayMs > 0) await new Promise((r) => setTimeout(r, postDelayMs));
+      const behaviour = postPlan.shift() ?? 'ok';
+      if (behaviour === 'ok') return { ok: true, status: 201, data: commit(ticketId, body.message, body.attachments) };
+      if (behaviour === 'commit-then-timeout') {
+        commit(ticketId, body.message, body.attachments);
+        return { ok: false, error: { kind: 'timeout', message: 'timed out' } };
+      }
+      if (behaviour === 'commit-then-503') {
+        commit(ticketId, body.message, body.attachments);
+        return { ok: false, error: { kind: 'server', status: 503, message: 'busy', retryAfterMs: null } };
+      }
+      return { ok: false, error: behaviour };
+    },
+    async getTicket(ticketId): Promise<ApiResult<TicketWithMessages>> {
+      gets.push({ ticketId, at: clock.now });
+      const planned = getPlan.shift();
+      if (planned) return { ok: false, error: planned };
+      return {
+        ok: true,
+        status: 200,
+        data: {
+          id: ticketId,
+          reference: `TK-2026-${String(ticketId).padStart(5, '0')}`,
+          subject: 's',
+          status: 'open',
+          priority: 'normal',
+          category: 'c',
+          last_message: null,
+          last_message_at: null,
+          unread_count: 0,
+          created_at: new Date(T0).toISOString(),
+          messages: [...(messages.get(ticketId) ?? [])],
+        },
+      };
+    },
+  };
+  return {
+    client,
+    posts,
+    gets,
+    postPlan,
+    getPlan,
+    messages,
+    commit,
+    setPostDelay: (ms: number) => {
+      postDelayMs = ms;
+    },
+  };
+}
+
+function setup(options: { initial?: unknown; store?: OutboxStore; lock?: OutboxLock; random?: () => number } = {}) {
+  const clock = { now: T0 };
+  const server = fakeServer(clock);
+  const store = options.store ?? createMemoryOutboxStore(options.initial);
+  const scheduled: (number | null)[] = [];
+  const changes: number[] = [];
+  const make = () =>
+    createOutbox({
+      store,
+      client: server.client,
+      clock: () => clock.now,
+      random: options.random ?? (() => 0.5),
+      ...(options.lock ? { lock: options.lock } : {}),
+      onChange: (views) => changes.push(views.length),
+      schedule: (at) => {
+        scheduled.push(at);
+      },
+    });
+  return { clock, server, store, scheduled, changes, outbox: make(), make };
+}
+
+const reply = (clientId: string, ticketId = 1, message = `Reply ${clientId}`) => ({ clientId, ticketId, message, attachments: [] as string[] });
+const err = {
+  closed: { kind: 'closed', status: 400, message: 'Cannot add message to closed ticket' },
+  notFound: { kind: 'not_found', status: 404, message: 'Ticket not found' },
+  forbidden: { kind: 'forbidden', status: 403, message: 'Signature expired' },
+  tooLarge: { kind: 'too_large', status: 413, message: 'Too large' },
+  validation: { kind: 'validation', status: 422, message: 'Idempotency key reused with a different body', fields: {} },
+  unauthorized: { kind: 'unauthorized', status: 401, message: 'Token revoked' },
+  unavailable: { kind: 'server', status: 503, message: 'busy', retryAfterMs: null },
+  network: { kind: 'network', message: 'offline' },
+} satisfies Record<string, ApiError>;
+
+describe('outbox: enqueue', () => {
+  it('writes the entry to the store before any attempt, with the clientId as idempotency key', async () => {
+    const { outbox, store, server } = setup();
+    const view = await outbox.enqueue(reply('c-1'));
+    expect(view).toMatchObject({ id: 'c-1', state: 'queued', attempts: 0, createdAt: T0, sent: null, error: null });
+    expect(server.posts).toHaveLength(0);
+    const saved = readSnapshot(await store.load());
+    expect(saved.records).toHaveLength(1);
+    expect(saved.records[0]).toMatchObject({ id: 'c-1', idempotencyKey: 'c-1', state: 'queued' });
+  });
+
+  it('is idempotent on clientId: a double Send gives one entry and one POST', async () => {
+    const { outbox, server } = setup();
+    const [a, b] = await Promise.all([outbox.enqueue(reply('c-1')), outbox.enqueue(reply('c-1', 1, 'different text'))]);
+    expect(a.id).toBe(b.id);
+    expect(b.message).toBe('Reply c-1');
+    expect(await outbox.list()).toHaveLength(1);
+    await outbox.flush();
+    expect(server.posts).toHaveLength(1);
+  });
+
+  it('rejects an unusable entry', async () => {
+    const { outbox } = setup();
+    await expect(outbox.enqueue({ ...reply('c'), ticketId: 0 })).rejects.toThrow(TypeError);
+    await expect(outbox.enqueue({ ...reply('c'), message: '  ' })).rejects.toThrow(TypeError);
+    await expect(outbox.enqueue({ ...reply(''), message: 'x' })).rejects.toThrow(TypeError);
+  });
+});
+
+describe('outbox: delivery', () => {
+  it('sends a queued entry once, with its idempotency key, and records the server message', async () => {
+    const { outbox, server, scheduled } = setup();
+    await outbox.enqueue(reply('c-1', 7));
+    const views = await outbox.flush();
+    expect(server.posts).toEqual([{ ticketId: 7, message: 'Reply c-1', idempotencyKey: 'c-1', at: T0 }]);
+    expect(views[0]).toMatchObject({
+      state: 'sent',
+      attempts: 1,
+      sent: { messageId: 100, senderName: 'Agent Smith', createdAt: new Date(T0).toISOString() },
+      nextAttemptAt: null,
+      error: null,
+    });
+    expect(scheduled.at(-1)).toBeNull();
+    await outbox.flush();
+    expect(server.posts).toHaveLength(1);
+  });
+
+  it('exactly once when the server commits and the answer times out: the check finds it, no second POST', async () => {
+    const { outbox, server, scheduled, clock } = setup();
+    server.postPlan.push('commit-then-timeout');
+    await outbox.enqueue(reply('c-1'));
+    const [afterTimeout] = await outbox.flush();
+    expect(afterTimeout).toMatchObject({ state: 'queued', error: { kind: 'timeout' } });
+    const wake = scheduled.at(-1)!;
+    expect(wake).toBe(afterTimeout!.nextAttemptAt);
+    expect(wake).toBeGreaterThan(T0);
+    clock.now = wake;
+    const [final] = await outbox.flush();
+    expect(server.gets).toHaveLength(1);
+    expect(server.posts).toHaveLength(1);
+    expect(server.messages.get(1)).toHaveLength(1);
+    expect(final).toMatchObject({ state: 'sent', sent: { messageId: 100 } });
+  });
+
+  it('checks before re-sending after a 5xx, and posts again with the same key when nothing landed', async () => {
+    const { outbox, server, clock } = setup();
+    server.postPlan.push(err.unavailable);
+    await outbox.enqueue(reply('c-1'));
+    const [first] = await outbox.flush();
+    clock.now = first!.nextAttemptAt!;
+    const [final] = await outbox.flush();
+    expect(server.gets).toHaveLength(1);
+    expect(server.posts.map((p) => p.idempotencyKey)).toEqual(['c-1', 'c-1']);
+    expect(final).toMatchObject({ state: 'sent', attempts: 2 });
+    expect(server.messages.get(1)).toHaveLength(1);
+  });
+
+  it('a 5xx that committed is found by the check too', async () => {
+    const { outbox, server, clock } = setup();
+    server.postPlan.push('commit-then-503');
+    await outbox.enqueue(reply('c-1'));
+    const [first] = await outbox.flush();
+    clock.now = first!.nextAttemptAt!;
+    await outbox.flush();
+    expect(server.posts).toHaveLength(1);
+    expect(server.messages.get(1)).toHaveLength(1);
+  });
+
+  it('concurrent flush() calls POST each entry once', async () => {
+    const { outbox, server } = setup();
+    server.setPostDelay(5);
+    await outbox.enqueue(reply('a'));
+    await outbox.enqueue(reply('b', 2));
+    await Promise.all([outbox.flush(), outbox.flush(), outbox.flush({ force: true })]);
+    expect(server.posts.map((p) => p.idempotencyKey).sort()).toEqual(['a', 'b']);
+    expect((await outbox.list()).map((v) => v.state)).toEqual(['sent', 'sent']);
+  });
+
+  it('two outbox instances sharing a store and a lock POST each entry once', async () => {
+    const lock = createMemoryLock();
+    const { make, server, outbox } = setup({ lock });
+    server.setPostDelay(5);
+    await outbox.enqueue(reply('a'));
+    await outbox.enqueue(reply('b'));
+    await Promise.all([outbox.flush(), make().flush(), make().flush()]);
+    expect(server.posts).toHaveLength(2);
+  });
+
+  it('an enqueue during a flush is not lost and is delivered by that flush', async () => {
+    const { outbox, server } = setup();
+    server.setPostDelay(5);
+    await outbox.enqueue(reply('a'));
+    const flushing = outbox.flush();
+    await new Promise((r) => setTimeout(r, 1));
+    await outbox.enqueue(reply('b'));
+    await flushing;
+    expect(server.posts.map((p) => p.idempotencyKey)).toEqual(['a', 'b']);
+    expect(await outbox.list()).toHaveLength(2);
+  });
+});
+
+describe('outbox: retry timing', () => {
+  it('honours 429 Retry-After: no attempt before the time, even when forced, then sends', async () => {
+    const { outbox, server, clock, scheduled } = setup();
+    server.postPlan.push({ kind: 'rate_limited', status: 429, message: 'Slow down', retryAfterMs: 120_000 });
+    await outbox.enqueue(reply('a'));
+    await outbox.enqueue(reply('b'));
+    const views = await outbox.flush();
+    expect(server.posts).toHaveLength(1);
+    expect(views.map((v) => v.nextAttemptAt)).toEqual([T0 + 120_000, T0 + 120_000]);
+    expect(scheduled.at(-1)).toBe(T0 + 120_000);
+    clock.now = T0 + 119_999;
+    await outbox.flush();
+    await outbox.flush({ force: true });
+    expect(server.posts).toHaveLength(1);
+    clock.now = T0 + 120_000;
+    await outbox.flush();
+    // A 429 was a refusal: nothing to check, and both entries go out once each.
+    expect(server.gets).toHaveLength(0);
+    expect(server.posts.map((p) => p.idempotencyKey)).toEqual(['a', 'a', 'b']);
+    expect(server.posts[1]!.at).toBe(T0 + 120_000);
+  });
+
+  it('backs off with full jitter after a network error and stops hammering the other entries', async () => {
+    const { outbox, server, clock } = setup({ random: () => 0.75 });
+    server.postPlan.push(err.network);
+    await outbox.enqueue(reply('a'));
+    await outbox.enqueue(reply('b'));
+    const views = await outbox.flush();
+    expect(server.posts).toHaveLength(1);
+    const delay = 0.75 * BACKOFF.baseMs;
+    expect(views.map((v) => v.nextAttemptAt)).toEqual([T0 + delay, T0 + delay]);
+    clock.now = T0 + delay - 1;
+    await outbox.flush();
+    expect(server.posts).toHaveLength(1);
+    // The network came back and a window said so: a forced flush skips our own backoff.
+    await outbox.flush({ force: true });
+    expect(server.posts).toHaveLength(3);
+    expect(server.gets).toHaveLength(1);
+  });
+
+  it('stops automatic retries at the 24 h window: needs_attention, then no more requests', async () => {
+    const { outbox, server, clock, scheduled } = setup({ random: () => 1 });
+    await outbox.enqueue(reply('a'));
+    for (let i = 0; i < 500; i++) server.postPlan.push(err.unavailable);
+    let view = (await outbox.flush())[0]!;
+    let rounds = 0;
+    while (view.state === 'queued' && rounds < 1000) {
+      clock.now = scheduled.at(-1)!;
+      view = (await outbox.flush())[0]!;
+      rounds++;
+    }
+    expect(view.state).toBe('needs_attention');
+    expect(view.error).toMatchObject({ kind: 'server', status: 503 });
+    for (const p of server.posts) expect(p.at - T0).toBeLessThanOrEqual(BACKOFF.giveUpAfterMs);
+    expect(scheduled.at(-1)).toBeNull();
+    const posts = server.posts.length;
+    const gets = server.gets.length;
+    clock.now += 7 * 24 * 60 * 60_000;
+    await outbox.flush({ force: true });
+    expect(server.posts).toHaveLength(posts);
+    expect(server.gets).toHaveLength(gets);
+
+    // The agent retries: a new window, and the earlier unknown outcome is checked first.
+    server.postPlan.length = 0;
+    expect(await outbox.retry('a')).toMatchObject({ state: 'queued', error: null });
+    const [sent] = await outbox.flush();
+    expect(sent!.state).toBe('sent');
+    expect(server.gets).toHaveLength(gets + 1);
+    expect(server.posts).toHaveLength(posts + 1);
+  });
+
+  it('an entry found past its window before any attempt goes to needs_attention without a request', async () => {
+    const { outbox, server, clock } = setup();
+    await outbox.enqueue(reply('a'));
+    clock.now += BACKOFF.giveUpAfterMs;
+    const [view] = await outbox.flush();
+    expect(view!.state).toBe('needs_attention');
+    expect(server.posts).toHaveLength(0);
+  });
+});
+
+describe('outbox: non-retryable outcomes', () => {
+  it.each([
+    ['400 closed', err.closed],
+    ['403', err.forbidden],
+    ['404', err.notFound],
+    ['413', err.tooLarge],
+    ['422 idempotency conflict', err.validation],
+  ])('%s → failed with the error and the text kept, zero further requests', async (_label, error) => {
+    const { outbox, server, clock, scheduled } = setup();
+    server.postPlan.push(error);
+    await outbox.enqueue(reply('a', 1, 'Keep this text'));
+    const [view] = await outbox.flush();
+    expect(view).toMatchObject({ state: 'failed', message: 'Keep this text', error, nextAttemptAt: null });
+    expect(scheduled.at(-1)).toBeNull();
+    clock.now += 60 * 60_000;
+    await outbox.flush();
+    await outbox.flush({ force: true });
+    expect(server.posts).toHaveLength(1);
+    expect(server.gets).toHaveLength(0);
+  });
+
+  it('a failed entry does not block the next one', async () => {
+    const { outbox, server } = setup();
+    server.postPlan.push(err.closed);
+    await outbox.enqueue(reply('a'));
+    await outbox.enqueue(reply('b', 2));
+    expect((await outbox.flush()).map((v) => v.state)).toEqual(['failed', 'sent']);
+    expect(server.posts).toHaveLength(2);
+  });
+});
+
+describe('outbox: 401 pauses', () => {
+  it('pauses the whole outbox without dropping anything; resume continues with one send per entry', async () => {
+    const { outbox, server, store, clock, scheduled } = setup();
+    server.postPlan.push(err.unauthorized);
+    await outbox.enqueue(reply('a'));
+    await outbox.enqueue(reply('b'));
+    const views = await outbox.flush();
+    expect(views.map((v) => v.state)).toEqual(['paused', 'paused']);
+    expect(views[0]!.error).toMatchObject({ kind: 'unauthorized' });
+    expect(server.posts).toHaveLength(1);
+    expect(await outbox.isPaused()).toBe(true);
+    expect(readSnapshot(await store.load())).toMatchObject({ paused: true });
+    expect(readSnapshot(await store.load()).records.map((r) => r.state)).toEqual(['queued', 'queued']);
+    expect(scheduled.at(-1)).toBeNull();
+
+    clock.now += 60 * 60_000;
+    await outbox.flush({ force: true });
+    expect(server.posts).toHaveLength(1);
+
+    await outbox.resume();
+    expect(scheduled.at(-1)).toBe(clock.now);
+    const after = await outbox.flush();
+    expect(after.map((v) => v.state)).toEqual(['sent', 'sent']);
+    expect(server.posts.map((p) => p.idempotencyKey)).toEqual(['a', 'a', 'b']);
+    // 401 is a refusal: nothing to check before posting again.
+    expect(server.gets).toHaveLength(0);
+  });
+
+  it('the paused flag survives a new instance', async () => {
+    const { outbox, make, server } = setup();
+    await outbox.enqueue(reply('a'));
+    await outbox.pause();
+    const second = make();
+    expect(await second.isPaused()).toBe(true);
+    await second.flush();
+    expect(server.posts).toHaveLength(0);
+  });
+
+  it('a 401 during the dedupe check pauses too, keeping the unknown outcome', async () => {
+    const { outbox, server, clock } = setup();
+    server.postPlan.push('commit-then-timeout');
+    await outbox.enqueue(reply('a'));
+    const [first] = await outbox.flush();
+    clock.now = first!.nextAttemptAt!;
+    server.getPlan.push(err.unauthorized);
+    expect((await outbox.flush())[0]!.state).toBe('paused');
+    await outbox.resume();
+    expect((await outbox.flush())[0]!.state).toBe('sent');
+    expect(server.posts).toHaveLength(1);
+    expect(server.gets).toHaveLength(2);
+  });
+});
+
+describe('outbox: crash recovery', () => {
+  const sendingRecord = (): OutboxRecord => ({
+    id: 'crashed',
+    idempotencyKey: 'crashed',
+    ticketId: 3,
+    message: 'Sent just before the worker died',
+    attachments: ['https://cdn.example/a.png'],
+    state: 'sending',
+    attempts: 1,
+    createdAt: T0 - 10_000,
+    windowStartedAt: T0 - 10_000,
+    nextAttemptAt: null,
+    outcomeUnknown: false,
+    sent: null,
+    sentAt: null,
+    error: null,
+  });
+  const initial = () => ({ version: 1, paused: false, holdUntil: null, backoffUntil: null, records: [sendingRecord()] });
+
+  it('an entry left "sending" that never landed is checked, then delivered once', async () => {
+    const { outbox, server } = setup({ initial: initial() });
+    const [view] = await outbox.flush();
+    expect(server.gets).toEqual([{ ticketId: 3, at: T0 }]);
+    expect(server.posts).toHaveLength(1);
+    expect(view).toMatchObject({ state: 'sent', attempts: 2 });
+    await outbox.flush();
+    expect(server.posts).toHaveLength(1);
+  });
+
+  it('an entry left "sending" whose POST landed is marked sent without posting', async () => {
+    const { outbox, server, clock } = setup({ initial: initial() });
+    clock.now = T0 - 5_000;
+    server.commit(3, 'Sent just before the worker died', ['https://cdn.example/a.png']);
+    clock.now = T0;
+    const [view] = await outbox.flush();
+    expect(server.posts).toHaveLength(0);
+    expect(view).toMatchObject({ state: 'sent', sent: { messageId: 100 } });
+  });
+});
+
+describe('outbox: dedupe matching', () => {
+  const record = { message: ' Thanks!\r\n', attachments: ['u1'], createdAt: T0 } as OutboxRecord;
+  const msg = (over: Partial<TicketMessage>): TicketMessage => ({
+    id: 1,
+    message: 'Thanks!',
+    sender: 'client',
+    sender_name: 'A',
+    attachments: ['u1'],
+    created_at: new Date(T0).toISOString(),
+    ...over,
+  });
+
+  it('matches trimmed text, same attachments, after createdAt minus the skew', () => {
+    expect(findDelivered([msg({})], record, new Set())?.id).toBe(1);
+    expect(findDelivered([msg({ created_at: new Date(T0 - DEDUPE_SKEW_MS + 1000).toISOString() })], record, new Set())?.id).toBe(1);
+  });
+
+  it.each([
+    ['older than the entry', { created_at: new Date(T0 - DEDUPE_SKEW_MS - 1000).toISOString() }],
+    ['different text', { message: 'Thanks' }],
+    ['different attachments', { attachments: ['u2'] }],
+    ['from support staff', { sender: 'support' }],
+    ['an unreadable date', { created_at: 'yesterday-ish' }],
+  ])('ignores a message %s', (_label, over) => {
+    expect(findDelivered([msg(over)], record, new Set())).toBeNull();
+  });
+
+  it('does not let two identical replies claim one server message', async () => {
+    const { outbox, server, clock } = setup();
+    server.postPlan.push('commit-then-timeout', err.network);
+    await outbox.enqueue(reply('a', 1, 'Thanks!'));
+    await outbox.enqueue(reply('b', 1, 'Thanks!'));
+    const [first] = await outbox.flush();
+    clock.now = first!.nextAttemptAt!;
+    await outbox.flush();
+    clock.now += 60 * 60_000;
+    const views = await outbox.flush();
+    expect(views.map((v) => v.state)).toEqual(['sent', 'sent']);
+    expect(server.messages.get(1)).toHaveLength(2);
+    expect(new Set(views.map((v) => v.sent?.messageId)).size).toBe(2);
+  });
+});
+
+describe('outbox: retry, discard, list, prune', () => {
+  it('retry() requeues a failed entry now; discard() removes it; list() filters by ticket', async () => {
+    const { outbox, server } = setup();
+    server.postPlan.push(err.notFound);
+    await outbox.enqueue(reply('a', 1));
+    await outbox.enqueue(reply('b', 2));
+    await outbox.flush();
+    expect((await outbox.list(1)).map((v) => [v.id, v.state])).toEqual([['a', 'failed']]);
+    expect(await outbox.retry('a')).toMatchObject({ state: 'queued', error: null });
+    await outbox.flush();
+    expect((await outbox.list(1))[0]!.state).toBe('sent');
+    expect(await outbox.retry('missing')).toBeNull();
+    expect(await outbox.discard('b')).toBe(true);
+    expect(await outbox.discard('b')).toBe(false);
+    expect((await outbox.list()).map((v) => v.id)).toEqual(['a']);
+  });
+
+  it('does not discard an entry while it is being sent', async () => {
+    const { outbox, server } = setup();
+    server.setPostDelay(10);
+    await outbox.enqueue(reply('a'));
+    const flushing = outbox.flush();
+    await new Promise((r) => setTimeout(r, 3));
+    expect(await outbox.discard('a')).toBe(false);
+    await flushing;
+    expect((await outbox.list())[0]!.state).toBe('sent');
+  });
+
+  it('prune() removes sent entries older than a day and keeps the rest', async () => {
+    const { outbox, server, clock } = setup();
+    server.postPlan.push('ok', err.closed);
+    await outbox.enqueue(reply('old'));
+    await outbox.enqueue(reply('failed'));
+    await outbox.flush();
+    clock.now += 24 * 60 * 60_000 + 1;
+    await outbox.enqueue(reply('new'));
+    await outbox.flush();
+    expect(await outbox.prune()).toBe(1);
+    expect((await outbox.list()).map((v) => v.id)).toEqual(['failed', 'new']);
+  });
+
+  it('reports every change and tolerates unreadable stored data', async () => {
+    const { outbox, changes } = setup({ initial: { version: 1, records: [{ id: 5 }, 'junk'], paused: 'yes' } });
+    expect(await outbox.list()).toEqual([]);
+    expect(await outbox.isPaused()).toBe(false);
+    await outbox.enqueue(reply('a'));
+    expect(changes.at(-1)).toBe(1);
+  });
+});
