@@ -5,29 +5,47 @@ import preact from '@preact/preset-vite';
 // real dashboard origins are optional and requested at run time from the options page.
 const LOOPBACK = ['http://127.0.0.1/*', 'http://localhost/*'];
 const DAAKEY_API = ['https://api.daakey.com/*', 'https://staging-api.daakey.com/*'];
+// Dashboard sites, asked for one origin at a time from a click in the options page.
+const OPTIONAL_ORIGINS = ['https://*/*'];
 
 export default defineConfig({
   imports: false,
   modules: ['@wxt-dev/webextension-polyfill'],
   vite: () => ({ plugins: [preact()] }),
-  manifest: ({ browser }) => ({
+  manifest: ({ browser, manifestVersion }) => ({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    permissions: ['storage', 'alarms', 'activeTab', 'scripting', 'notifications'],
+    // `contextMenus` is also accepted by Firefox (an alias of `menus`).
+    permissions: ['storage', 'alarms', 'activeTab', 'scripting', 'notifications', 'contextMenus'],
     host_permissions: [...LOOPBACK, ...DAAKEY_API],
-    optional_host_permissions: ['https://*/*'],
+    // MV3 has `optional_host_permissions`; MV2 (Firefox's default target) lists optional origins in
+    // `optional_permissions`, and WXT drops the MV3 key from an MV2 build instead of converting it.
+    ...(manifestVersion === 3 ? { optional_host_permissions: OPTIONAL_ORIGINS } : { optional_permissions: OPTIONAL_ORIGINS }),
     action: { default_title: '__MSG_extName__' },
+    commands: {
+      'open-quick-reply': {
+        suggested_key: { default: 'Ctrl+Shift+Y', mac: 'Command+Shift+Y' },
+        description: '__MSG_cmd_open_quick_reply__',
+      },
+    },
     ...(browser === 'firefox'
       ? {
+          // Firefox reads managed settings from enterprise policies (policies.json, "3rdparty"), not
+          // from a schema file, and web-ext lint flags `storage.managed_schema`.
           browser_specific_settings: {
             gecko: {
               id: 'quick-reply@daakey.dev',
-              strict_min_version: '128.0',
+              // 140 is the first version that knows `data_collection_permissions` (142 on Android).
+              strict_min_version: '140.0',
               data_collection_permissions: { required: ['authenticationInfo', 'websiteContent'] },
             },
+            gecko_android: { strict_min_version: '142.0' },
           },
         }
-      : {}),
+      : {
+          // What an IT administrator may preset by policy (read by entrypoints/background/managed.ts).
+          storage: { managed_schema: 'managed-schema.json' },
+        }),
   }),
 });
