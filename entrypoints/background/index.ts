@@ -17,6 +17,7 @@ import { showOutboxState } from './badge';
 import type { OutboxEntryView } from '@/utils/messages';
 
 const OUTBOX_ALARM = 'dqr-outbox';
+const WATCHDOG_ALARM = 'dqr-outbox-watchdog';
 
 export default defineBackground(() => {
   // Chrome 140+ can keep `storage.local` away from content scripts; elsewhere secrets stay in
@@ -103,8 +104,16 @@ export default defineBackground(() => {
       .catch(() => undefined);
   }
 
+  // If the worker is stopped mid-flush nothing else would wake it: this alarm does, and is
+  // cleared once a flush ends with nothing left in flight.
   function flushSoon(options?: { force?: boolean }) {
-    void outbox.flush(options).catch((error) => console.error('[daakey] outbox flush failed', error));
+    void browser.alarms.create(WATCHDOG_ALARM, { delayInMinutes: 1 });
+    void outbox
+      .flush(options)
+      .then(async (entries) => {
+        if (!entries.some((e) => e.state === 'sending')) await browser.alarms.clear(WATCHDOG_ALARM);
+      })
+      .catch((error) => console.error('[daakey] outbox flush failed', error));
   }
 
   const handlers = createHandlers({
@@ -136,7 +145,7 @@ export default defineBackground(() => {
   });
 
   browser.alarms.onAlarm.addListener((alarm) => {
-    if (alarm.name === OUTBOX_ALARM) flushSoon();
+    if (alarm.name === OUTBOX_ALARM || alarm.name === WATCHDOG_ALARM) flushSoon();
   });
 
   async function start() {

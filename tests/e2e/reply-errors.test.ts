@@ -10,8 +10,10 @@ describe('reply errors', () => {
     await configureAndSignIn(rig);
   });
   afterAll(async () => rig?.close());
+  // Not /reset: it would also revoke the signed-in token. Each test uses its own ticket instead.
   beforeEach(async () => {
-    await control(rig, 'POST', '/reset');
+    await control(rig, 'DELETE', '/faults');
+    await control(rig, 'DELETE', '/requests');
   });
 
   async function typeAndSend(ticketId: number, text: string) {
@@ -75,19 +77,21 @@ describe('reply errors', () => {
 
   it('503 with Retry-After: queued, then sent once after the wait', async () => {
     await control(rig, 'POST', '/faults', { faults: [{ type: 'status', status: 503, retryAfter: 2, times: 1, match: { method: 'POST' } }] });
-    const popup = await typeAndSend(1, 'After a 503');
+    const popup = await typeAndSend(10, 'After a 503');
     await waitForStatus(popup, /queued|retry|waiting/i);
     await waitForStatus(popup, /sent/i, 30_000);
-    const posts = await recordedPosts(rig, 1);
+    const posts = await recordedPosts(rig, 10);
     expect(posts.map((p) => p.status)).toEqual([503, 201]);
-    expect((await storedMessages(rig, 1)).filter((m) => m.message === 'After a 503')).toHaveLength(1);
+    // Retry-After: 2 → the second attempt no earlier than 2 s after the first.
+    expect(new Date(posts[1]!.time).getTime() - new Date(posts[0]!.time).getTime()).toBeGreaterThanOrEqual(1900);
+    expect((await storedMessages(rig, 10)).filter((m) => m.message === 'After a 503')).toHaveLength(1);
   });
 
   it('network failure: queued, then sent once', async () => {
-    await control(rig, 'POST', '/faults', { faults: [{ type: 'drop-before-commit', times: 1, match: { method: 'POST', pathPrefix: '/api/v1/client/tickets/1/messages' } }] });
-    const popup = await typeAndSend(1, 'After a dropped connection');
+    await control(rig, 'POST', '/faults', { faults: [{ type: 'drop-before-commit', times: 1, match: { method: 'POST', pathPrefix: '/api/v1/client/tickets/12/messages' } }] });
+    const popup = await typeAndSend(12, 'After a dropped connection');
     await waitForStatus(popup, /sent/i, 30_000);
-    expect((await storedMessages(rig, 1)).filter((m) => m.message === 'After a dropped connection')).toHaveLength(1);
+    expect((await storedMessages(rig, 12)).filter((m) => m.message === 'After a dropped connection')).toHaveLength(1);
   });
 
   it('connection dropped after commit: exactly one message, shown as sent', async () => {

@@ -35,6 +35,7 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   body: string;
   status: number;
+  time: string | number;
   signatureValid?: boolean;
 }
 

@@ -1,0 +1,138 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AuthView, SettingsInput, SettingsView } from '../utils/messages';
+import type { OptionsActions, Result } from './actions';
+import { OptionsApp } from './OptionsApp';
+
+afterEach(cleanup);
+
+const baseView: SettingsView = {
+  environment: 'production',
+  baseUrl: 'https://api.daakey.com',
+  signatureMode: 'computed',
+  agencyCode: '',
+  hasSecret: false,
+  hasIssuedSignature: false,
+  dashboardSites: [],
+  language: 'auto',
+  theme: 'system',
+  managed: [],
+};
+
+function options(view: Partial<SettingsView> = {}) {
+  let current: SettingsView = { ...baseView, ...view };
+  let auth: AuthView = { signedIn: false, user: null, needsSignIn: false };
+  const saved: SettingsInput[] = [];
+  const sites: string[] = [];
+  const ok = <T,>(data: T): Promise<Result<T>> => Promise.resolve({ ok: true, data });
+  const actions: OptionsActions = {
+    getSettings: () => ok(current),
+    saveSettings: (input) => {
+      saved.push(input);
+      current = { ...current, ...input, hasSecret: current.hasSecret || Boolean(input.secret) };
+      return ok(current);
+    },
+    addSite: (origin) => {
+      sites.push(origin);
+      current = { ...current, dashboardSites: [...current.dashboardSites, { origin, enabled: true }] };
+      return ok(current);
+    },
+    setSiteEnabled: (origin, enabled) => {
+      current = { ...current, dashboardSites: current.dashboardSites.map((s) => (s.origin === origin ? { ...s, enabled } : s)) };
+      return ok(current);
+    },
+    removeSite: (origin) => ok((current = { ...current, dashboardSites: current.dashboardSites.filter((s) => s.origin !== origin) })),
+    authStatus: () => ok(auth),
+    signIn: (email) => ok((auth = { signedIn: true, user: { id: 1, name: 'Omar', email }, needsSignIn: false })),
+    signOut: () => ok((auth = { signedIn: false, user: null, needsSignIn: false })),
+    listTemplates: () => ok([]),
+    saveTemplates: (t) => ok(t),
+    applyAppearance: async () => undefined,
+  };
+  render(<OptionsApp actions={actions} />);
+  return { saved, sites };
+}
+
+const textbox = (name: string) => screen.getByRole('textbox', { name }) as HTMLInputElement;
+const set = (el: HTMLInputElement, value: string) => {
+  el.value = value;
+  fireEvent.input(el);
+};
+
+describe('OptionsApp', () => {
+  it('saves a custom environment and keeps the secret out of view', async () => {
+    const { saved } = options();
+    const env = (await screen.findByRole('combobox', { name: 'Environment' })) as HTMLSelectElement;
+    env.value = 'custom';
+    fireEvent.change(env);
+    set(textbox('API base URL'), 'http://127.0.0.1:8787/');
+    set(textbox('Agency code'), 'AGENCY123');
+    const secret = screen.getByLabelText('Agency secret') as HTMLInputElement;
+    expect(secret.type).toBe('password');
+    set(secret, 'sandbox-secret-123');
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(saved).toHaveLength(1));
+    expect(saved[0]).toMatchObject({ environment: 'custom', baseUrl: 'http://127.0.0.1:8787', agencyCode: 'AGENCY123', secret: 'sandbox-secret-123' });
+    await waitFor(() => expect(secret.value).toBe(''));
+    expect(secret.placeholder).toBe('stored');
+  });
+
+  it('refuses bad values with messages and loses nothing typed', async () => {
+    const { saved } = options();
+    const env = (await screen.findByRole('combobox', { name: 'Environment' })) as HTMLSelectElement;
+    env.value = 'custom';
+    fireEvent.change(env);
+    set(textbox('API base URL'), 'ftp://nope');
+    set(textbox('Agency code'), 'has space');
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText(/must start with http/)).toBeTruthy();
+    expect(screen.getByText(/may hold letters/)).toBeTruthy();
+    expect(screen.getByText('Enter the agency secret.')).toBeTruthy();
+    expect(saved).toHaveLength(0);
+    expect(textbox('API base URL').value).toBe('ftp://nope');
+    expect(textbox('Agency code').value).toBe('has space');
+  });
+
+  it('shows the issued signature field only in issued mode', async () => {
+    options({ agencyCode: 'A1', hasSecret: true });
+    const mode = (await screen.findByRole('combobox', { name: 'Signature mode' })) as HTMLSelectElement;
+    expect(screen.queryByRole('textbox', { name: 'Issued signature' })).toBeNull();
+    mode.value = 'issued';
+    fireEvent.change(mode);
+    expect(screen.getByRole('textbox', { name: 'Issued signature' })).toBeTruthy();
+  });
+
+  it('signs in and out', async () => {
+    options();
+    set(await screen.findByRole('textbox', { name: 'Email' }), 'omar@agency.test');
+    set(screen.getByLabelText('Password') as HTMLInputElement, 'pw');
+    fireEvent.click(screen.getByRole('button', { name: 'Sign in' }));
+    expect(await screen.findByText('Signed in as Omar (omar@agency.test)')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Sign out' }));
+    expect(await screen.findByRole('button', { name: 'Sign in' })).toBeTruthy();
+  });
+
+  it('validates and adds a dashboard site, with a switch named by the origin', async () => {
+    const { sites } = options();
+    const box = await screen.findByRole('textbox', { name: 'Dashboard site' });
+    set(box as HTMLInputElement, 'http://dashboard.example.com');
+    fireEvent.click(screen.getByRole('button', { name: 'Add site' }));
+    expect(await screen.findByText(/must use https/)).toBeTruthy();
+    set(box as HTMLInputElement, 'https://dashboard.example.com/');
+    fireEvent.click(screen.getByRole('button', { name: 'Add site' }));
+    const toggle = (await screen.findByRole('switch', { name: 'https://dashboard.example.com' })) as HTMLInputElement;
+    expect(sites).toEqual(['https://dashboard.example.com']);
+    expect(toggle.checked).toBe(true);
+    fireEvent.click(toggle);
+    await waitFor(() => expect((screen.getByRole('switch', { name: 'https://dashboard.example.com' }) as HTMLInputElement).checked).toBe(false));
+    fireEvent.click(screen.getByRole('button', { name: 'Remove https://dashboard.example.com' }));
+    await waitFor(() => expect(screen.queryByRole('switch')).toBeNull());
+  });
+
+  it('has exactly one button whose name contains "Save"', async () => {
+    options();
+    await screen.findByRole('combobox', { name: 'Environment' });
+    expect(screen.getAllByRole('button', { name: /save/i })).toHaveLength(1);
+  });
+});

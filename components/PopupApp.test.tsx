@@ -1,0 +1,71 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { PopupActions } from './actions';
+import { fakeActions, fakeTicket } from './fake-actions';
+import { PopupApp, sortDetected } from './PopupApp';
+
+afterEach(cleanup);
+
+function popup(detected = [{ id: 3, primary: false, label: 'TK-2024-00003' }, { id: 7, primary: true, label: 'TK-2024-00007' }], initial: number | null = null) {
+  const fake = fakeActions({ getTicket: async (id) => ({ ok: true, data: fakeTicket({ id, subject: `Subject ${id}` }) }) });
+  let opened = 0;
+  const actions: PopupActions = { ...fake.actions, detectedTickets: async () => detected, openOptions: () => void opened++, agencyName: async () => 'AGENCY123' };
+  render(<PopupApp actions={actions} initialTicketId={initial} />);
+  return { ...fake, opened: () => opened };
+}
+
+describe('PopupApp', () => {
+  it('lists detected tickets, most relevant first, and opens the primary one', async () => {
+    const { calls } = popup();
+    const buttons = await screen.findAllByRole('button', { name: /TK-2024/ });
+    expect(buttons.map((b) => b.textContent)).toEqual(['#7 TK-2024-00007', '#3 TK-2024-00003']);
+    expect(await screen.findByText('Subject 7')).toBeTruthy();
+    fireEvent.click(buttons[1]!);
+    expect(await screen.findByText('Subject 3')).toBeTruthy();
+    expect(calls.flush).toHaveLength(1);
+  });
+
+  it('prefers ?ticket= over detection', async () => {
+    popup(undefined, 42);
+    expect(await screen.findByText('Subject 42')).toBeTruthy();
+  });
+
+  it.each([
+    ['abc', /digits only/],
+    ['0', /greater than zero/],
+    ['', /Type the ticket number/],
+    ['TK-2024-00001', /digits only/],
+  ])('refuses the ticket ID %j and says why', async (value, message) => {
+    popup([]);
+    const box = screen.getByRole('textbox', { name: 'Ticket ID' }) as HTMLInputElement;
+    box.value = value;
+    fireEvent.input(box);
+    fireEvent.submit(box.closest('form')!);
+    expect(await screen.findByText(message)).toBeTruthy();
+    expect(box.value).toBe(value);
+    expect(box.getAttribute('aria-invalid')).toBe('true');
+    expect(screen.queryByRole('textbox', { name: 'Message' })).toBeNull();
+  });
+
+  it('opens a typed ticket', async () => {
+    popup([]);
+    const box = screen.getByRole('textbox', { name: 'Ticket ID' }) as HTMLInputElement;
+    box.value = '12';
+    fireEvent.input(box);
+    fireEvent.submit(box.closest('form')!);
+    expect(await screen.findByText('Subject 12')).toBeTruthy();
+    expect(screen.getByRole('textbox', { name: 'Message' })).toBeTruthy();
+  });
+
+  it('shows who is signed in and opens the settings', async () => {
+    const { opened } = popup([]);
+    expect(await screen.findByText('Signed in as Omar')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Settings' }));
+    expect(opened()).toBe(1);
+  });
+
+  it('sortDetected keeps one button per ticket', () => {
+    expect(sortDetected([{ id: 1, primary: false, label: 'a' }, { id: 1, primary: true, label: 'b' }, { id: 2, primary: false, label: 'c' }]).map((d) => d.label)).toEqual(['b', 'c']);
+  });
+});

@@ -1,0 +1,244 @@
+// @vitest-environment happy-dom
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ReplyActions } from './actions';
+import { entry, fakeActions, fakeTicket } from './fake-actions';
+import { isSendShortcut, ReplyForm } from './ReplyForm';
+
+afterEach(cleanup);
+
+async function setup(overrides: Partial<ReplyActions> = {}, ticket = fakeTicket()) {
+  const fake = fakeActions(overrides, ticket);
+  render(<ReplyForm actions={fake.actions} ticketId={ticket.id} draftDelayMs={20} pollMs={10} />);
+  await screen.findByText(ticket.subject);
+  const box = screen.getByRole('textbox', { name: 'Message' }) as HTMLTextAreaElement;
+  return { ...fake, box };
+}
+
+function type(box: HTMLTextAreaElement, text: string) {
+  box.value = text;
+  box.setSelectionRange(text.length, text.length);
+  fireEvent.input(box);
+}
+
+const status = () => screen.getByRole('status');
+
+describe('ReplyForm', () => {
+  it('shows the ticket header, badge and thread', async () => {
+    await setup();
+    expect(screen.getByText('#7')).toBeTruthy();
+    expect(screen.getByText('TK-2024-00007')).toBeTruthy();
+    expect(screen.getByText('Open')).toBeTruthy();
+    expect(screen.getByText('The AC is broken')).toBeTruthy();
+    expect(screen.getByText('Air conditioning').getAttribute('dir')).toBe('auto');
+  });
+
+  it('sends once with Ctrl+Enter and shows the sent state with the message id', async () => {
+    let polls = 0;
+    const { box, calls } = await setup({
+      listOutbox: async () => {
+        polls++;
+        return { ok: true, data: polls < 2 ? [] : [entry({ id: String(calls.send[0]?.[0]), state: 'sent', sent: { messageId: 4242, senderName: 'Omar', createdAt: new Date().toISOString() } })] };
+      },
+    });
+    type(box, 'Hello there');
+    fireEvent.keyDown(box, { key: 'Enter', ctrlKey: true });
+    await waitFor(() => expect(calls.send).toHaveLength(1));
+    expect(calls.send[0]!.slice(1)).toEqual([7, 'Hello there', []]);
+    await waitFor(() => expect(status().textContent).toMatch(/Sent: message #4242 by Omar/));
+  });
+
+  it('sends once with Cmd+Enter', async () => {
+    const { box, calls } = await setup();
+    type(box, 'Hello');
+    fireEvent.keyDown(box, { key: 'Enter', metaKey: true });
+    await waitFor(() => expect(calls.send).toHaveLength(1));
+  });
+
+  it('does not send with AltGr, Alt, Shift, plain Enter or while composing', async () => {
+    const { box, calls } = await setup();
+    type(box, 'Hello');
+    const altGr = new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true, cancelable: true });
+    Object.defineProperty(altGr, 'getModifierState', { value: (k: string) => k === 'AltGraph' });
+    box.dispatchEvent(altGr);
+    fireEvent.keyDown(box, { key: 'Enter', ctrlKey: true, altKey: true });
+    fireEvent.keyDown(box, { key: 'Enter', ctrlKey: true, shiftKey: true });
+    fireEvent.keyDown(box, { key: 'Enter' });
+    fireEvent.keyDown(box, { key: 'Enter', ctrlKey: true, isComposing: true });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(calls.send).toHaveLength(0);
+  });
+
+  it('isSendShortcut ignores composition by keyCode 229', () => {
+    const e = new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, keyCode: 229 } as KeyboardEventInit);
+    expect(isSendShortcut(e)).toBe(false);
+  });
+
+  it('sends once when pressed twice quickly', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const { box, calls } = await setup({
+      send: async (clientId, ticketId, message) => {
+        await gate;
+        return { ok: true, data: entry({ id: clientId, ticketId, message }) };
+      },
+    });
+    type(box, 'Hello');
+    fireEvent.keyDown(box, { key: 'Enter', ctrlKey: true });
+    fireEvent.keyDown(box, { key: 'Enter', ctrlKey: true });
+    fireEvent.click(screen.getByRole('button', { name: 'Send reply' }));
+    await waitFor(() => expect(calls.send).toHaveLength(1));
+    release();
+    await waitFor(() => expect(status().textContent).toMatch(/Sending/));
+    expect(calls.send).toHaveLength(1);
+  });
+
+  it.each(['', '   \n  '])('refuses an empty message %j without sending', async (text) => {
+    const { box, calls } = await setup();
+    type(box, text);
+    fireEvent.click(screen.getByRole('button', { name: 'Send reply' }));
+    await waitFor(() => expect(status().textContent).toMatch(/empty/));
+    expect(calls.send).toHaveLength(0);
+    expect(box.getAttribute('aria-invalid')).toBe('true');
+  });
+
+  it('refuses a too-long message and counts characters', async () => {
+    const { box, calls } = await setup();
+    type(box, 'x'.repeat(5001));
+    expect(screen.getByText('5001 / 5000 characters')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Send reply' }));
+    await waitFor(() => expect(status().textContent).toMatch(/1 characters too long/));
+    expect(calls.send).toHaveLength(0);
+  });
+
+  it('asks before reopening a resolved ticket', async () => {
+    const { box, calls } = await setup({}, fakeTicket({ status: 'resolved' }));
+    type(box, 'One more thing');
+    fireEvent.click(screen.getByRole('button', { name: 'Send reply' }));
+    expect(await screen.findByText(/This reopens the ticket/)).toBeTruthy();
+    expect(calls.send).toHaveLength(0);
+    fireEvent.click(screen.getByRole('button', { name: 'Reply and reopen' }));
+    await waitFor(() => expect(calls.send).toHaveLength(1));
+  });
+
+  it('cancelling the reopen keeps the text and sends nothing', async () => {
+    const { box, calls } = await setup({}, fakeTicket({ status: 'resolved' }));
+    type(box, 'One more thing');
+    fireEvent.keyDown(box, { key: 'Enter', ctrlKey: true });
+    fireEvent.click(await screen.findByRole('button', { name: 'Cancel' }));
+    expect(calls.send).toHaveLength(0);
+    expect(box.value).toBe('One more thing');
+  });
+
+  it('refuses a closed ticket and offers a new ticket with the text carried over', async () => {
+    const { box, calls } = await setup({}, fakeTicket({ status: 'closed' }));
+    expect(screen.getAllByText(/cannot take a message/).length).toBeGreaterThan(0);
+    type(box, 'Still broken');
+    fireEvent.click(screen.getByRole('button', { name: 'Send reply' }));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(calls.send).toHaveLength(0);
+    const subject = (await screen.findByRole('textbox', { name: 'Subject' })) as HTMLInputElement;
+    expect(subject.value).toContain('TK-2024-00007');
+    expect((screen.getByRole('textbox', { name: 'Category' }) as HTMLInputElement).value).toBe('vehicle');
+    fireEvent.click(screen.getByRole('button', { name: 'Create ticket' }));
+    await waitFor(() => expect(calls.createTicket).toHaveLength(1));
+    expect(calls.createTicket[0]![0]).toMatchObject({ message: 'Still broken', category: 'vehicle' });
+    expect(await screen.findByText(/Created ticket #99/)).toBeTruthy();
+  });
+
+  it.each([
+    [{ kind: 'network', message: 'offline' } as const, /No connection/],
+    [{ kind: 'unauthorized', status: 401, message: 'expired' } as const, /sign in again/],
+    [{ kind: 'forbidden', status: 403, message: 'Signature is stale' } as const, /agency signature \(Signature is stale\)/],
+    [{ kind: 'internal', message: 'worker gone' } as const, /worker gone/],
+  ])('keeps the text when sending fails (%o)', async (error, text) => {
+    const { box } = await setup({ send: async () => ({ ok: false, error }) });
+    type(box, 'Keep me');
+    fireEvent.click(screen.getByRole('button', { name: 'Send reply' }));
+    await waitFor(() => expect(status().textContent).toMatch(text));
+    expect(box.value).toBe('Keep me');
+  });
+
+  it('shows a failed entry with its text, field errors and Retry', async () => {
+    const failed = entry({ state: 'failed', message: 'Lost words', error: { kind: 'validation', status: 422, message: 'bad', fields: { message: ['The message is required.'] } } });
+    const { calls } = await setup({ listOutbox: async () => ({ ok: true, data: [failed] }) });
+    await waitFor(() => expect(status().textContent).toMatch(/Failed/));
+    expect(screen.getByText('Lost words')).toBeTruthy();
+    expect(screen.getByText(/Message: The message is required/)).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    await waitFor(() => expect(calls.retry).toEqual([['e1']]));
+  });
+
+  it('shows a queued entry with its next attempt', async () => {
+    const queued = entry({ attempts: 2, nextAttemptAt: Date.now() + 60_000, error: { kind: 'server', status: 503, message: '', retryAfterMs: null } });
+    await setup({ listOutbox: async () => ({ ok: true, data: [queued] }) });
+    await waitFor(() => expect(status().textContent).toMatch(/Queued: not delivered yet \(The Daakey server had a problem \(HTTP 503\)/));
+    expect(status().textContent).not.toMatch(/sent/i);
+  });
+
+  it('shows a paused entry and the sign-in hint', async () => {
+    await setup({ listOutbox: async () => ({ ok: true, data: [entry({ state: 'paused', error: { kind: 'unauthorized', status: 401, message: '' } })] }) });
+    await waitFor(() => expect(status().textContent).toMatch(/Paused: sign in again/));
+  });
+
+  it('loads the draft and saves changes after a pause', async () => {
+    const { box, calls } = await setup({ getDraft: async () => ({ ok: true, data: { ticketId: 7, message: 'Draft text', attachments: [], updatedAt: 1 } }) });
+    await waitFor(() => expect(box.value).toBe('Draft text'));
+    type(box, 'Draft text!');
+    type(box, 'Draft text!!');
+    await waitFor(() => expect(calls.saveDraft).toEqual([[7, 'Draft text!!', []]]));
+  });
+
+  it('does not offer a draft that is already waiting in the outbox', async () => {
+    const { box } = await setup({
+      getDraft: async () => ({ ok: true, data: { ticketId: 7, message: 'Queued text', attachments: [], updatedAt: 1 } }),
+      listOutbox: async () => ({ ok: true, data: [entry({ message: 'Queued text', attempts: 1, nextAttemptAt: Date.now() })] }),
+    });
+    await waitFor(() => expect(status().textContent).toMatch(/Queued/));
+    expect(box.value).toBe('');
+  });
+
+  it('inserts a template from the / picker with variables and the cursor', async () => {
+    const { box } = await setup({
+      listTemplates: async () => ({
+        ok: true,
+        data: [
+          { id: 'a', name: 'Thanks', body: 'Thanks {{customer.name}}, {{cursor}}— {{agent.name}}' },
+          { id: 'b', name: 'Agency', body: 'From {{agency.name}}' },
+        ],
+      }),
+    });
+    await waitFor(() => expect(screen.queryByText('Type / for templates')).toBeTruthy());
+    type(box, '/');
+    const listbox = await screen.findByRole('listbox');
+    expect(listbox.querySelectorAll('[role=option]')).toHaveLength(2);
+    fireEvent.keyDown(box, { key: 'Enter' });
+    expect(box.value).toBe('Thanks Sara, — Omar');
+    expect(box.selectionStart).toBe('Thanks Sara, '.length);
+    type(box, `${box.value} /ag`);
+    fireEvent.keyDown(box, { key: 'Enter' });
+    expect(box.value).toBe('Thanks Sara, — Omar From {{agency.name}}');
+    expect(screen.getByText(/No value for \{\{agency.name\}\}/)).toBeTruthy();
+  });
+
+  it('checks files before uploading and uploads the rest', async () => {
+    const { calls } = await setup();
+    const input = document.querySelector('input[type=file]') as HTMLInputElement;
+    const good = new File(['png'], 'photo.png', { type: 'image/png' });
+    const bad = new File(['x'], 'tool.exe', { type: 'application/x-msdownload' });
+    Object.defineProperty(input, 'files', { value: [good, bad], configurable: true });
+    fireEvent.change(input);
+    expect(await screen.findByText(/tool.exe: only JPEG/)).toBeTruthy();
+    await waitFor(() => expect(screen.getByText('Ready')).toBeTruthy());
+    expect(calls.uploadMedia).toHaveLength(1);
+    fireEvent.click(screen.getByRole('button', { name: 'Remove photo.png' }));
+    expect(screen.queryByText('photo.png')).toBeNull();
+  });
+
+  it('names its controls as the interface says', async () => {
+    await setup();
+    expect(screen.getByRole('button', { name: 'Send reply' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Attach files' })).toBeTruthy();
+    expect(screen.getAllByRole('status')).toHaveLength(1);
+  });
+});

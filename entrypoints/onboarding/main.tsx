@@ -1,0 +1,36 @@
+import { render } from 'preact';
+import { browser } from 'wxt/browser';
+import '@/components/theme.css';
+import './style.css';
+import type { Envelope } from '@/utils/messages';
+import { createMessenger } from '@/utils/messenger';
+import { applyTheme, loadPageI18n } from '@/utils/i18n-loader';
+import { OnboardingApp, type OnboardingActions } from './App';
+
+const request = createMessenger((m: Envelope) => browser.runtime.sendMessage(m));
+const none = {} as Record<string, never>;
+
+const actions: OnboardingActions = {
+  getSettings: () => request('settings/get', none),
+  authStatus: () => request('auth/status', none),
+  openSettings: () => void browser.runtime.openOptionsPage().catch(() => window.open(browser.runtime.getURL('/options.html'), '_blank')),
+  shortcut: async () => {
+    const commands = await browser.commands?.getAll().catch(() => []);
+    return commands?.find((c) => c.name === 'open-quick-reply')?.shortcut || null;
+  },
+  onChange: (listener) => {
+    const onChanged = () => listener();
+    browser.storage.onChanged.addListener(onChanged);
+    return () => browser.storage.onChanged.removeListener(onChanged);
+  },
+};
+
+async function main() {
+  const settings = await actions.getSettings();
+  applyTheme(settings.ok ? settings.data.theme : 'system');
+  const i18n = await loadPageI18n(settings.ok ? settings.data.language : 'auto');
+  document.title = i18n.t('onb_title');
+  render(<OnboardingApp i18n={i18n} actions={actions} />, document.getElementById('app')!);
+}
+
+void main();

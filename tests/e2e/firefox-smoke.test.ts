@@ -1,0 +1,143 @@
+/**
+ * Firefox smoke test: Debian's Firefox ESR, driven over WebDriver BiDi by puppeteer-core (no
+ * geckodriver), with `.output/firefox-mv2` (exactly what `wxt build -b firefox` produced) installed
+ * as a temporary add-on. Configure the sandbox in the options page, sign in, send one reply from the
+ * popup page and check, on the sandbox, that exactly one correctly signed message arrived.
+ * Recipe and pitfalls: /work/shared/notes/firefox-e2e.md.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSandbox, type Sandbox } from '../../sandbox/server';
+
+const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/lib/firefox-esr/firefox-esr';
+const EXTENSION_DIR = path.resolve('.output/firefox-mv2');
+const HAS_FIREFOX = existsSync(FIREFOX);
+// Fixed, so that the extension's pages have known URLs (extensions.webextensions.uuids).
+const UUID = '3f0c8d52-6f4e-4d7a-9d1b-2a6c1f0e7b41';
+const ORIGIN = `moz-extension://${UUID}`;
+const DEMO = { email: 'agent@demo.daakey.test', password: 'demo-password', agencyCode: 'AGENCY123', secret: 'sandbox-secret-123' };
+
+function geckoId(): string {
+  const manifest = JSON.parse(readFileSync(path.join(EXTENSION_DIR, 'manifest.json'), 'utf8')) as {
+    browser_specific_settings?: { gecko?: { id?: string } };
+  };
+  const id = manifest.browser_specific_settings?.gecko?.id;
+  if (!id) throw new Error('The Firefox build has no browser_specific_settings.gecko.id');
+  return id;
+}
+
+/**
+ * Firefox sends no navigation events for moz-extension:// pages (bug 1755014), so `goto` never
+ * resolves: start it, wait until the document at that URL is complete, and only then care about
+ * `goto`'s own error.
+ */
+async function open(browser: Browser, file: string): Promise<Page> {
+  const url = `${ORIGIN}/${file}`;
+  const page = await browser.newPage();
+  let gotoError: unknown = null;
+  void page.goto(url, { timeout: 20_000 }).catch((error: unknown) => {
+    gotoError = error;
+  });
+  try {
+    await page.waitForFunction((u: string) => location.href === u && document.readyState === 'complete', { polling: 50, timeout: 20_000 }, url);
+  } catch (error) {
+    throw gotoError ?? error;
+  }
+  return page;
+}
+
+/** A labelled control. Firefox's accessibility tree leaves out password inputs, so those go by label text. */
+const byLabel = (label: string, element = 'input') => `::-p-xpath(//label[contains(normalize-space(.), ${JSON.stringify(label)})]//${element})`;
+
+async function textOf(page: Page, selector: string): Promise<string> {
+  return page.$eval(selector, (el) => el.textContent?.trim() ?? '').catch(() => '');
+}
+
+async function control<T>(sandbox: Sandbox, pathname: string): Promise<T> {
+  const response = await fetch(`${sandbox.url}/__control${pathname}`);
+  return (await response.json()) as T;
+}
+
+describe.skipIf(!HAS_FIREFOX)(`Firefox ESR smoke (skipped: no Firefox at ${FIREFOX})`, () => {
+  let sandbox: Sandbox;
+  let browser: Browser;
+  let profileDir: string;
+
+  beforeAll(async () => {
+    if (!existsSync(path.join(EXTENSION_DIR, 'manifest.json'))) throw new Error(`Build the Firefox extension first: ${EXTENSION_DIR} is missing (npx wxt build -b firefox).`);
+    sandbox = await startSandbox({ port: 0, control: true });
+    profileDir = await mkdtemp(path.join(tmpdir(), 'dqr-firefox-'));
+    browser = await puppeteer.launch({
+      browser: 'firefox',
+      protocol: 'webDriverBiDi',
+      headless: true,
+      executablePath: FIREFOX,
+      userDataDir: profileDir,
+      // Needed to open moz-extension:// pages over BiDi.
+      args: ['--remote-allow-system-access'],
+      extraPrefsFirefox: { 'extensions.webextensions.uuids': JSON.stringify({ [geckoId()]: UUID }) },
+    });
+    await browser.installExtension(EXTENSION_DIR);
+  });
+
+  afterAll(async () => {
+    await browser?.close().catch(() => undefined);
+    await sandbox?.close();
+    if (profileDir) await rm(profileDir, { recursive: true, force: true }).catch(() => undefined);
+  });
+
+  it('configures the sandbox, signs in and sends one signed reply from the popup', async () => {
+    // Options: environment, API and agency credentials, then the agent's sign-in.
+    const options = await open(browser, 'options.html');
+    await options.locator('::-p-aria(Environment[role="combobox"])').fill('custom');
+    await options.locator(byLabel('API base URL')).fill(sandbox.url);
+    await options.locator('::-p-aria(Agency code[role="textbox"])').fill(DEMO.agencyCode);
+    await options.locator(byLabel('Agency secret')).fill(DEMO.secret);
+    await options.locator('::-p-aria(Save[role="button"])').click();
+    await options.waitForFunction(() => !document.querySelector('main')?.textContent?.includes('Saving'), { polling: 100, timeout: 10_000 });
+
+    await options.locator('::-p-aria(Email[role="textbox"])').fill(DEMO.email);
+    await options.locator(byLabel('Password')).fill(DEMO.password);
+    await options.locator('::-p-aria(Sign in[role="button"])').click();
+    await options.waitForFunction((email: string) => document.body.textContent?.includes(email), { polling: 100, timeout: 15_000 }, DEMO.email);
+    await options.close();
+
+    // Popup (as a page) for ticket 1: type, send, wait for the live region to say it was sent.
+    const text = `Firefox smoke ${Date.now()}`;
+    const popup = await open(browser, 'popup.html?ticket=1');
+    await popup.locator('::-p-aria(Message[role="textbox"])').fill(text);
+    await popup.locator('::-p-aria(Send reply[role="button"])').click();
+    await popup.waitForFunction(
+      () => [...document.querySelectorAll('[role="status"]')].some((el) => /^Sent[:.]/.test(el.textContent?.trim() ?? '')),
+      { polling: 100, timeout: 20_000 },
+    );
+    expect(await textOf(popup, '[role="status"]')).toMatch(/^Sent/);
+
+    // The sandbox stored it exactly once, and the request carried a valid agency signature.
+    const { messages } = await control<{ messages: { message: string }[] }>(sandbox, '/tickets/1/messages');
+    expect(messages.filter((m) => m.message === text)).toHaveLength(1);
+    const { requests } = await control<{ requests: { method: string; path: string; status: number; signatureValid?: boolean; body: string }[] }>(
+      sandbox,
+      '/requests?method=POST&pathPrefix=/api/v1/client/tickets/1/messages',
+    );
+    const posts = requests.filter((r) => r.path === '/api/v1/client/tickets/1/messages');
+    expect(posts).toHaveLength(1);
+    expect(posts[0]).toMatchObject({ status: 201, signatureValid: true });
+    expect(JSON.parse(posts[0]!.body)).toMatchObject({ message: text });
+  });
+
+  it('opens the onboarding page with the setup state read from the background', async () => {
+    const page = await open(browser, 'onboarding.html');
+    await page.waitForFunction(() => document.querySelectorAll('li.step').length === 3 && !document.querySelector('main[aria-busy="true"]'), {
+      polling: 100,
+      timeout: 10_000,
+    });
+    const done = await page.$$eval('li.step', (steps) => steps.map((s) => s.getAttribute('data-done')));
+    // Signed in to the sandbox above; no dashboard site yet.
+    expect(done).toEqual(['true', 'true', 'false']);
+  });
+});
