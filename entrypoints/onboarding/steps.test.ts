@@ -46,6 +46,16 @@ describe('onboardingSteps', () => {
     ]);
   });
 
+  it('the default loopback sites only count while the API itself is on loopback', () => {
+    const loopbackSites = [
+      { origin: 'http://127.0.0.1', enabled: true },
+      { origin: 'http://localhost', enabled: true },
+    ];
+    expect(onboardingSteps({ ...settings, dashboardSites: loopbackSites }, signedOut, name)[2]?.done).toBe(false);
+    const sandbox = { ...settings, environment: 'sandbox' as const, baseUrl: 'http://127.0.0.1:8787', dashboardSites: loopbackSites };
+    expect(onboardingSteps(sandbox, signedOut, name)[2]).toMatchObject({ done: true, detail: 'http://127.0.0.1, http://localhost' });
+  });
+
   it('issued-signature mode needs the issued value; an expired session is not done', () => {
     const steps = onboardingSteps(
       { ...settings, signatureMode: 'issued', hasIssuedSignature: true, managed: ['environment'] },

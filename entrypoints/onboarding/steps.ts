@@ -16,7 +16,9 @@ export function onboardingSteps(settings: SettingsView, auth: AuthView, environm
   const hasSignature = settings.signatureMode === 'issued' ? settings.hasIssuedSignature : settings.agencyCode.trim() !== '' && settings.hasSecret;
   const envLabel = environmentName(settings.environment);
   const environmentDetail = settings.environment === 'custom' || settings.environment === 'sandbox' ? `${envLabel} (${settings.baseUrl})` : envLabel;
-  const sites = settings.dashboardSites.filter((s) => s.enabled).map((s) => s.origin);
+  // The loopback sites are enabled by default for the sandbox; they say nothing about a real agency.
+  const local = isLoopback(settings.baseUrl);
+  const sites = settings.dashboardSites.filter((s) => s.enabled && (local || !isLoopback(s.origin))).map((s) => s.origin);
   return [
     {
       id: 'environment',
@@ -32,4 +34,13 @@ export function onboardingSteps(settings: SettingsView, auth: AuthView, environm
     },
     { id: 'site', done: sites.length > 0, detail: sites.length ? sites.join(', ') : null, managed: settings.managed.includes('dashboardSites') },
   ];
+}
+
+function isLoopback(url: string): boolean {
+  try {
+    const { hostname } = new URL(url);
+    return hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
+  } catch {
+    return false;
+  }
 }

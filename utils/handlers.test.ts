@@ -1,0 +1,106 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { createHandlers, type HandlerDeps } from './handlers';
+import { createCredentialsStore } from './credentials-store';
+import { draftsItem, settingsItem, templatesItem, credentialsItem } from './storage-schema';
+import { createMemoryOutboxStore, createOutbox } from './outbox';
+import type { DaakeyClient } from './daakey-client';
+import type { HandlerContext } from './router';
+
+const SECRET = 'sandbox-secret-123';
+const TOKEN = 'tok_0123456789';
+const page: HandlerContext = { sender: 'extension-page', tabId: null, origin: null };
+
+function setup(overrides: Partial<DaakeyClient> = {}) {
+  const client = {
+    login: vi.fn(async () => ({ ok: true as const, status: 200, data: { token: TOKEN, user: { id: 7, name: 'Sara Haddad', email: 'agent@demo.daakey.test' } } })),
+    logout: vi.fn(async () => ({ ok: true as const, status: 200, data: null })),
+    addMessage: vi.fn(async () => ({ ok: true as const, status: 201, data: { id: 99, message: 'x', sender: 'client', sender_name: 'Sara', attachments: [], created_at: '2026-01-01T00:00:00Z' } })),
+    getTicket: vi.fn(),
+    ...overrides,
+  } as unknown as DaakeyClient;
+  const outbox = createOutbox({ store: createMemoryOutboxStore(), client, clock: () => 1_000, random: () => 0.5, schedule: () => undefined });
+  const flushSoon = vi.fn();
+  const sitesChanged = vi.fn(async () => undefined);
+  const deps: HandlerDeps = {
+    settings: settingsItem,
+    credentials: createCredentialsStore({ persistent: true }),
+    drafts: draftsItem,
+    templates: templatesItem,
+    client: async () => client,
+    outbox,
+    clock: () => 1_000,
+    managedKeys: async () => [],
+    hasHostPermission: async (pattern) => pattern === 'https://dash.example.com/*',
+    sitesChanged,
+    flushSoon,
+  };
+  return { handlers: createHandlers(deps), client, flushSoon, sitesChanged, outbox };
+}
+
+describe('background handlers', () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  it('stores the secret but never returns it', async () => {
+    const { handlers } = setup();
+    const reply = await handlers['settings/save'](
+      { environment: 'custom', baseUrl: 'http://127.0.0.1:9000/', signatureMode: 'computed', agencyCode: 'AGENCY123', secret: SECRET },
+      page,
+    );
+    expect(reply).toMatchObject({ ok: true, data: { baseUrl: 'http://127.0.0.1:9000', hasSecret: true, agencyCode: 'AGENCY123' } });
+    expect(JSON.stringify(reply)).not.toContain(SECRET);
+    expect((await credentialsItem.getValue()).secret).toBe(SECRET);
+    expect(JSON.stringify(await fakeBrowser.storage.sync.get())).not.toContain(SECRET);
+  });
+
+  it('refuses a base URL that is not http(s) and keeps the old settings', async () => {
+    const { handlers } = setup();
+    const reply = await handlers['settings/save']({ environment: 'custom', baseUrl: 'ftp://x', signatureMode: 'computed', agencyCode: 'A' }, page);
+    expect(reply).toMatchObject({ ok: false, error: { kind: 'bad_request' } });
+    expect((await settingsItem.getValue()).baseUrl).toBe('http://127.0.0.1:8787');
+  });
+
+  it('signs in, keeps the token to itself, and resumes a paused outbox', async () => {
+    const { handlers, outbox, flushSoon } = setup();
+    await outbox.pause();
+    const reply = await handlers['auth/sign-in']({ email: ' agent@demo.daakey.test ', password: 'pw' }, page);
+    expect(reply).toEqual({ ok: true, data: { signedIn: true, user: expect.objectContaining({ name: 'Sara Haddad' }), needsSignIn: false } });
+    expect(JSON.stringify(reply)).not.toContain(TOKEN);
+    expect(await outbox.isPaused()).toBe(false);
+    expect(flushSoon).toHaveBeenCalled();
+  });
+
+  it('signs out even when the server cannot be reached', async () => {
+    const { handlers } = setup({ logout: vi.fn(async () => ({ ok: false as const, error: { kind: 'network' as const, message: 'offline' } })) });
+    await handlers['auth/sign-in']({ email: 'a@b.c', password: 'pw' }, page);
+    expect(await handlers['auth/sign-out']({}, page)).toMatchObject({ ok: true, data: { signedIn: false } });
+    expect((await credentialsItem.getValue()).token).toBeNull();
+  });
+
+  it('keeps one draft per ticket and drops it when emptied', async () => {
+    const { handlers } = setup();
+    await handlers['draft/save']({ ticketId: 4, message: 'Bonjour', attachments: [] }, page);
+    expect(await handlers['draft/get']({ ticketId: 4 }, page)).toMatchObject({ ok: true, data: { ticketId: 4, message: 'Bonjour' } });
+    expect(await handlers['draft/get']({ ticketId: 5 }, page)).toEqual({ ok: true, data: null });
+    await handlers['draft/save']({ ticketId: 4, message: '', attachments: [] }, page);
+    expect(await handlers['draft/get']({ ticketId: 4 }, page)).toEqual({ ok: true, data: null });
+  });
+
+  it('queues a reply before any attempt, once per client id', async () => {
+    const { handlers, flushSoon, outbox } = setup();
+    const send = { clientId: 'c-1', ticketId: 1, message: 'Hi', attachments: [] };
+    expect(await handlers['reply/send'](send, page)).toMatchObject({ ok: true, data: { id: 'c-1', state: 'queued' } });
+    await handlers['reply/send'](send, page);
+    expect(await outbox.list()).toHaveLength(1);
+    expect(flushSoon).toHaveBeenCalledTimes(2);
+  });
+
+  it('adds a dashboard site only once the browser granted it', async () => {
+    const { handlers, sitesChanged } = setup();
+    expect(await handlers['sites/add']({ origin: 'https://other.example.com' }, page)).toMatchObject({ ok: false, error: { kind: 'bad_request' } });
+    expect(sitesChanged).not.toHaveBeenCalled();
+    const reply = await handlers['sites/add']({ origin: 'https://dash.example.com/tickets' }, page);
+    expect(reply.ok && reply.data.dashboardSites).toContainEqual({ origin: 'https://dash.example.com', enabled: true });
+    expect(sitesChanged).toHaveBeenCalledOnce();
+  });
+});
