@@ -48,7 +48,13 @@ export function CreateTicketForm({ actions, from, message, attachments, onCreate
       <p class="hint">{t('create_carry_over')}</p>
       <label>
         {t('field_subject')}
-        <input type="text" dir="auto" value={subject} maxLength={SUBJECT_MAX_CHARS + 50} onInput={(e) => setSubject(e.currentTarget.value)} />
+        <input
+          type="text"
+          dir="auto"
+          value={subject}
+          maxLength={SUBJECT_MAX_CHARS + 50}
+          onInput={(e) => setSubject(e.currentTarget.value)}
+        />
       </label>
       <label>
         {t('field_category')}

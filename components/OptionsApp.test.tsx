@@ -73,7 +73,12 @@ describe('OptionsApp', () => {
     set(secret, 'sandbox-secret-123');
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(saved).toHaveLength(1));
-    expect(saved[0]).toMatchObject({ environment: 'custom', baseUrl: 'http://127.0.0.1:8787', agencyCode: 'AGENCY123', secret: 'sandbox-secret-123' });
+    expect(saved[0]).toMatchObject({
+      environment: 'custom',
+      baseUrl: 'http://127.0.0.1:8787',
+      agencyCode: 'AGENCY123',
+      secret: 'sandbox-secret-123',
+    });
     await waitFor(() => expect(secret.value).toBe(''));
     expect(secret.placeholder).toBe('stored');
   });
@@ -125,7 +130,9 @@ describe('OptionsApp', () => {
     expect(sites).toEqual(['https://dashboard.example.com']);
     expect(toggle.checked).toBe(true);
     fireEvent.click(toggle);
-    await waitFor(() => expect((screen.getByRole('switch', { name: 'https://dashboard.example.com' }) as HTMLInputElement).checked).toBe(false));
+    await waitFor(() =>
+      expect((screen.getByRole('switch', { name: 'https://dashboard.example.com' }) as HTMLInputElement).checked).toBe(false),
+    );
     fireEvent.click(screen.getByRole('button', { name: 'Remove https://dashboard.example.com' }));
     await waitFor(() => expect(screen.queryByRole('switch')).toBeNull());
   });
@@ -134,5 +141,19 @@ describe('OptionsApp', () => {
     options();
     await screen.findByRole('combobox', { name: 'Environment' });
     expect(screen.getAllByRole('button', { name: /save/i })).toHaveLength(1);
+  });
+});
+
+describe('OptionsApp after an expired session', () => {
+  it('offers the sign-in form again with the email filled in', async () => {
+    const actions = {
+      getSettings: async () => ({ ok: true as const, data: baseView }),
+      authStatus: async () => ({ ok: true as const, data: { signedIn: true, user: { id: 1, name: 'Omar', email: 'omar@agency.test' }, needsSignIn: true } }),
+      listTemplates: async () => ({ ok: true as const, data: [] }),
+    } as unknown as OptionsActions;
+    render(<OptionsApp actions={actions} />);
+    expect(await screen.findByText(/Your session expired/)).toBeTruthy();
+    await waitFor(() => expect(textbox('Email').value).toBe('omar@agency.test'));
+    expect(screen.getByRole('button', { name: 'Sign in' })).toBeTruthy();
   });
 });

@@ -26,7 +26,8 @@ function FieldError({ id, text }: { id: string; text?: string }) {
 export function OptionsApp({ actions }: OptionsAppProps) {
   const { t } = useI18n();
   const p = (problem: Problem) => t(problem.key as MessageKey, problem.subs);
-  const e = (error: ActionError) => [errorText(t, error), ...fieldErrors(t, error).map((f) => `${f.label}: ${f.messages.join(' ')}`)].join(' ');
+  const e = (error: ActionError) =>
+    [errorText(t, error), ...fieldErrors(t, error).map((f) => `${f.label}: ${f.messages.join(' ')}`)].join(' ');
 
   const [view, setView] = useState<SettingsView | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -67,7 +68,12 @@ export function OptionsApp({ actions }: OptionsAppProps) {
 
   useEffect(() => {
     void actions.getSettings().then((r) => (r.ok ? adopt(r.data) : setLoadError(e(r.error))));
-    void actions.authStatus().then((r) => r.ok && setAuth(r.data));
+    void actions.authStatus().then((r) => {
+      if (!r.ok) return;
+      setAuth(r.data);
+      // After an expired session, offer the same account again.
+      if (r.data.needsSignIn && r.data.user) setEmail(r.data.user.email);
+    });
     void actions.listTemplates().then((r) => r.ok && setTemplates(r.data));
   }, []);
 
@@ -214,7 +220,11 @@ export function OptionsApp({ actions }: OptionsAppProps) {
         <form onSubmit={save} noValidate class="stack">
           <label>
             {t('environment_label')}
-            <select value={environment} disabled={managed.has('environment')} onChange={(ev) => onEnvironment(ev.currentTarget.value as EnvironmentName)}>
+            <select
+              value={environment}
+              disabled={managed.has('environment')}
+              onChange={(ev) => onEnvironment(ev.currentTarget.value as EnvironmentName)}
+            >
               <option value="production">{t('env_production')}</option>
               <option value="staging">{t('env_staging')}</option>
               <option value="sandbox">{t('env_sandbox')}</option>
@@ -321,7 +331,7 @@ export function OptionsApp({ actions }: OptionsAppProps) {
       <section aria-labelledby="account-heading">
         <h2 id="account-heading">{t('section_account')}</h2>
         {auth?.needsSignIn && <p class="notice warn">{t('session_expired_options')}</p>}
-        {auth?.signedIn && auth.user ? (
+        {auth?.signedIn && auth.user && !auth.needsSignIn ? (
           <div class="row">
             <p dir="auto">{t('signed_in_as', [auth.user.name, auth.user.email])}</p>
             <button type="button" onClick={() => void signOut()}>
@@ -411,7 +421,12 @@ export function OptionsApp({ actions }: OptionsAppProps) {
                   <span dir="ltr">{s.origin}</span>
                 </label>
                 <span class="hint">{s.enabled ? t('site_on') : t('site_off')}</span>
-                <button type="button" class="link" aria-label={t('site_remove', [s.origin])} onClick={() => void siteUpdate(() => actions.removeSite(s.origin))}>
+                <button
+                  type="button"
+                  class="link"
+                  aria-label={t('site_remove', [s.origin])}
+                  onClick={() => void siteUpdate(() => actions.removeSite(s.origin))}
+                >
                   {t('remove')}
                 </button>
               </li>
@@ -426,7 +441,9 @@ export function OptionsApp({ actions }: OptionsAppProps) {
         <h2 id="templates-heading">{t('section_templates')}</h2>
         <p class="hint">{t('templates_help')}</p>
         <p class="hint" dir="ltr">
-          {'{{ticket.id}} {{ticket.reference}} {{ticket.subject}} {{customer.name}} {{agent.name}} {{agency.name}} {{x | fallback}} {{cursor}}'}
+          {
+            '{{ticket.id}} {{ticket.reference}} {{ticket.subject}} {{customer.name}} {{agent.name}} {{agency.name}} {{x | fallback}} {{cursor}}'
+          }
         </p>
         {templates.length === 0 && <p class="hint">{t('templates_empty')}</p>}
         {templates.map((tpl, i) => (

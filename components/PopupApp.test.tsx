@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
+import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PopupActions } from './actions';
 import { fakeActions, fakeTicket } from './fake-actions';
@@ -7,10 +7,21 @@ import { PopupApp, sortDetected } from './PopupApp';
 
 afterEach(cleanup);
 
-function popup(detected = [{ id: 3, primary: false, label: 'TK-2024-00003' }, { id: 7, primary: true, label: 'TK-2024-00007' }], initial: number | null = null) {
+function popup(
+  detected = [
+    { id: 3, primary: false, label: 'TK-2024-00003' },
+    { id: 7, primary: true, label: 'TK-2024-00007' },
+  ],
+  initial: number | null = null,
+) {
   const fake = fakeActions({ getTicket: async (id) => ({ ok: true, data: fakeTicket({ id, subject: `Subject ${id}` }) }) });
   let opened = 0;
-  const actions: PopupActions = { ...fake.actions, detectedTickets: async () => detected, openOptions: () => void opened++, agencyName: async () => 'AGENCY123' };
+  const actions: PopupActions = {
+    ...fake.actions,
+    detectedTickets: async () => detected,
+    openOptions: () => void opened++,
+    agencyName: async () => 'AGENCY123',
+  };
   render(<PopupApp actions={actions} initialTicketId={initial} />);
   return { ...fake, opened: () => opened };
 }
@@ -66,6 +77,12 @@ describe('PopupApp', () => {
   });
 
   it('sortDetected keeps one button per ticket', () => {
-    expect(sortDetected([{ id: 1, primary: false, label: 'a' }, { id: 1, primary: true, label: 'b' }, { id: 2, primary: false, label: 'c' }]).map((d) => d.label)).toEqual(['b', 'c']);
+    expect(
+      sortDetected([
+        { id: 1, primary: false, label: 'a' },
+        { id: 1, primary: true, label: 'b' },
+        { id: 2, primary: false, label: 'c' },
+      ]).map((d) => d.label),
+    ).toEqual(['b', 'c']);
   });
 });

@@ -15,12 +15,18 @@ export interface PopupAppProps {
 
 /** Most relevant first: the page's own ticket, then the order the page shows them in. */
 export function sortDetected(list: DetectedTicket[]): DetectedTicket[] {
-  const seen = new Set<number>();
-  return list
+  const ordered = list
     .map((d, i) => ({ d, i }))
     .sort((a, b) => Number(b.d.primary) - Number(a.d.primary) || a.i - b.i)
-    .map(({ d }) => d)
-    .filter((d) => (seen.has(d.id) ? false : (seen.add(d.id), true)));
+    .map(({ d }) => d);
+  const seen = new Set<number>();
+  const out: DetectedTicket[] = [];
+  for (const d of ordered) {
+    if (seen.has(d.id)) continue;
+    seen.add(d.id);
+    out.push(d);
+  }
+  return out;
 }
 
 export function PopupApp({ actions, initialTicketId = null }: PopupAppProps) {
@@ -66,7 +72,13 @@ export function PopupApp({ actions, initialTicketId = null }: PopupAppProps) {
         <h1>{t('extName')}</h1>
         <div class="account">
           <span class="hint" dir="auto">
-            {auth === null ? '' : auth.signedIn && auth.user ? t('header_signed_in', [auth.user.name]) : auth.needsSignIn ? t('header_session_expired') : t('header_signed_out')}
+            {auth === null
+              ? ''
+              : auth.signedIn && auth.user
+                ? t('header_signed_in', [auth.user.name])
+                : auth.needsSignIn
+                  ? t('header_session_expired')
+                  : t('header_signed_out')}
           </span>
           <button type="button" class="link" onClick={() => actions.openOptions()}>
             {t('open_settings')}

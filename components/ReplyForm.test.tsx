@@ -34,12 +34,25 @@ describe('ReplyForm', () => {
   });
 
   it('sends once with Ctrl+Enter and shows the sent state with the message id', async () => {
-    let polls = 0;
+    let sentId: string | null = null;
     const { box, calls } = await setup({
-      listOutbox: async () => {
-        polls++;
-        return { ok: true, data: polls < 2 ? [] : [entry({ id: String(calls.send[0]?.[0]), state: 'sent', sent: { messageId: 4242, senderName: 'Omar', createdAt: new Date().toISOString() } })] };
+      send: async (clientId, ticketId, message) => {
+        sentId = clientId;
+        return { ok: true, data: entry({ id: clientId, ticketId, message }) };
       },
+      listOutbox: async () => ({
+        ok: true,
+        data: sentId
+          ? [
+              entry({
+                id: sentId,
+                message: 'Hello there',
+                state: 'sent',
+                sent: { messageId: 4242, senderName: 'Omar', createdAt: new Date().toISOString() },
+              }),
+            ]
+          : [],
+      }),
     });
     type(box, 'Hello there');
     fireEvent.keyDown(box, { key: 'Enter', ctrlKey: true });
@@ -160,42 +173,111 @@ describe('ReplyForm', () => {
   });
 
   it('shows a failed entry with its text, field errors and Retry', async () => {
-    const failed = entry({ state: 'failed', message: 'Lost words', error: { kind: 'validation', status: 422, message: 'bad', fields: { message: ['The message is required.'] } } });
+    const failed = entry({
+      state: 'failed',
+      message: 'Lost words',
+      error: { kind: 'validation', status: 422, message: 'bad', fields: { message: ['The message is required.'] } },
+    });
     const { calls } = await setup({ listOutbox: async () => ({ ok: true, data: [failed] }) });
     await waitFor(() => expect(status().textContent).toMatch(/Failed/));
     expect(screen.getByText('Lost words')).toBeTruthy();
+    expect(screen.getByText(/Your text is kept/)).toBeTruthy();
     expect(screen.getByText(/Message: The message is required/)).toBeTruthy();
     fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
     await waitFor(() => expect(calls.retry).toEqual([['e1']]));
   });
 
   it('shows a queued entry with its next attempt', async () => {
-    const queued = entry({ attempts: 2, nextAttemptAt: Date.now() + 60_000, error: { kind: 'server', status: 503, message: '', retryAfterMs: null } });
+    const queued = entry({
+      attempts: 2,
+      nextAttemptAt: Date.now() + 60_000,
+      error: { kind: 'server', status: 503, message: '', retryAfterMs: null },
+    });
     await setup({ listOutbox: async () => ({ ok: true, data: [queued] }) });
     await waitFor(() => expect(status().textContent).toMatch(/Queued: not delivered yet \(The Daakey server had a problem \(HTTP 503\)/));
     expect(status().textContent).not.toMatch(/sent/i);
   });
 
   it('shows a paused entry and the sign-in hint', async () => {
-    await setup({ listOutbox: async () => ({ ok: true, data: [entry({ state: 'paused', error: { kind: 'unauthorized', status: 401, message: '' } })] }) });
+    await setup({
+      listOutbox: async () => ({ ok: true, data: [entry({ state: 'paused', error: { kind: 'unauthorized', status: 401, message: '' } })] }),
+    });
     await waitFor(() => expect(status().textContent).toMatch(/Paused: sign in again/));
   });
 
   it('loads the draft and saves changes after a pause', async () => {
-    const { box, calls } = await setup({ getDraft: async () => ({ ok: true, data: { ticketId: 7, message: 'Draft text', attachments: [], updatedAt: 1 } }) });
+    const { box, calls } = await setup({
+      getDraft: async () => ({ ok: true, data: { ticketId: 7, message: 'Draft text', attachments: [], updatedAt: 1 } }),
+    });
     await waitFor(() => expect(box.value).toBe('Draft text'));
     type(box, 'Draft text!');
     type(box, 'Draft text!!');
     await waitFor(() => expect(calls.saveDraft).toEqual([[7, 'Draft text!!', []]]));
   });
 
-  it('does not offer a draft that is already waiting in the outbox', async () => {
-    const { box } = await setup({
+  it('restores a draft that is waiting in the outbox without sending it twice', async () => {
+    const waiting = entry({
+      message: 'Queued text',
+      attempts: 1,
+      nextAttemptAt: Date.now() + 60_000,
+      error: { kind: 'network', message: '' },
+    });
+    const { box, calls } = await setup({
       getDraft: async () => ({ ok: true, data: { ticketId: 7, message: 'Queued text', attachments: [], updatedAt: 1 } }),
-      listOutbox: async () => ({ ok: true, data: [entry({ message: 'Queued text', attempts: 1, nextAttemptAt: Date.now() })] }),
+      listOutbox: async () => ({ ok: true, data: [waiting] }),
     });
     await waitFor(() => expect(status().textContent).toMatch(/Queued/));
+    await waitFor(() => expect(box.value).toBe('Queued text'));
+    fireEvent.click(screen.getByRole('button', { name: 'Send reply' }));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(calls.send).toHaveLength(0);
+  });
+
+  it('keeps the text while queued and empties the box once sent', async () => {
+    let state: 'queued' | 'sent' = 'queued';
+    let sentId: string | null = null;
+    const { box, calls } = await setup({
+      send: async (clientId, ticketId, message) => {
+        sentId = clientId;
+        return { ok: true, data: entry({ id: clientId, ticketId, message }) };
+      },
+      listOutbox: async () => ({
+        ok: true,
+        data: sentId
+          ? [
+              entry({
+                id: sentId,
+                message: 'Hi',
+                state,
+                sent: state === 'sent' ? { messageId: 5, senderName: 'Omar', createdAt: '2026-01-01T10:00:00Z' } : null,
+              }),
+            ]
+          : [],
+      }),
+    });
+    type(box, 'Hi');
+    fireEvent.click(screen.getByRole('button', { name: 'Send reply' }));
+    await waitFor(() => expect(calls.send).toHaveLength(1));
+    expect(box.value).toBe('Hi');
+    fireEvent.click(screen.getByRole('button', { name: 'Send reply' }));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(calls.send).toHaveLength(1);
+    state = 'sent';
+    await waitFor(() => expect(status().textContent).toMatch(/Sent: message #5/));
     expect(box.value).toBe('');
+    expect(calls.saveDraft.at(-1)).toEqual([7, 'Hi', []]);
+  });
+
+  it('retries a failed reply when Send is pressed with the same text', async () => {
+    const failed = entry({ state: 'failed', message: 'Again', error: { kind: 'forbidden', status: 403, message: 'bad signature' } });
+    const { box, calls } = await setup({
+      listOutbox: async () => ({ ok: true, data: [failed] }),
+      getDraft: async () => ({ ok: true, data: { ticketId: 7, message: 'Again', attachments: [], updatedAt: 1 } }),
+    });
+    await waitFor(() => expect(box.value).toBe('Again'));
+    fireEvent.click(screen.getByRole('button', { name: 'Send reply' }));
+    await waitFor(() => expect(calls.retry).toEqual([['e1']]));
+    expect(calls.send).toHaveLength(0);
   });
 
   it('inserts a template from the / picker with variables and the cursor', async () => {

@@ -34,7 +34,12 @@ interface Attachment {
   error?: string;
 }
 
-type Notice = { kind: 'problem'; text: string } | { kind: 'send-error'; error: ActionError } | { kind: 'sending' } | { kind: 'entry' } | null;
+type Notice =
+  | { kind: 'problem'; text: string }
+  | { kind: 'send-error'; error: ActionError }
+  | { kind: 'sending' }
+  | { kind: 'entry' }
+  | null;
 
 const UNSENT: ReadonlySet<OutboxEntryView['state']> = new Set(['queued', 'sending', 'failed', 'paused', 'needs_attention']);
 let uid = 0;
@@ -87,12 +92,10 @@ export function ReplyForm({ actions, ticketId, context, onOpenSettings, onOpenTi
     } else setTicketError(r.error);
   }
 
-  async function reloadDraft(pending: OutboxEntryView[]) {
+  async function reloadDraft() {
     const r = await actions.getDraft(ticketId);
     if (!alive.current || !r.ok || !r.data) return;
     const draft = r.data;
-    // A draft equal to a reply still in the outbox is that reply: don't offer it to send twice.
-    if (pending.some((p) => UNSENT.has(p.state) && p.message.trim() === draft.message.trim())) return;
     if (latest.current.message !== '' || latest.current.attachments.length > 0) return;
     setMessage(draft.message);
     setAttachments(draft.attachments.map((media) => ({ key: `d${++uid}`, name: media.name, state: 'done', media })));
@@ -109,7 +112,7 @@ export function ReplyForm({ actions, ticketId, context, onOpenSettings, onOpenTi
         setEntry(newest);
         setNotice({ kind: 'entry' });
       }
-      await reloadDraft(pending);
+      await reloadDraft();
     })();
     void actions.listTemplates().then((r) => alive.current && r.ok && setTemplates(r.data));
     void actions.authStatus().then((r) => alive.current && r.ok && setAuth(r.data));
@@ -134,7 +137,15 @@ export function ReplyForm({ actions, ticketId, context, onOpenSettings, onOpenTi
         setEntry(next);
         if (next.state === 'sent') {
           void loadTicket();
-          void reloadDraft([]);
+          // The background cleared the stored draft; the box empties if it still holds this reply.
+          if (latest.current.message.trim() === next.message.trim()) {
+            clearTimeout(draftTimer.current);
+            draftTimer.current = undefined;
+            latest.current = { message: '', attachments: [] };
+            setMessage('');
+            setAttachments([]);
+            setMissing([]);
+          }
         }
       },
       entry.state === 'paused' ? pollMs * 4 : pollMs,
@@ -227,12 +238,21 @@ export function ReplyForm({ actions, ticketId, context, onOpenSettings, onOpenTi
       setNotice({ kind: 'problem', text: t('closed_cannot_reply') });
       return;
     }
+    // The same text already in the outbox: never a second copy. A failed one is retried instead.
+    const same = entry && UNSENT.has(entry.state) && entry.message.trim() === text.trim() ? entry : null;
+    if (same) {
+      if (same.state === 'failed' || same.state === 'needs_attention') await retry();
+      setNotice({ kind: 'entry' });
+      return;
+    }
     if (ticket?.status === 'resolved' && !confirmed) {
       setConfirmReopen(true);
       return;
     }
     setConfirmReopen(false);
     sendingRef.current = true;
+    // An edited version replaces a reply that failed or waits for sign-in.
+    if (entry && (entry.state === 'failed' || entry.state === 'paused')) await actions.discard(entry.id);
     setSending(true);
     setNotice({ kind: 'sending' });
     const media = doneMedia(latest.current.attachments);
@@ -251,13 +271,9 @@ export function ReplyForm({ actions, ticketId, context, onOpenSettings, onOpenTi
     if (!alive.current) return;
     setSending(false);
     if (r.ok) {
+      // The text stays in the box (and the stored draft) until the server accepts it.
       setEntry(r.data);
       setNotice({ kind: 'entry' });
-      // The text now lives in the outbox (and the stored draft) until the server accepts it.
-      latest.current = { message: '', attachments: [] };
-      setMessage('');
-      setAttachments([]);
-      setMissing([]);
     } else {
       setNotice({ kind: 'send-error', error: r.error });
       if (r.error.kind === 'closed') setShowCreate(true);
@@ -306,7 +322,10 @@ export function ReplyForm({ actions, ticketId, context, onOpenSettings, onOpenTi
       void actions.uploadMedia(file).then((r) => {
         if (!alive.current) return;
         setAttachments((list) => {
-          const next = list.map((a): Attachment => (a.key !== key ? a : r.ok ? { ...a, state: 'done', media: r.data } : { ...a, state: 'error', error: errorText(t, r.error) }));
+          const next = list.map(
+            (a): Attachment =>
+              a.key !== key ? a : r.ok ? { ...a, state: 'done', media: r.data } : { ...a, state: 'error', error: errorText(t, r.error) },
+          );
           latest.current = { ...latest.current, attachments: next };
           return next;
         });
@@ -335,17 +354,6 @@ export function ReplyForm({ actions, ticketId, context, onOpenSettings, onOpenTi
     else setNotice({ kind: 'send-error', error: r.error });
   }
 
-  async function editAgain() {
-    if (!entry) return;
-    const text = entry.message;
-    await actions.discard(entry.id);
-    setEntry(null);
-    setNotice(null);
-    if (latest.current.message.trim() === '') updateMessage(text, text.length);
-    else updateMessage(`${latest.current.message}\n\n${text}`, latest.current.message.length + text.length + 2);
-    boxRef.current?.focus();
-  }
-
   async function discard() {
     if (!entry) return;
     await actions.discard(entry.id);
@@ -362,7 +370,9 @@ export function ReplyForm({ actions, ticketId, context, onOpenSettings, onOpenTi
         if (e.attempts === 0 && !e.error) return t('status_sending');
         return t('status_queued', [formatTime(lang, e.nextAttemptAt), reason || t('err_no_detail')]);
       case 'sent':
-        return e.sent ? t('status_sent', [e.sent.messageId, e.sent.senderName, formatTime(lang, e.sent.createdAt)]) : t('status_sent_short');
+        return e.sent
+          ? t('status_sent', [e.sent.messageId, e.sent.senderName, formatTime(lang, e.sent.createdAt)])
+          : t('status_sent_short');
       case 'failed':
         return t('status_failed', [reason || t('err_no_detail')]);
       case 'paused':
@@ -380,8 +390,10 @@ export function ReplyForm({ actions, ticketId, context, onOpenSettings, onOpenTi
 
   const entryError = notice?.kind === 'send-error' ? notice.error : notice?.kind === 'entry' ? (entry?.error ?? null) : null;
   const fields = fieldErrors(t, entryError);
-  const stuck = notice?.kind === 'entry' && entry && (entry.state === 'failed' || entry.state === 'needs_attention' || entry.state === 'paused');
-  const needsSignIn = auth?.needsSignIn || entryError?.kind === 'unauthorized' || ticketError?.kind === 'unauthorized' || entry?.state === 'paused';
+  const stuck =
+    notice?.kind === 'entry' && entry && (entry.state === 'failed' || entry.state === 'needs_attention' || entry.state === 'paused');
+  const needsSignIn =
+    auth?.needsSignIn || entryError?.kind === 'unauthorized' || ticketError?.kind === 'unauthorized' || entry?.state === 'paused';
   const isClosed = ticket?.status === 'closed' || entryError?.kind === 'closed';
   const tooLong = message.length > MESSAGE_MAX_CHARS;
   const stillMissing = missing.filter((name) => message.includes(`{{${name}`) || message.includes(`{{ ${name}`));
@@ -456,147 +468,159 @@ export function ReplyForm({ actions, ticketId, context, onOpenSettings, onOpenTi
         />
       )}
 
-      <form
-        class={`compose${dragging ? ' dragging' : ''}`}
-        onSubmit={(e) => {
-          e.preventDefault();
-          void send();
-        }}
-        onDragOver={(e) => {
-          if (e.dataTransfer?.types.includes('Files')) {
+      {/* The form waits for the ticket's answer so that a closed ticket is known before any typing. */}
+      {(ticket || ticketError) && (
+        <form
+          class={`compose${dragging ? ' dragging' : ''}`}
+          onSubmit={(e) => {
             e.preventDefault();
-            setDragging(true);
-          }
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={(e) => {
-          setDragging(false);
-          if (e.dataTransfer?.files.length) {
-            e.preventDefault();
-            addFiles(e.dataTransfer.files);
-          }
-        }}
-      >
-        <label for={`${base}-message`} class="label">
-          {t('message_label')}
-        </label>
-        <textarea
-          id={`${base}-message`}
-          ref={boxRef}
-          dir="auto"
-          rows={5}
-          value={message}
-          placeholder={t('message_placeholder')}
-          aria-invalid={notice?.kind === 'problem' || tooLong || fields.some((f) => f.field === 'message')}
-          aria-describedby={`${countId} ${problemId}`}
-          aria-controls={pickerOpen && matches.length > 0 ? listboxId : undefined}
-          aria-activedescendant={pickerOpen && matches.length > 0 ? `${listboxId}-${picker.active}` : undefined}
-          onInput={(e) => updateMessage(e.currentTarget.value, e.currentTarget.selectionStart ?? e.currentTarget.value.length)}
-          onKeyDown={onKeyDown}
-          onBlur={() => setPicker(null)}
-          onPaste={(e) => {
-            const files = e.clipboardData?.files;
-            if (files && files.length > 0) {
+            void send();
+          }}
+          onDragOver={(e) => {
+            if (e.dataTransfer?.types.includes('Files')) {
               e.preventDefault();
-              addFiles(files);
+              setDragging(true);
             }
           }}
-        />
-        {pickerOpen && <TemplatePicker id={listboxId} templates={matches} active={picker.active} onPick={pick} onHover={(i) => setPicker({ ...picker, active: i })} />}
-        <div class="under-box">
-          <span id={countId} class={`count${tooLong ? ' over' : ''}`}>
-            {t('char_count', [message.length, MESSAGE_MAX_CHARS])}
-          </span>
-          {templates.length > 0 && <span class="hint">{t('templates_hint')}</span>}
-        </div>
-        <div id={problemId} class="problem">
-          {notice?.kind === 'problem' ? notice.text : tooLong ? t('message_too_long', [message.length - MESSAGE_MAX_CHARS, MESSAGE_MAX_CHARS]) : ''}
-          {fields.map((f) => (
-            <span key={f.field} class="field-error" dir="auto">
-              {f.label}: {f.messages.join(' ')}
-            </span>
-          ))}
-        </div>
-        {stillMissing.length > 0 && (
-          <p class="notice warn">{t('templates_missing', [stillMissing.map((n) => `{{${n}}}`).join(', ')])}</p>
-        )}
-
-        {(attachments.length > 0 || attachProblems.length > 0) && (
-          <ul class="attachments" aria-label={t('attach_list_label')}>
-            {attachments.map((a) => (
-              <li key={a.key} class={a.state}>
-                <span dir="auto" class="name">
-                  {a.name}
-                </span>
-                <span class="hint">{a.state === 'uploading' ? t('attach_uploading') : a.state === 'error' ? a.error : t('attach_ready')}</span>
-                <button type="button" class="link" aria-label={t('attach_remove', [a.name])} onClick={() => removeAttachment(a.key)}>
-                  ×
-                </button>
-              </li>
-            ))}
-            {attachProblems.map((p) => (
-              <li key={p} class="problem" dir="auto">
-                {p}
-              </li>
-            ))}
-          </ul>
-        )}
-
-        {confirmReopen && (
-          <div class="notice warn" role="group" aria-label={t('reopen_warning')}>
-            <p>{t('reopen_warning')}</p>
-            <div class="row">
-              <button type="button" class="primary" onClick={() => void send(true)}>
-                {t('reopen_confirm')}
-              </button>
-              <button type="button" onClick={() => setConfirmReopen(false)}>
-                {t('cancel')}
-              </button>
-            </div>
-          </div>
-        )}
-
-        <div class="row actions">
-          <button type="submit" class="primary" aria-busy={sending}>
-            {t('send_reply')}
-          </button>
-          <button type="button" onClick={() => fileRef.current?.click()}>
-            {t('attach_files')}
-          </button>
-          <input
-            ref={fileRef}
-            type="file"
-            multiple
-            hidden
-            tabIndex={-1}
-            aria-hidden="true"
-            accept={ATTACHMENT_TYPES.join(',')}
-            onChange={(e) => {
-              const input = e.currentTarget;
-              if (input.files) addFiles(input.files);
-              input.value = '';
+          onDragLeave={() => setDragging(false)}
+          onDrop={(e) => {
+            setDragging(false);
+            if (e.dataTransfer?.files.length) {
+              e.preventDefault();
+              addFiles(e.dataTransfer.files);
+            }
+          }}
+        >
+          <label for={`${base}-message`} class="label">
+            {t('message_label')}
+          </label>
+          <textarea
+            id={`${base}-message`}
+            ref={boxRef}
+            dir="auto"
+            rows={5}
+            value={message}
+            placeholder={t('message_placeholder')}
+            aria-invalid={notice?.kind === 'problem' || tooLong || fields.some((f) => f.field === 'message')}
+            aria-describedby={`${countId} ${problemId}`}
+            aria-controls={pickerOpen && matches.length > 0 ? listboxId : undefined}
+            aria-activedescendant={pickerOpen && matches.length > 0 ? `${listboxId}-${picker.active}` : undefined}
+            onInput={(e) => updateMessage(e.currentTarget.value, e.currentTarget.selectionStart ?? e.currentTarget.value.length)}
+            onKeyDown={onKeyDown}
+            onBlur={() => setPicker(null)}
+            onPaste={(e) => {
+              const files = e.clipboardData?.files;
+              if (files && files.length > 0) {
+                e.preventDefault();
+                addFiles(files);
+              }
             }}
           />
-          <span class="hint shortcut">{t('send_shortcut_hint')}</span>
-        </div>
-      </form>
+          {pickerOpen && (
+            <TemplatePicker
+              id={listboxId}
+              templates={matches}
+              active={picker.active}
+              onPick={pick}
+              onHover={(i) => setPicker({ ...picker, active: i })}
+            />
+          )}
+          <div class="under-box">
+            <span id={countId} class={`count${tooLong ? ' over' : ''}`}>
+              {t('char_count', [message.length, MESSAGE_MAX_CHARS])}
+            </span>
+            {templates.length > 0 && <span class="hint">{t('templates_hint')}</span>}
+          </div>
+          <div id={problemId} class="problem">
+            {notice?.kind === 'problem'
+              ? notice.text
+              : tooLong
+                ? t('message_too_long', [message.length - MESSAGE_MAX_CHARS, MESSAGE_MAX_CHARS])
+                : ''}
+            {fields.map((f) => (
+              <span key={f.field} class="field-error" dir="auto">
+                {f.label}: {f.messages.join(' ')}
+              </span>
+            ))}
+          </div>
+          {stillMissing.length > 0 && <p class="notice warn">{t('templates_missing', [stillMissing.map((n) => `{{${n}}}`).join(', ')])}</p>}
 
-      <div role="status" aria-live="polite" class={`status status-${notice?.kind === 'entry' ? entry?.state : notice?.kind ?? 'idle'}`}>
+          {(attachments.length > 0 || attachProblems.length > 0) && (
+            <ul class="attachments" aria-label={t('attach_list_label')}>
+              {attachments.map((a) => (
+                <li key={a.key} class={a.state}>
+                  <span dir="auto" class="name">
+                    {a.name}
+                  </span>
+                  <span class="hint">
+                    {a.state === 'uploading' ? t('attach_uploading') : a.state === 'error' ? a.error : t('attach_ready')}
+                  </span>
+                  <button type="button" class="link" aria-label={t('attach_remove', [a.name])} onClick={() => removeAttachment(a.key)}>
+                    ×
+                  </button>
+                </li>
+              ))}
+              {attachProblems.map((p) => (
+                <li key={p} class="problem" dir="auto">
+                  {p}
+                </li>
+              ))}
+            </ul>
+          )}
+
+          {confirmReopen && (
+            <div class="notice warn">
+              <p>{t('reopen_warning')}</p>
+              <div class="row">
+                <button type="button" class="primary" onClick={() => void send(true)}>
+                  {t('reopen_confirm')}
+                </button>
+                <button type="button" onClick={() => setConfirmReopen(false)}>
+                  {t('cancel')}
+                </button>
+              </div>
+            </div>
+          )}
+
+          <div class="row actions">
+            <button type="submit" class="primary" aria-busy={sending}>
+              {t('send_reply')}
+            </button>
+            <button type="button" onClick={() => fileRef.current?.click()}>
+              {t('attach_files')}
+            </button>
+            <input
+              ref={fileRef}
+              type="file"
+              multiple
+              hidden
+              tabIndex={-1}
+              aria-hidden="true"
+              accept={ATTACHMENT_TYPES.join(',')}
+              onChange={(e) => {
+                const input = e.currentTarget;
+                if (input.files) addFiles(input.files);
+                input.value = '';
+              }}
+            />
+            <span class="hint shortcut">{t('send_shortcut_hint')}</span>
+          </div>
+        </form>
+      )}
+
+      <div role="status" aria-live="polite" class={`status status-${notice?.kind === 'entry' ? entry?.state : (notice?.kind ?? 'idle')}`}>
         {statusText}
       </div>
 
       {stuck && entry && (
         <div class="stuck">
-          <blockquote dir="auto">{entry.message}</blockquote>
+          {entry.message.trim() !== message.trim() && <blockquote dir="auto">{entry.message}</blockquote>}
           <div class="row">
             {entry.state !== 'paused' && (
               <button type="button" class="primary" onClick={() => void retry()}>
                 {t('retry')}
               </button>
             )}
-            <button type="button" onClick={() => void editAgain()}>
-              {t('edit_again')}
-            </button>
             <button type="button" onClick={() => void discard()}>
               {t('discard')}
             </button>

@@ -17,12 +17,13 @@ export function TemplatePicker({ id, templates, active, onPick, onHover }: Templ
       {templates.length === 0 ? (
         <p class="hint">{t('templates_none_match')}</p>
       ) : (
-        <ul id={id} role="listbox" aria-label={t('templates_list_label')}>
+        <div id={id} role="listbox" aria-label={t('templates_list_label')}>
           {templates.map((tpl, i) => (
-            <li
+            <div
               key={tpl.id}
               id={`${id}-${i}`}
               role="option"
+              tabIndex={-1}
               aria-selected={i === active}
               class={i === active ? 'active' : ''}
               onMouseDown={(e) => {
@@ -37,9 +38,9 @@ export function TemplatePicker({ id, templates, active, onPick, onHover }: Templ
               <span dir="auto" class="preview">
                 {tpl.body.slice(0, 60)}
               </span>
-            </li>
+            </div>
           ))}
-        </ul>
+        </div>
       )}
       <p class="hint">{t('templates_picker_hint')}</p>
     </div>

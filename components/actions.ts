@@ -3,7 +3,16 @@
  * tests with fakes. Every call answers like the protocol's `Reply`.
  */
 import type { ApiError, CreateTicketInput, Ticket, TicketWithMessages, UploadedMedia } from '../utils/daakey-types';
-import type { AuthView, DetectedTicket, Draft, OutboxEntryView, ProtocolError, SettingsInput, SettingsView, Template } from '../utils/messages';
+import type {
+  AuthView,
+  DetectedTicket,
+  Draft,
+  OutboxEntryView,
+  ProtocolError,
+  SettingsInput,
+  SettingsView,
+  Template,
+} from '../utils/messages';
 
 export type ActionError = ApiError | ProtocolError;
 export type Result<T> = { ok: true; data: T } | { ok: false; error: ActionError };

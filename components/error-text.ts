@@ -40,8 +40,13 @@ export function errorText(t: Translate, error: ActionError, ticketId?: number): 
 
 /** 422 field errors as "Field: problem" lines. */
 export function fieldErrors(t: Translate, error: ActionError | null): { field: string; label: string; messages: string[] }[] {
-  if (!error || error.kind !== 'validation') return [];
-  const labels: Record<string, string> = { message: t('field_message'), attachments: t('field_attachments'), subject: t('field_subject'), category: t('field_category') };
+  if (error?.kind !== 'validation') return [];
+  const labels: Record<string, string> = {
+    message: t('field_message'),
+    attachments: t('field_attachments'),
+    subject: t('field_subject'),
+    category: t('field_category'),
+  };
   return Object.entries(error.fields).map(([field, messages]) => ({ field, label: labels[field] ?? field, messages }));
 }
 

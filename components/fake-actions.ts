@@ -15,13 +15,27 @@ export function fakeTicket(patch: Partial<TicketWithMessages> = {}): TicketWithM
     last_message_at: null,
     unread_count: 0,
     created_at: '2026-01-01T10:00:00Z',
-    messages: [{ id: 1, message: 'The AC is broken', sender: 'support', sender_name: 'Sara', attachments: [], created_at: '2026-01-01T10:00:00Z' }],
+    messages: [
+      { id: 1, message: 'The AC is broken', sender: 'support', sender_name: 'Sara', attachments: [], created_at: '2026-01-01T10:00:00Z' },
+    ],
     ...patch,
   };
 }
 
 export function entry(patch: Partial<OutboxEntryView> = {}): OutboxEntryView {
-  return { id: 'e1', ticketId: 7, message: 'hi', attachments: [], state: 'queued', attempts: 0, createdAt: 1, nextAttemptAt: null, sent: null, error: null, ...patch };
+  return {
+    id: 'e1',
+    ticketId: 7,
+    message: 'hi',
+    attachments: [],
+    state: 'queued',
+    attempts: 0,
+    createdAt: 1,
+    nextAttemptAt: null,
+    sent: null,
+    error: null,
+    ...patch,
+  };
 }
 
 export type Calls = { [K in keyof ReplyActions]: unknown[][] };

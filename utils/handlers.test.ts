@@ -34,6 +34,8 @@ function setup(overrides: Partial<DaakeyClient> = {}) {
     hasHostPermission: async (pattern) => pattern === 'https://dash.example.com/*',
     sitesChanged,
     flushSoon,
+    localeMessages: async () => ({ send_reply: { message: 'Envoyer la réponse' } }),
+    injectPanel: async () => true,
   };
   return { handlers: createHandlers(deps), client, flushSoon, sitesChanged, outbox };
 }

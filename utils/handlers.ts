@@ -33,6 +33,10 @@ export interface HandlerDeps {
   hasHostPermission(pattern: string): Promise<boolean>;
   /** Re-registers the dashboard content script after the site list changed. */
   sitesChanged(): Promise<void>;
+  /** The messages of a locale shipped with the extension. */
+  localeMessages(language: 'en' | 'fr' | 'ar'): Promise<Record<string, { message: string }> | null>;
+  /** Injects the panel script into a tab's top frame. */
+  injectPanel(tabId: number): Promise<boolean>;
   /** Starts delivering due replies without waiting for them; `force` skips our own backoff (not a server's Retry-After). */
   flushSoon(options?: { force?: boolean }): void;
 }
@@ -185,6 +189,16 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'templates/save': async ({ templates }) => {
       await deps.templates.setValue(templates);
       return ok(templates);
+    },
+
+    'ui/prefs': async () => {
+      const { language, theme } = await deps.settings.getValue();
+      return ok({ language, theme, messages: language === 'auto' ? null : await deps.localeMessages(language) });
+    },
+
+    'panel/load': async (_payload, context) => {
+      if (context.tabId === null) return bad('No tab to load the panel into.');
+      return ok({ loaded: await deps.injectPanel(context.tabId) });
     },
   };
 }

@@ -36,7 +36,7 @@ export function createTranslator(messages: LocaleMessages, fallback?: LocaleMess
         const content = lower ? entry.placeholders![lower]!.content : undefined;
         return content === undefined ? whole : fill(content);
       })
-      .replace(/\$\$|\$(\d)/g, (whole, d?: string) => (d === undefined ? '$' : String(positional[Number(d) - 1] ?? '')));
+      .replace(/\$\$|\$(\d)/g, (_match, d?: string) => (d === undefined ? '$' : String(positional[Number(d) - 1] ?? '')));
   };
 }
 

@@ -92,6 +92,8 @@ const CHECKS: { [T in MessageType]: Check } = {
     p.templates.every((t) => isObject(t) && typeof t.id === 'string' && typeof t.name === 'string' && typeof t.body === 'string' && t.name.length <= 200 && t.body.length <= MESSAGE_MAX_CHARS)
       ? null
       : 'templates are malformed.',
+  'ui/prefs': none,
+  'panel/load': none,
 };
 
 /** Null when the payload is acceptable for the type; otherwise why not. */

@@ -101,6 +101,17 @@ export interface ProtocolMap {
   'media/upload': Msg<{ name: string; type: string; dataBase64: string }, UploadedMedia>;
   'templates/list': Msg<Record<string, never>, Template[]>;
   'templates/save': Msg<{ templates: Template[] }, Template[]>;
+  /** Language, theme and messages for the inline panel, which cannot read settings or locale files itself. */
+  'ui/prefs': Msg<Record<string, never>, UiPrefs>;
+  /** Injects the panel script (Preact and the form) into the sender's tab, on first use only. */
+  'panel/load': Msg<Record<string, never>, { loaded: boolean }>;
+}
+
+export interface UiPrefs {
+  language: SettingsView['language'];
+  theme: SettingsView['theme'];
+  /** The chosen locale's messages when the language is overridden; null to use the browser's. */
+  messages: Record<string, { message: string }> | null;
 }
 
 export type MessageType = keyof ProtocolMap;
@@ -129,6 +140,8 @@ export const SENDERS: { [T in MessageType]: readonly SenderClass[] } = {
   'media/upload': ['extension-page', 'content-script'],
   'templates/list': ['extension-page', 'content-script'],
   'templates/save': ['extension-page'],
+  'ui/prefs': ['extension-page', 'content-script'],
+  'panel/load': ['content-script'],
 };
 
 export interface Envelope<T extends MessageType = MessageType> {

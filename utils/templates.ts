@@ -3,7 +3,14 @@
  * picker in the reply form and its tests share one implementation.
  */
 
-export const TEMPLATE_VARIABLES = ['ticket.id', 'ticket.reference', 'ticket.subject', 'customer.name', 'agent.name', 'agency.name'] as const;
+export const TEMPLATE_VARIABLES = [
+  'ticket.id',
+  'ticket.reference',
+  'ticket.subject',
+  'customer.name',
+  'agent.name',
+  'agency.name',
+] as const;
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
 export type TemplateValues = Partial<Record<TemplateVariable, string | number | null | undefined>>;
 

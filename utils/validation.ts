@@ -55,8 +55,10 @@ export function parseOrigin(input: string): { ok: true; origin: string } | { ok:
   } catch {
     return { ok: false, problem: { key: 'site_invalid' } };
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname))) return { ok: false, problem: { key: 'site_https' } };
-  if (url.username || url.password || (url.pathname !== '/' && url.pathname !== '') || url.search || url.hash) return { ok: false, problem: { key: 'site_path' } };
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.has(url.hostname)))
+    return { ok: false, problem: { key: 'site_https' } };
+  if (url.username || url.password || (url.pathname !== '/' && url.pathname !== '') || url.search || url.hash)
+    return { ok: false, problem: { key: 'site_path' } };
   if (url.hostname.includes('*')) return { ok: false, problem: { key: 'site_invalid' } };
   return { ok: true, origin: url.origin };
 }
@@ -76,7 +78,8 @@ export function emailProblem(email: string): Problem | null {
 export function fileProblem(file: { name: string; type: string; size: number }, alreadyAttached: number): Problem | null {
   if (alreadyAttached >= ATTACHMENT_MAX_FILES) return { key: 'attach_too_many', subs: [ATTACHMENT_MAX_FILES] };
   if (!(ATTACHMENT_TYPES as readonly string[]).includes(file.type)) return { key: 'attach_bad_type', subs: [file.name] };
-  if (file.size > ATTACHMENT_MAX_BYTES) return { key: 'attach_too_big', subs: [file.name, Math.round(ATTACHMENT_MAX_BYTES / (1024 * 1024))] };
+  if (file.size > ATTACHMENT_MAX_BYTES)
+    return { key: 'attach_too_big', subs: [file.name, Math.round(ATTACHMENT_MAX_BYTES / (1024 * 1024))] };
   if (file.size === 0) return { key: 'attach_empty', subs: [file.name] };
   return null;
 }

@@ -39,7 +39,8 @@ type MenusApi = typeof browser.contextMenus & {
   refresh?: () => Promise<void>;
 };
 /** Firefox's `menus` (with `onShown`) when present, else `contextMenus`. */
-const menusApi = (): MenusApi | undefined => ((browser as unknown as { menus?: MenusApi }).menus ?? browser.contextMenus) as MenusApi | undefined;
+const menusApi = (): MenusApi | undefined =>
+  ((browser as unknown as { menus?: MenusApi }).menus ?? browser.contextMenus) as MenusApi | undefined;
 
 const actionApi = () =>
   (browser.action ?? (browser as unknown as { browserAction?: typeof browser.action }).browserAction) as
@@ -62,7 +63,8 @@ export async function openPopupWindow(ticketId: number | null, tabId: number | n
  * handler's synchronous part, so nothing is awaited before it.
  */
 export function openReplyPopup(ticketId: number | null, tabId: number | null): Promise<void> {
-  const pending = ticketId === null ? pendingTicketItem.removeValue() : pendingTicketItem.setValue({ ticketId, tabId, createdAt: Date.now() });
+  const pending =
+    ticketId === null ? pendingTicketItem.removeValue() : pendingTicketItem.setValue({ ticketId, tabId, createdAt: Date.now() });
   let opening: Promise<void>;
   try {
     const action = actionApi();
@@ -113,7 +115,9 @@ export function registerContextMenu(): void {
       if (!info.contexts.includes('selection')) return;
       const ticketId = ticketFromSelection(info.selectionText);
       const update =
-        ticketId === null ? { visible: false } : { visible: true, title: message('ctx_reply_ticket', [String(ticketId)]) || `Reply to ticket #${ticketId}` };
+        ticketId === null
+          ? { visible: false }
+          : { visible: true, title: message('ctx_reply_ticket', [String(ticketId)]) || `Reply to ticket #${ticketId}` };
       void Promise.resolve(menus.update(MENU_ID, update as Parameters<typeof menus.update>[1]))
         .then(() => refresh())
         .catch(() => undefined);

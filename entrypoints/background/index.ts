@@ -14,12 +14,18 @@ import { outboxStore, withOutboxLock } from './outbox-host';
 import { syncDashboardScripts } from './dashboard-scripts';
 import { readManaged, applyManaged } from './managed';
 import { showOutboxState } from './badge';
+import { registerContextMenu } from './context-menu';
+import { registerCommands } from './commands';
+import { registerOnboarding } from './onboarding';
 import type { OutboxEntryView } from '@/utils/messages';
 
 const OUTBOX_ALARM = 'dqr-outbox';
 const WATCHDOG_ALARM = 'dqr-outbox-watchdog';
 
 export default defineBackground(() => {
+  registerContextMenu();
+  registerCommands();
+  registerOnboarding();
   // Chrome 140+ can keep `storage.local` away from content scripts; elsewhere secrets stay in
   // `storage.session`, which is trusted-only by default.
   const local = browser.storage.local as typeof browser.storage.local & { setAccessLevel?: (o: { accessLevel: string }) => Promise<void> };
@@ -128,6 +134,14 @@ export default defineBackground(() => {
     hasHostPermission: (pattern) => browser.permissions.contains({ origins: [pattern] }),
     sitesChanged: async () => syncDashboardScripts((await settingsItem.getValue()).dashboardSites),
     flushSoon,
+    localeMessages: async (language) => {
+      const response = await fetch(browser.runtime.getURL(`/_locales/${language}/messages.json` as '/'));
+      return response.ok ? ((await response.json()) as Record<string, { message: string }>) : null;
+    },
+    injectPanel: async (tabId) => {
+      await browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, files: ['/reply-panel.js'] });
+      return true;
+    },
   });
 
   const route = createRouter({

@@ -7,6 +7,8 @@ export const ONBOARDING_PATH = '/onboarding.html';
 export function registerOnboarding(): void {
   browser.runtime.onInstalled.addListener(({ reason }) => {
     if (reason !== 'install') return;
-    void browser.tabs.create({ url: browser.runtime.getURL(ONBOARDING_PATH as '/') }).catch((error) => console.error('[daakey] onboarding', error));
+    void browser.tabs
+      .create({ url: browser.runtime.getURL(ONBOARDING_PATH as '/') })
+      .catch((error) => console.error('[daakey] onboarding', error));
   });
 }

@@ -82,23 +82,25 @@ export function OnboardingApp({ i18n, actions }: { i18n: I18n; actions: Onboardi
               : t('onb_progress', [doneCount])}
       </p>
       <ol class="steps" aria-label={t('onb_steps_label')}>
-        {(steps ?? (['environment', 'signin', 'site'] as const).map((id) => ({ id, done: false, detail: null, managed: false }))).map((step) => {
-          const text = TEXT[step.id];
-          const titleId = `onb-step-${step.id}`;
-          return (
-            <li key={step.id} class="step" data-done={String(step.done)} aria-labelledby={titleId}>
-              <h2 id={titleId}>{t(text.title)}</h2>
-              <span class="state">{step.done ? t('onb_state_done') : t('onb_state_todo')}</span>
-              <p>{t(text.body)}</p>
-              {step.detail !== null && (
-                <p class="detail">
-                  {t(text.done, [step.detail])}
-                  {step.managed ? ` · ${t('onb_managed')}` : ''}
-                </p>
-              )}
-            </li>
-          );
-        })}
+        {(steps ?? (['environment', 'signin', 'site'] as const).map((id) => ({ id, done: false, detail: null, managed: false }))).map(
+          (step) => {
+            const text = TEXT[step.id];
+            const titleId = `onb-step-${step.id}`;
+            return (
+              <li key={step.id} class="step" data-done={String(step.done)} aria-labelledby={titleId}>
+                <h2 id={titleId}>{t(text.title)}</h2>
+                <span class="state">{step.done ? t('onb_state_done') : t('onb_state_todo')}</span>
+                <p>{t(text.body)}</p>
+                {step.detail !== null && (
+                  <p class="detail">
+                    {t(text.done, [step.detail])}
+                    {step.managed ? ` · ${t('onb_managed')}` : ''}
+                  </p>
+                )}
+              </li>
+            );
+          },
+        )}
       </ol>
       <div class="row">
         <a href="/options.html" onClick={openSettings}>

@@ -12,10 +12,16 @@ export interface StepState {
   managed: boolean;
 }
 
-export function onboardingSteps(settings: SettingsView, auth: AuthView, environmentName: (env: SettingsView['environment']) => string): StepState[] {
-  const hasSignature = settings.signatureMode === 'issued' ? settings.hasIssuedSignature : settings.agencyCode.trim() !== '' && settings.hasSecret;
+export function onboardingSteps(
+  settings: SettingsView,
+  auth: AuthView,
+  environmentName: (env: SettingsView['environment']) => string,
+): StepState[] {
+  const hasSignature =
+    settings.signatureMode === 'issued' ? settings.hasIssuedSignature : settings.agencyCode.trim() !== '' && settings.hasSecret;
   const envLabel = environmentName(settings.environment);
-  const environmentDetail = settings.environment === 'custom' || settings.environment === 'sandbox' ? `${envLabel} (${settings.baseUrl})` : envLabel;
+  const environmentDetail =
+    settings.environment === 'custom' || settings.environment === 'sandbox' ? `${envLabel} (${settings.baseUrl})` : envLabel;
   // The loopback sites are enabled by default for the sandbox; they say nothing about a real agency.
   const local = isLoopback(settings.baseUrl);
   const sites = settings.dashboardSites.filter((s) => s.enabled && (local || !isLoopback(s.origin))).map((s) => s.origin);
@@ -32,7 +38,12 @@ export function onboardingSteps(settings: SettingsView, auth: AuthView, environm
       detail: auth.user ? `${auth.user.name} <${auth.user.email}>` : null,
       managed: false,
     },
-    { id: 'site', done: sites.length > 0, detail: sites.length ? sites.join(', ') : null, managed: settings.managed.includes('dashboardSites') },
+    {
+      id: 'site',
+      done: sites.length > 0,
+      detail: sites.length ? sites.join(', ') : null,
+      managed: settings.managed.includes('dashboardSites'),
+    },
   ];
 }
 

@@ -37,8 +37,17 @@ async function detectedOn(tabId: number | null): Promise<DetectedTicket[]> {
   const message: TabEnvelope<'tab/detected-tickets'> = { channel: 'daakey-qr/tab/v1', type: 'tab/detected-tickets', payload: {} };
   try {
     const answer: unknown = await browser.tabs.sendMessage(tabId, message);
-    const list = Array.isArray(answer) ? answer : answer && typeof answer === 'object' && 'data' in answer ? (answer as { data: unknown }).data : [];
-    return Array.isArray(list) ? list.filter((d): d is DetectedTicket => !!d && typeof d === 'object' && Number.isInteger((d as DetectedTicket).id) && (d as DetectedTicket).id > 0) : [];
+    const list = Array.isArray(answer)
+      ? answer
+      : answer && typeof answer === 'object' && 'data' in answer
+        ? (answer as { data: unknown }).data
+        : [];
+    return Array.isArray(list)
+      ? list.filter(
+          (d): d is DetectedTicket =>
+            !!d && typeof d === 'object' && Number.isInteger((d as DetectedTicket).id) && (d as DetectedTicket).id > 0,
+        )
+      : [];
   } catch {
     return [];
   }

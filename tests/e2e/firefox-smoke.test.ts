@@ -43,7 +43,11 @@ async function open(browser: Browser, file: string): Promise<Page> {
     gotoError = error;
   });
   try {
-    await page.waitForFunction((u: string) => location.href === u && document.readyState === 'complete', { polling: 50, timeout: 20_000 }, url);
+    await page.waitForFunction(
+      (u: string) => location.href === u && document.readyState === 'complete',
+      { polling: 50, timeout: 20_000 },
+      url,
+    );
   } catch (error) {
     throw gotoError ?? error;
   }
@@ -51,7 +55,8 @@ async function open(browser: Browser, file: string): Promise<Page> {
 }
 
 /** A labelled control. Firefox's accessibility tree leaves out password inputs, so those go by label text. */
-const byLabel = (label: string, element = 'input') => `::-p-xpath(//label[contains(normalize-space(.), ${JSON.stringify(label)})]//${element})`;
+const byLabel = (label: string, element = 'input') =>
+  `::-p-xpath(//label[contains(normalize-space(.), ${JSON.stringify(label)})]//${element})`;
 
 async function textOf(page: Page, selector: string): Promise<string> {
   return page.$eval(selector, (el) => el.textContent?.trim() ?? '').catch(() => '');
@@ -62,7 +67,9 @@ async function control<T>(sandbox: Sandbox, pathname: string): Promise<T> {
   return (await response.json()) as T;
 }
 
-const TITLE = HAS_FIREFOX ? 'Firefox ESR smoke' : `Firefox ESR smoke — skipped: no Firefox ESR at ${FIREFOX} (apt-get install -y firefox-esr)`;
+const TITLE = HAS_FIREFOX
+  ? 'Firefox ESR smoke'
+  : `Firefox ESR smoke — skipped: no Firefox ESR at ${FIREFOX} (apt-get install -y firefox-esr)`;
 
 describe.skipIf(!HAS_FIREFOX)(TITLE, () => {
   let sandbox: Sandbox;
@@ -70,7 +77,8 @@ describe.skipIf(!HAS_FIREFOX)(TITLE, () => {
   let profileDir: string;
 
   beforeAll(async () => {
-    if (!existsSync(path.join(EXTENSION_DIR, 'manifest.json'))) throw new Error(`Build the Firefox extension first: ${EXTENSION_DIR} is missing (npx wxt build -b firefox).`);
+    if (!existsSync(path.join(EXTENSION_DIR, 'manifest.json')))
+      throw new Error(`Build the Firefox extension first: ${EXTENSION_DIR} is missing (npx wxt build -b firefox).`);
     sandbox = await startSandbox({ port: 0, control: true });
     profileDir = await mkdtemp(path.join(tmpdir(), 'dqr-firefox-'));
     browser = await puppeteer.launch({
@@ -100,12 +108,19 @@ describe.skipIf(!HAS_FIREFOX)(TITLE, () => {
     await options.locator('::-p-aria(Agency code[role="textbox"])').fill(DEMO.agencyCode);
     await options.locator(byLabel('Agency secret')).fill(DEMO.secret);
     await options.locator('::-p-aria(Save[role="button"])').click();
-    await options.waitForFunction(() => !document.querySelector('main')?.textContent?.includes('Saving'), { polling: 100, timeout: 10_000 });
+    await options.waitForFunction(() => !document.querySelector('main')?.textContent?.includes('Saving'), {
+      polling: 100,
+      timeout: 10_000,
+    });
 
     await options.locator('::-p-aria(Email[role="textbox"])').fill(DEMO.email);
     await options.locator(byLabel('Password')).fill(DEMO.password);
     await options.locator('::-p-aria(Sign in[role="button"])').click();
-    await options.waitForFunction((email: string) => document.body.textContent?.includes(email), { polling: 100, timeout: 15_000 }, DEMO.email);
+    await options.waitForFunction(
+      (email: string) => document.body.textContent?.includes(email),
+      { polling: 100, timeout: 15_000 },
+      DEMO.email,
+    );
     await options.close();
 
     // Popup (as a page) for ticket 1: type, send, wait for the live region to say it was sent.
@@ -122,10 +137,9 @@ describe.skipIf(!HAS_FIREFOX)(TITLE, () => {
     // The sandbox stored it exactly once, and the request carried a valid agency signature.
     const { messages } = await control<{ messages: { message: string }[] }>(sandbox, '/tickets/1/messages');
     expect(messages.filter((m) => m.message === text)).toHaveLength(1);
-    const { requests } = await control<{ requests: { method: string; path: string; status: number; signatureValid?: boolean; body: string }[] }>(
-      sandbox,
-      '/requests?method=POST&pathPrefix=/api/v1/client/tickets/1/messages',
-    );
+    const { requests } = await control<{
+      requests: { method: string; path: string; status: number; signatureValid?: boolean; body: string }[];
+    }>(sandbox, '/requests?method=POST&pathPrefix=/api/v1/client/tickets/1/messages');
     const posts = requests.filter((r) => r.path === '/api/v1/client/tickets/1/messages');
     expect(posts).toHaveLength(1);
     expect(posts[0]).toMatchObject({ status: 201, signatureValid: true });
@@ -134,13 +148,28 @@ describe.skipIf(!HAS_FIREFOX)(TITLE, () => {
 
   it('opens the onboarding page with the setup state read from the background', async () => {
     const page = await open(browser, 'onboarding.html');
-    await page.waitForFunction(() => document.querySelectorAll('li.step').length === 3 && !document.querySelector('main[aria-busy="true"]'), {
-      polling: 100,
-      timeout: 10_000,
-    });
+    await page.waitForFunction(
+      () => document.querySelectorAll('li.step').length === 3 && !document.querySelector('main[aria-busy="true"]'),
+      {
+        polling: 100,
+        timeout: 10_000,
+      },
+    );
     const done = await page.$$eval('li.step', (steps) => steps.map((s) => s.getAttribute('data-done')));
     // Configured and signed in above; the default loopback sites count while the API is the sandbox.
     expect(done).toEqual(['true', 'true', 'true']);
     expect(await textOf(page, '[role="status"]')).toMatch(/^All set/);
+    // The keyboard command is registered with its translated description and default shortcut.
+    const commands = await page.evaluate(() =>
+      (
+        globalThis as unknown as {
+          browser: { commands: { getAll(): Promise<{ name: string; shortcut?: string; description?: string }[]> } };
+        }
+      ).browser.commands.getAll(),
+    );
+    expect(commands.find((c) => c.name === 'open-quick-reply')).toMatchObject({
+      shortcut: 'Ctrl+Shift+Y',
+      description: 'Open Quick Reply for the current ticket',
+    });
   });
 });

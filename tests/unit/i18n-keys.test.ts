@@ -25,9 +25,18 @@ describe('i18n keys', () => {
 
   it.each(LOCALES)('%s has exactly the English keys, none empty', (lang) => {
     const keys = Object.keys(messages[lang]);
-    expect(english.filter((k) => !keys.includes(k)), `missing in ${lang}`).toEqual([]);
-    expect(keys.filter((k) => !english.includes(k)), `only in ${lang}`).toEqual([]);
-    expect(keys.filter((k) => !messages[lang][k]?.message.trim()), `empty in ${lang}`).toEqual([]);
+    expect(
+      english.filter((k) => !keys.includes(k)),
+      `missing in ${lang}`,
+    ).toEqual([]);
+    expect(
+      keys.filter((k) => !english.includes(k)),
+      `only in ${lang}`,
+    ).toEqual([]);
+    expect(
+      keys.filter((k) => !messages[lang][k]?.message.trim()),
+      `empty in ${lang}`,
+    ).toEqual([]);
   });
 
   it('uses snake_case keys (besides the manifest ones)', () => {
