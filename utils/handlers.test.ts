@@ -34,7 +34,8 @@ function setup(overrides: Partial<DaakeyClient> = {}) {
     hasHostPermission: async (pattern) => pattern === 'https://dash.example.com/*',
     sitesChanged,
     flushSoon,
-    localeMessages: async () => ({ send_reply: { message: 'Envoyer la réponse' } }),
+    uiLanguage: () => 'fr-CA',
+    localeMessages: async (lang) => ({ send_reply: { message: lang === 'fr' ? 'Envoyer la réponse' : 'Send reply' } }),
     injectPanel: async () => true,
   };
   return { handlers: createHandlers(deps), client, flushSoon, sitesChanged, outbox };
@@ -95,6 +96,13 @@ describe('background handlers', () => {
     await handlers['reply/send'](send, page);
     expect(await outbox.list()).toHaveLength(1);
     expect(flushSoon).toHaveBeenCalledTimes(2);
+  });
+
+  it('gives the inline panel the language in effect and its messages', async () => {
+    const { handlers } = setup();
+    expect(await handlers['ui/prefs']({}, page)).toMatchObject({ ok: true, data: { language: 'fr', theme: 'system', messages: { send_reply: { message: 'Envoyer la réponse' } } } });
+    await settingsItem.setValue({ ...(await settingsItem.getValue()), language: 'ar' });
+    expect(await handlers['ui/prefs']({}, page)).toMatchObject({ ok: true, data: { language: 'ar' } });
   });
 
   it('adds a dashboard site only once the browser granted it', async () => {

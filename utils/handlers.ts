@@ -13,6 +13,7 @@ import { ENVIRONMENTS } from './api-contract';
 import { draftKey } from './storage-schema';
 import { normaliseOrigin, matchPatternFor } from './dashboard-sites';
 import type { Template } from './messages';
+import { pickLanguage } from './i18n';
 
 export interface Item<T> {
   getValue(): Promise<T>;
@@ -33,8 +34,10 @@ export interface HandlerDeps {
   hasHostPermission(pattern: string): Promise<boolean>;
   /** Re-registers the dashboard content script after the site list changed. */
   sitesChanged(): Promise<void>;
+  /** The browser's UI language, e.g. `fr-CA`. */
+  uiLanguage(): string;
   /** The messages of a locale shipped with the extension. */
-  localeMessages(language: 'en' | 'fr' | 'ar'): Promise<Record<string, { message: string }> | null>;
+  localeMessages(language: 'en' | 'fr' | 'ar'): Promise<Record<string, { message: string }>>;
   /** Injects the panel script into a tab's top frame. */
   injectPanel(tabId: number): Promise<boolean>;
   /** Starts delivering due replies without waiting for them; `force` skips our own backoff (not a server's Retry-After). */
@@ -193,7 +196,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     'ui/prefs': async () => {
       const { language, theme } = await deps.settings.getValue();
-      return ok({ language, theme, messages: language === 'auto' ? null : await deps.localeMessages(language) });
+      const lang = pickLanguage(deps.uiLanguage(), language);
+      const [messages, fallback] = await Promise.all([deps.localeMessages(lang), deps.localeMessages('en')]);
+      return ok({ language: lang, theme, messages, fallback });
     },
 
     'panel/load': async (_payload, context) => {

@@ -108,10 +108,12 @@ export interface ProtocolMap {
 }
 
 export interface UiPrefs {
-  language: SettingsView['language'];
+  /** The language in effect: the override, or the browser's UI language when supported. */
+  language: 'en' | 'fr' | 'ar';
   theme: SettingsView['theme'];
-  /** The chosen locale's messages when the language is overridden; null to use the browser's. */
-  messages: Record<string, { message: string }> | null;
+  /** That language's messages, then English's to fill gaps. */
+  messages: Record<string, { message: string }>;
+  fallback: Record<string, { message: string }>;
 }
 
 export type MessageType = keyof ProtocolMap;

@@ -134,9 +134,10 @@ export default defineBackground(() => {
     hasHostPermission: (pattern) => browser.permissions.contains({ origins: [pattern] }),
     sitesChanged: async () => syncDashboardScripts((await settingsItem.getValue()).dashboardSites),
     flushSoon,
+    uiLanguage: () => browser.i18n.getUILanguage(),
     localeMessages: async (language) => {
       const response = await fetch(browser.runtime.getURL(`/_locales/${language}/messages.json` as '/'));
-      return response.ok ? ((await response.json()) as Record<string, { message: string }>) : null;
+      return response.ok ? ((await response.json()) as Record<string, { message: string }>) : {};
     },
     injectPanel: async (tabId) => {
       await browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, files: ['/reply-panel.js'] });

@@ -69,16 +69,21 @@ describe('dashboard content script', () => {
     ctx.abort();
   });
 
-  it('opens the placeholder panel and returns focus on Esc', async () => {
+  it('hands the ticket to the injected panel in a host marked as ours, and cleans up on close', async () => {
     const { ctx } = await inject();
+    const { registerPanel, PANEL_GLOBAL } = await import('@/utils/panel-contract');
+    const opened: { ticketId: number; host: HTMLElement; onClose(): void; returnFocusTo: HTMLElement | null }[] = [];
+    registerPanel({ open: (options) => opened.push(options) });
     const button = buttons()[1];
-    button?.focus();
     button?.click();
-    await vi.waitFor(() => expect(document.querySelectorAll('[data-daakey-qr]')).toHaveLength(3));
-    const panel = [...document.querySelectorAll('[data-daakey-qr]')].at(-1)?.shadowRoot;
-    expect(panel?.querySelector('h2')?.textContent).toBe('Reply to ticket #2');
-    panel?.querySelector('section')?.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true }));
+    await vi.waitFor(() => expect(opened).toHaveLength(1));
+    expect(opened[0]?.ticketId).toBe(2);
+    expect(opened[0]?.returnFocusTo).toBe(button);
+    expect(opened[0]?.host.hasAttribute('data-daakey-qr')).toBe(true);
+    expect(document.querySelectorAll('[data-daakey-qr]')).toHaveLength(3);
+    opened[0]?.onClose();
     expect(document.querySelectorAll('[data-daakey-qr]')).toHaveLength(2);
+    delete (globalThis as Record<string, unknown>)[PANEL_GLOBAL];
     ctx.abort();
   });
 
@@ -92,12 +97,15 @@ describe('dashboard content script', () => {
       { id: 1, primary: false, label: 'TK-2026-00001 Ticket 1 subject' },
       { id: 2, primary: false, label: 'TK-2026-00002 Ticket 2 subject' },
     ]);
+    const { registerPanel, PANEL_GLOBAL } = await import('@/utils/panel-contract');
+    registerPanel({ open: () => undefined });
     const [opened] = await fakeBrowser.runtime.onMessage.trigger(
       { channel: 'daakey-qr/tab/v1', type: 'tab/open-reply', payload: { ticketId: 2 } },
       { id: fakeBrowser.runtime.id },
       () => {},
     );
     expect(opened).toEqual({ opened: true });
+    delete (globalThis as Record<string, unknown>)[PANEL_GLOBAL];
     ctx.abort();
     expect(document.querySelectorAll('[data-daakey-qr]')).toHaveLength(0);
   });

@@ -1,0 +1,55 @@
+import { useEffect, useRef } from 'preact/hooks';
+import type { ReplyActions } from './actions';
+import { useI18n } from './i18n-context';
+import { ReplyForm } from './ReplyForm';
+
+export interface ReplyPanelProps {
+  actions: ReplyActions;
+  ticketId: number;
+  onClose(): void;
+}
+
+/** The inline panel on a dashboard page: a non-modal dialog around the shared reply form. */
+export function ReplyPanel({ actions, ticketId, onClose }: ReplyPanelProps) {
+  const { t } = useI18n();
+  const dialog = useRef<HTMLElement>(null);
+
+  useEffect(() => {
+    // Straight into the message box once it exists; the dialog itself until then.
+    const root = dialog.current;
+    if (!root) return;
+    root.focus();
+    const timer = setInterval(() => {
+      const box = root.querySelector('textarea');
+      if (box) {
+        box.focus();
+        clearInterval(timer);
+      }
+    }, 50);
+    const stop = setTimeout(() => clearInterval(timer), 3000);
+    return () => {
+      clearInterval(timer);
+      clearTimeout(stop);
+    };
+  }, []);
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    // Esc closes the panel unless a picker inside the form used it first.
+    if (event.key === 'Escape' && !event.defaultPrevented) {
+      event.preventDefault();
+      onClose();
+    }
+  };
+
+  return (
+    <section ref={dialog} class="reply-panel" role="dialog" aria-labelledby="dqr-panel-title" tabIndex={-1} onKeyDown={onKeyDown}>
+      <header class="reply-panel-head">
+        <h2 id="dqr-panel-title">{t('panel_title', [ticketId])}</h2>
+        <button type="button" class="reply-panel-close" aria-label={t('panel_close')} title={t('panel_close')} onClick={onClose}>
+          <span aria-hidden="true">×</span>
+        </button>
+      </header>
+      <ReplyForm actions={actions} ticketId={ticketId} />
+    </section>
+  );
+}
