@@ -148,7 +148,10 @@ describe('OptionsApp after an expired session', () => {
   it('offers the sign-in form again with the email filled in', async () => {
     const actions = {
       getSettings: async () => ({ ok: true as const, data: baseView }),
-      authStatus: async () => ({ ok: true as const, data: { signedIn: true, user: { id: 1, name: 'Omar', email: 'omar@agency.test' }, needsSignIn: true } }),
+      authStatus: async () => ({
+        ok: true as const,
+        data: { signedIn: true, user: { id: 1, name: 'Omar', email: 'omar@agency.test' }, needsSignIn: true },
+      }),
       listTemplates: async () => ({ ok: true as const, data: [] }),
     } as unknown as OptionsActions;
     render(<OptionsApp actions={actions} />);

@@ -85,62 +85,64 @@ export function PopupApp({ actions, initialTicketId = null }: PopupAppProps) {
           </button>
         </div>
       </header>
+      <main class="popup-main">
+        {detected.length > 0 && (
+          <nav class="detected" aria-labelledby="detected-heading">
+            <h2 id="detected-heading" class="hint">
+              {t('detected_heading')}
+            </h2>
+            <ul>
+              {detected.map((d) => (
+                <li key={d.id}>
+                  <button type="button" aria-pressed={d.id === ticketId} onClick={() => choose(d.id)}>
+                    <span class="num">#{d.id}</span>{' '}
+                    <span dir="auto" class="label">
+                      {d.label}
+                    </span>
+                  </button>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        )}
 
-      {detected.length > 0 && (
-        <nav class="detected" aria-labelledby="detected-heading">
-          <h2 id="detected-heading" class="hint">
-            {t('detected_heading')}
-          </h2>
-          <ul>
-            {detected.map((d) => (
-              <li key={d.id}>
-                <button type="button" aria-pressed={d.id === ticketId} onClick={() => choose(d.id)}>
-                  <span class="num">#{d.id}</span>{' '}
-                  <span dir="auto" class="label">
-                    {d.label}
-                  </span>
-                </button>
-              </li>
-            ))}
-          </ul>
-        </nav>
-      )}
+        <form class="ticket-picker" onSubmit={openTyped} noValidate>
+          <label for="ticket-id">{t('ticket_id_label')}</label>
+          <div class="row">
+            <input
+              id="ticket-id"
+              type="text"
+              inputMode="numeric"
+              autoComplete="off"
+              value={typed}
+              aria-invalid={typedProblem !== null}
+              aria-describedby="ticket-id-problem"
+              onInput={(e) => {
+                setTyped(e.currentTarget.value);
+                setTypedProblem(null);
+              }}
+            />
+            <button type="submit">{t('ticket_open')}</button>
+          </div>
+          <p id="ticket-id-problem" class="problem">
+            {typedProblem ?? ''}
+          </p>
+        </form>
 
-      <form class="ticket-picker" onSubmit={openTyped} noValidate>
-        <label for="ticket-id">{t('ticket_id_label')}</label>
-        <div class="row">
-          <input
-            id="ticket-id"
-            type="text"
-            inputMode="numeric"
-            autoComplete="off"
-            value={typed}
-            aria-invalid={typedProblem !== null}
-            aria-describedby="ticket-id-problem"
-            onInput={(e) => {
-              setTyped(e.currentTarget.value);
-              setTypedProblem(null);
-            }}
+        {ticketId !== null ? (
+          <ReplyForm
+            key={ticketId}
+            actions={actions}
+            ticketId={ticketId}
+            context={{ agencyName }}
+            onOpenSettings={() => actions.openOptions()}
+            onOpenTicket={choose}
+            seen={actions.seen}
           />
-          <button type="submit">{t('ticket_open')}</button>
-        </div>
-        <p id="ticket-id-problem" class="problem">
-          {typedProblem ?? ''}
-        </p>
-      </form>
-
-      {ticketId !== null ? (
-        <ReplyForm
-          key={ticketId}
-          actions={actions}
-          ticketId={ticketId}
-          context={{ agencyName }}
-          onOpenSettings={() => actions.openOptions()}
-          onOpenTicket={choose}
-        />
-      ) : (
-        <p class="hint">{t('popup_choose_ticket')}</p>
-      )}
+        ) : (
+          <p class="hint">{t('popup_choose_ticket')}</p>
+        )}
+      </main>
     </div>
   );
 }

@@ -317,6 +317,25 @@ describe('ReplyForm', () => {
     expect(screen.queryByText('photo.png')).toBeNull();
   });
 
+  it('shows a reply that went out while the form was closed as sent, once', async () => {
+    const sent = entry({
+      id: 'gone-out',
+      state: 'sent',
+      createdAt: Date.now() - 1000,
+      sent: { messageId: 77, senderName: 'Omar', createdAt: new Date().toISOString() },
+    });
+    const seen = new Set<string>();
+    const fake = fakeActions({ listOutbox: async () => ({ ok: true, data: [sent] }) });
+    render(<ReplyForm actions={fake.actions} ticketId={7} seen={seen} />);
+    await waitFor(() => expect(status().textContent).toMatch(/Sent: message #77/));
+    await waitFor(() => expect(seen.has('gone-out')).toBe(true));
+    cleanup();
+    render(<ReplyForm actions={fake.actions} ticketId={7} seen={seen} />);
+    await screen.findByText('Air conditioning');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(status().textContent).toBe('');
+  });
+
   it('names its controls as the interface says', async () => {
     await setup();
     expect(screen.getByRole('button', { name: 'Send reply' })).toBeTruthy();

@@ -5,7 +5,7 @@ import type { MessageKey } from '../utils/i18n';
 import type { AuthView, OutboxEntryView, Template } from '../utils/messages';
 import { findSlashQuery, insertRendered, renderTemplate, type TemplateValues } from '../utils/templates';
 import { fileProblem, messageProblem, type Problem } from '../utils/validation';
-import type { ActionError, ReplyActions } from './actions';
+import type { ActionError, ReplyActions, SeenStore } from './actions';
 import { CreateTicketForm } from './CreateTicketForm';
 import { errorText, fieldErrors, formatTime } from './error-text';
 import { useI18n } from './i18n-context';
@@ -21,6 +21,7 @@ export interface ReplyFormProps {
   context?: { agencyName?: string };
   onOpenSettings?: () => void;
   onOpenTicket?: (ticketId: number) => void;
+  seen?: SeenStore;
   /** Draft save delay; tests shorten it. */
   draftDelayMs?: number;
   pollMs?: number;
@@ -52,7 +53,19 @@ export function isSendShortcut(e: KeyboardEvent): boolean {
 }
 
 /** The reply form shared by the popup and the inline panel. */
-export function ReplyForm({ actions, ticketId, context, onOpenSettings, onOpenTicket, draftDelayMs = 300, pollMs = 500 }: ReplyFormProps) {
+const memorySeen = new Set<string>();
+const SHOW_UNSEEN_SENT_MS = 24 * 60 * 60_000;
+
+export function ReplyForm({
+  actions,
+  ticketId,
+  context,
+  onOpenSettings,
+  onOpenTicket,
+  seen = memorySeen,
+  draftDelayMs = 300,
+  pollMs = 500,
+}: ReplyFormProps) {
   const { t, lang } = useI18n();
   const base = useMemo(() => `rf${++uid}`, []);
   const [ticket, setTicket] = useState<TicketWithMessages | null>(null);
@@ -106,8 +119,15 @@ export function ReplyForm({ actions, ticketId, context, onOpenSettings, onOpenTi
     void loadTicket();
     void (async () => {
       const outbox = await actions.listOutbox(ticketId);
-      const pending = outbox.ok ? outbox.data.filter((e) => e.ticketId === ticketId && UNSENT.has(e.state)) : [];
-      const newest = pending.sort((a, b) => b.createdAt - a.createdAt)[0];
+      // Unsent replies, and replies that went out while no form showed them (closed popup, restart).
+      const relevant = outbox.ok
+        ? outbox.data.filter(
+            (e) =>
+              e.ticketId === ticketId &&
+              (UNSENT.has(e.state) || (e.state === 'sent' && !seen.has(e.id) && Date.now() - e.createdAt < SHOW_UNSEEN_SENT_MS)),
+          )
+        : [];
+      const newest = relevant.sort((a, b) => b.createdAt - a.createdAt)[0];
       if (alive.current && newest) {
         setEntry(newest);
         setNotice({ kind: 'entry' });
@@ -152,6 +172,10 @@ export function ReplyForm({ actions, ticketId, context, onOpenSettings, onOpenTi
     );
     return () => clearTimeout(timer);
   }, [entry]);
+
+  useEffect(() => {
+    if (notice?.kind === 'entry' && entry?.state === 'sent') seen.add(entry.id);
+  }, [notice, entry]);
 
   useLayoutEffect(() => {
     if (caretRef.current !== null && boxRef.current) {
@@ -404,7 +428,7 @@ export function ReplyForm({ actions, ticketId, context, onOpenSettings, onOpenTi
 
   return (
     <div class="reply-form">
-      <header class="ticket-head">
+      <div class="ticket-head">
         {ticket ? (
           <>
             <div class="ticket-line">
@@ -423,7 +447,7 @@ export function ReplyForm({ actions, ticketId, context, onOpenSettings, onOpenTi
         ) : (
           <p class="hint">{t('ticket_loading', [ticketId])}</p>
         )}
-      </header>
+      </div>
 
       {isClosed && !created && (
         <div class="notice warn">

@@ -33,12 +33,22 @@ export interface ReplyActions {
   authStatus(): Promise<Result<AuthView>>;
 }
 
+/**
+ * Which sent replies the agent has already seen as sent. A reply that went out while no form was
+ * open (popup closed, browser restarted) is shown as sent once on the next open.
+ */
+export interface SeenStore {
+  has(id: string): boolean;
+  add(id: string): void;
+}
+
 /** What the popup needs beyond the reply form. */
 export interface PopupActions extends ReplyActions {
   detectedTickets(): Promise<DetectedTicket[]>;
   openOptions(): void;
   /** For `{{agency.name}}`: the protocol has no agency name, so this is the agency code. */
   agencyName(): Promise<string>;
+  seen?: SeenStore;
 }
 
 export interface OptionsActions {

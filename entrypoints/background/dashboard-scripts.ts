@@ -14,6 +14,8 @@ export async function syncDashboardScripts(sites: readonly DashboardSite[]): Pro
     if (await browser.permissions.contains({ origins: [pattern] })) patterns.push(pattern);
   }
   const existing = await browser.scripting.getRegisteredContentScripts({ ids: [SCRIPT_ID] }).catch(() => []);
+  const current = existing[0]?.matches ?? [];
+  if (current.length === patterns.length && current.every((p) => patterns.includes(p))) return;
   if (existing.length) await browser.scripting.unregisterContentScripts({ ids: [SCRIPT_ID] });
   if (!patterns.length) return;
   await browser.scripting.registerContentScripts([

@@ -164,12 +164,11 @@ export default defineBackground(() => {
   });
 
   async function start() {
+    flushSoon();
     await applyManaged(await readManaged());
     await syncDashboardScripts((await settingsItem.getValue()).dashboardSites);
-    flushSoon();
   }
-  browser.runtime.onInstalled.addListener(() => void start());
-  browser.runtime.onStartup.addListener(() => void start());
-  // A worker restarted after being stopped mid-send resumes what it left.
-  flushSoon();
+  // Every worker start, not only install and browser start: a worker restarted after being stopped
+  // mid-send resumes what it left, and registration is checked again (it is cheap when unchanged).
+  void start().catch((error) => console.error('[daakey] start failed', error));
 });

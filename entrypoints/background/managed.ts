@@ -12,7 +12,11 @@ export interface ManagedSettings {
 
 export async function readManaged(): Promise<ManagedSettings> {
   try {
-    const raw = (await browser.storage.managed.get()) as Record<string, unknown>;
+    // Seen here: at worker start-up, before policies load, Chromium may never answer this call.
+    const raw = (await Promise.race([
+      browser.storage.managed.get(),
+      new Promise<Record<string, unknown>>((_, reject) => setTimeout(() => reject(new Error('managed storage did not answer')), 1500)),
+    ])) as Record<string, unknown>;
     const out: ManagedSettings = {};
     if (typeof raw.environment === 'string' && (raw.environment in ENVIRONMENTS || raw.environment === 'custom')) out.environment = raw.environment as EnvironmentName;
     if (typeof raw.baseUrl === 'string' && normaliseOrigin(raw.baseUrl)) out.baseUrl = raw.baseUrl.replace(/\/+$/, '');

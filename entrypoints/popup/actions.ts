@@ -53,9 +53,36 @@ async function detectedOn(tabId: number | null): Promise<DetectedTicket[]> {
   }
 }
 
+const SEEN_KEY = 'dqr-seen-sent';
+
+/** Page-local memory of replies already shown as sent; ids only, the newest 200. */
+function seenStore() {
+  const read = (): string[] => {
+    try {
+      const v: unknown = JSON.parse(localStorage.getItem(SEEN_KEY) ?? '[]');
+      return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+    } catch {
+      return [];
+    }
+  };
+  return {
+    has: (id: string) => read().includes(id),
+    add: (id: string) => {
+      const ids = read();
+      if (ids.includes(id)) return;
+      try {
+        localStorage.setItem(SEEN_KEY, JSON.stringify([...ids, id].slice(-200)));
+      } catch {
+        // Storage full or blocked: at worst a sent reply is shown as sent once more.
+      }
+    },
+  };
+}
+
 export function popupActions(tabId: Promise<number | null>): PopupActions {
   return {
     ...replyActions,
+    seen: seenStore(),
     detectedTickets: async () => detectedOn(await tabId),
     openOptions: () => {
       void browser.runtime.openOptionsPage();

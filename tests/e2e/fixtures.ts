@@ -3,7 +3,7 @@
  * exactly what `wxt build` produced) loaded into Debian's Chromium through playwright-core.
  */
 import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -27,8 +27,18 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-async function launch(profileDir: string, env?: Record<string, string>): Promise<BrowserContext> {
+/**
+ * Each rig loads a byte-for-byte copy of the build taken when it starts, so a rebuild during a
+ * long run (WXT dev mode, a second terminal) cannot pull files from under a running browser.
+ */
+async function snapshotBuild(): Promise<string> {
   if (!existsSync(path.join(EXTENSION_DIR, 'manifest.json'))) throw new Error(`Build the extension first: ${EXTENSION_DIR} is missing (npm run build).`);
+  const dir = await mkdtemp(path.join(tmpdir(), 'dqr-ext-'));
+  await cp(EXTENSION_DIR, dir, { recursive: true });
+  return dir;
+}
+
+async function launch(profileDir: string, extensionDir: string, env?: Record<string, string>): Promise<BrowserContext> {
   return chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
     headless: true,
@@ -41,8 +51,8 @@ async function launch(profileDir: string, env?: Record<string, string>): Promise
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--disable-extensions-except=${EXTENSION_DIR}`,
-      `--load-extension=${EXTENSION_DIR}`,
+      `--disable-extensions-except=${extensionDir}`,
+      `--load-extension=${extensionDir}`,
     ],
   });
 }
@@ -55,7 +65,8 @@ async function extensionWorker(context: BrowserContext): Promise<Worker> {
 export async function startRig(options: { env?: Record<string, string> } = {}): Promise<Rig> {
   const sandbox = await startSandbox({ port: 0, control: true });
   const profileDir = await mkdtemp(path.join(tmpdir(), 'dqr-profile-'));
-  let context = await launch(profileDir, options.env);
+  const extensionDir = await snapshotBuild();
+  let context = await launch(profileDir, extensionDir, options.env);
   const first = await extensionWorker(context);
   const extensionId = new URL(first.url()).host;
 
@@ -74,7 +85,7 @@ export async function startRig(options: { env?: Record<string, string> } = {}): 
     },
     async restartBrowser() {
       await context.close();
-      context = await launch(profileDir, options.env);
+      context = await launch(profileDir, extensionDir, options.env);
       await extensionWorker(context);
     },
     async stopWorker() {
@@ -92,6 +103,7 @@ export async function startRig(options: { env?: Record<string, string> } = {}): 
       await context.close().catch(() => {});
       await sandbox.close();
       await rm(profileDir, { recursive: true, force: true });
+      await rm(extensionDir, { recursive: true, force: true });
     },
   };
   return rig;
