@@ -115,13 +115,16 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
     return null;
   }
 
-  /** One anchor per element, and none inside or around an element that already carries the ticket. */
+  /**
+   * One anchor per ticket on the page: an agent wants one Reply button per ticket, not one per
+   * mention (a detail page names its ticket in the heading, the URL and a data attribute).
+   */
   function anchor(element: Element, id: number, source: AnchorSource, out: TicketAnchor[]): void {
     if (anchored.has(element)) return;
     const same = byId.get(id) ?? new Set<Element>();
     for (const other of same) {
       if (!other.isConnected || anchored.get(other) !== id) same.delete(other);
-      else if (other.contains(element) || element.contains(other)) return;
+      else return;
     }
     same.add(element);
     byId.set(id, same);

@@ -10,7 +10,15 @@ export interface ManagedSettings {
   dashboardSites?: string[];
 }
 
-export async function readManaged(): Promise<ManagedSettings> {
+let cached: Promise<ManagedSettings> | null = null;
+
+/** Policies change rarely and the read can be slow: once per worker life. */
+export function readManaged(): Promise<ManagedSettings> {
+  cached ??= readManagedNow();
+  return cached;
+}
+
+async function readManagedNow(): Promise<ManagedSettings> {
   try {
     // Seen here: at worker start-up, before policies load, Chromium may never answer this call.
     const raw = (await Promise.race([

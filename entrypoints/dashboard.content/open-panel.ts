@@ -23,6 +23,10 @@ export async function openPanel(options: OpenReplyPanelOptions): Promise<boolean
     const loaded = await request('panel/load', {});
     if (!loaded.ok) {
       console.error('[Daakey Quick Reply] the reply panel could not load', loaded.error);
+      // The button itself says why, where the agent is looking (and to screen readers).
+      const text = browser.i18n.getMessage('panel_load_failed');
+      options.returnFocusTo?.setAttribute('title', text);
+      options.returnFocusTo?.setAttribute('aria-description', text);
       return false;
     }
   }
