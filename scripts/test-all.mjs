@@ -52,6 +52,7 @@ function vitest(label, configArgs) {
 }
 
 check('typecheck', 'npx', ['tsc', '--noEmit']);
+check('lint (biome + HTML sinks)', 'npm', ['run', '--silent', 'lint']);
 vitest('unit', []);
 check('build chrome-mv3', 'npx', ['wxt', 'build']);
 check('build firefox', 'npx', ['wxt', 'build', '-b', 'firefox']);
