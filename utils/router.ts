@@ -76,7 +76,7 @@ export function createRouter(options: RouterOptions) {
     try {
       if (!isEnvelope(message)) return fail({ kind: 'bad_request', message: 'Not a Daakey Quick Reply message.' });
       const type = message.type as MessageType;
-      if (!Object.prototype.hasOwnProperty.call(SENDERS, type)) {
+      if (!Object.hasOwn(SENDERS, type)) {
         return fail({ kind: 'unknown_type', message: 'Unknown request type.' });
       }
       const who = await classifySender(sender, options);
