@@ -2,10 +2,11 @@
 // `npm start`: build the extension, start the sandbox API with its demo dashboard, and open
 // Chromium with the extension loaded on a demo ticket page, signed in to the sandbox.
 // Without a display it runs headless, says so, and writes screenshots to artifacts/.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
+import { startSandbox } from '../sandbox/server';
 
 const PORT = Number(process.env.SANDBOX_PORT ?? 8787);
 const BASE = `http://127.0.0.1:${PORT}`;
@@ -22,14 +23,9 @@ console.log('Building the extension (wxt build)…');
 if (spawnSync('npx', ['wxt', 'build'], { stdio: 'inherit' }).status !== 0) process.exit(1);
 
 console.log(`Starting the sandbox on ${BASE}…`);
-const sandbox = spawn('npx', ['tsx', 'sandbox/main.ts', '--port', String(PORT), '--control'], { stdio: ['ignore', 'pipe', 'inherit'] });
-await new Promise((resolve, reject) => {
-  sandbox.stdout.on('data', (chunk) => {
-    process.stdout.write(chunk);
-    if (String(chunk).includes(String(PORT))) resolve();
-  });
-  sandbox.on('exit', (code) => reject(new Error(`sandbox exited (${code})`)));
-});
+const sandbox = await startSandbox({ port: PORT, control: true });
+console.log(`Sandbox API: ${BASE}/api/v1/client   demo dashboard: ${BASE}/dashboard/tickets`);
+console.log('Demo agent: agent@demo.daakey.test / demo-password   agency AGENCY123, secret sandbox-secret-123');
 
 const profile = path.resolve('.tmp/start-profile');
 rmSync(profile, { recursive: true, force: true });
@@ -72,7 +68,8 @@ await dashboard.goto(`${BASE}/dashboard/tickets/1`);
 if (headless) {
   await dashboard.waitForTimeout(1000);
   await dashboard.screenshot({ path: 'artifacts/dashboard.png' });
-  const tabId = await worker.evaluate(async (url) => (await chrome.tabs.query({ url: `${url}/*` }))[0]?.id, BASE);
+  // biome-ignore lint/suspicious/noExplicitAny: runs in the extension's worker, where `chrome` exists
+  const tabId = await worker.evaluate(async (url) => (await (globalThis as any).chrome.tabs.query({ url: `${url}/*` }))[0]?.id, BASE);
   const popup = await context.newPage();
   await popup.setViewportSize({ width: 400, height: 600 });
   await popup.goto(`chrome-extension://${id}/popup.html?tabId=${tabId ?? ''}`);
@@ -80,16 +77,15 @@ if (headless) {
   await popup.screenshot({ path: 'artifacts/popup.png' });
   console.log('Screenshots written: artifacts/popup.png, artifacts/options.png, artifacts/dashboard.png');
   await context.close();
-  sandbox.kill();
+  await sandbox.close();
   process.exit(0);
 }
 console.log(`Chromium is open on ${BASE}/dashboard/tickets/1 with the extension loaded. Close the browser to stop.`);
 context.on('close', () => {
-  sandbox.kill();
-  process.exit(0);
+  void sandbox.close().then(() => process.exit(0));
 });
 process.on('SIGINT', async () => {
   await context.close().catch(() => {});
-  sandbox.kill();
+  await sandbox.close();
   process.exit(0);
 });
