@@ -415,3 +415,32 @@ describe('isRetryable and parseRetryAfter', () => {
     expect(BACKOFF.retryAfterMaxMs).toBeGreaterThan(0);
   });
 });
+
+describe('clock skew', () => {
+  it('learns the server time from a stale-timestamp refusal and signs again once', async () => {
+    const serverNow = VECTOR_TS_MS;
+    const { client, calls } = setup(
+      (req) => {
+        const ts = Number(req.headers.get('X-Agency-Signature')!.split('.').at(-2));
+        return Math.abs(ts * 1000 - serverNow) > 300_000
+          ? fail(403, 'Stale agency signature timestamp', { timestamp: new Date(serverNow).toISOString() })
+          : ok(message, 201);
+      },
+      { now: VECTOR_TS_MS + 10 * 60_000 },
+    );
+    const result = await client.addMessage(1, { message: 'Hello', attachments: [] }, { idempotencyKey: 'k-1' });
+    expect(result.ok).toBe(true);
+    expect(calls).toHaveLength(2);
+    expect(calls[1]!.headers.get('Idempotency-Key')).toBe('k-1');
+    // The offset is kept: the next request is right the first time.
+    await client.addMessage(1, { message: 'Again', attachments: [] }, { idempotencyKey: 'k-2' });
+    expect(calls).toHaveLength(3);
+  });
+
+  it('does not loop on a refusal that is not about the clock', async () => {
+    const { client, calls } = setup(() => fail(403, 'Invalid agency signature', { timestamp: new Date(VECTOR_TS_MS + 3_600_000).toISOString() }));
+    const result = await client.me();
+    expect(result).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
+    expect(calls).toHaveLength(1);
+  });
+});

@@ -259,7 +259,10 @@ export function createDaakeyClient(deps: DaakeyClientDeps): DaakeyClient {
   const timeoutMs = deps.timeoutMs ?? REQUEST_TIMEOUT_MS;
   // Called unbound: `fetch` invoked as a method of `deps` throws "Illegal invocation" in browsers.
   const doFetch = deps.fetch;
-  const clock = deps.clock;
+  // Server time minus ours, learnt from a "stale timestamp" refusal: a desk PC whose clock is off by
+  // more than the signature window would otherwise be refused forever.
+  let skewMs = 0;
+  const clock = () => deps.clock() + skewMs;
 
   const sign: BeforeRequestHook = async ({ request, options }) => {
     const ctx = options.context.daakey as SignContext;
@@ -299,6 +302,30 @@ export function createDaakeyClient(deps: DaakeyClientDeps): DaakeyClient {
   }
 
   async function call<T>(spec: CallSpec<T>): Promise<ApiResult<T>> {
+    const result = await attempt(spec);
+    if (result.ok || result.error.kind !== 'forbidden' || !/stale|timestamp|clock/i.test(result.error.message)) return result;
+    const serverMs = lastServerTime;
+    if (serverMs === null) return result;
+    const learnt = serverMs - deps.clock();
+    if (Math.abs(learnt - skewMs) < 30_000) return result;
+    skewMs = learnt;
+    // A refused signature means the server did nothing, so sending again (signed afresh) is safe, even for a POST.
+    return attempt(spec);
+  }
+
+  let lastServerTime: number | null = null;
+  function serverTime(response: Response, text: string): number | null {
+    try {
+      const stamp = (JSON.parse(text) as { timestamp?: unknown }).timestamp;
+      if (typeof stamp === 'string' && !Number.isNaN(Date.parse(stamp))) return Date.parse(stamp);
+    } catch {
+      // Not JSON: fall back to the Date header.
+    }
+    const date = response.headers.get('Date');
+    return date && !Number.isNaN(Date.parse(date)) ? Date.parse(date) : null;
+  }
+
+  async function attempt<T>(spec: CallSpec<T>): Promise<ApiResult<T>> {
     const base = await resolveBase();
     if (base === null) return notConfigured('Choose the Daakey server address in the options page.');
     let auth: DaakeyAuth;
@@ -336,6 +363,7 @@ export function createDaakeyClient(deps: DaakeyClientDeps): DaakeyClient {
     const body = await readBody(response, timeoutMs);
     if (body.kind === 'timeout') return { ok: false, error: { kind: 'timeout', message: 'Daakey stopped sending its answer.' } };
     if (body.kind === 'network') return { ok: false, error: { kind: 'network', message: 'The connection dropped while reading Daakey’s answer.' } };
+    if (response.status === 403) lastServerTime = serverTime(response, body.text);
     return classifyResponse(response.status, response.headers, body.text, spec.read, clock());
   }
 

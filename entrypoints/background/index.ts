@@ -33,26 +33,25 @@ export default defineBackground(() => {
   if (canLockLocal) void local.setAccessLevel!({ accessLevel: 'TRUSTED_CONTEXTS' }).catch(() => undefined);
   const credentials = createCredentialsStore({ persistent: canLockLocal });
 
-  const client = async () => {
-    const settings = await settingsItem.getValue();
-    return createDaakeyClient({
-      baseUrl: settings.baseUrl,
-      fetch: (input, init) => fetch(input, init),
-      clock: () => Date.now(),
-      getAuth: async () => {
-        const creds = await credentials.get();
-        const signature =
-          settings.signatureMode === 'issued'
-            ? creds.issuedSignature
-              ? ({ mode: 'issued', value: creds.issuedSignature } as const)
-              : null
-            : settings.agencyCode && creds.secret
-              ? ({ mode: 'computed', agencyCode: settings.agencyCode, secret: creds.secret } as const)
-              : null;
-        return { token: creds.token, signature };
-      },
-    });
-  };
+  // One client for the worker's life, so what it learns (the server's clock offset) is kept.
+  const apiClient = createDaakeyClient({
+    baseUrl: async () => (await settingsItem.getValue()).baseUrl,
+    fetch: (input, init) => fetch(input, init),
+    clock: () => Date.now(),
+    getAuth: async () => {
+      const [settings, creds] = await Promise.all([settingsItem.getValue(), credentials.get()]);
+      const signature =
+        settings.signatureMode === 'issued'
+          ? creds.issuedSignature
+            ? ({ mode: 'issued', value: creds.issuedSignature } as const)
+            : null
+          : settings.agencyCode && creds.secret
+            ? ({ mode: 'computed', agencyCode: settings.agencyCode, secret: creds.secret } as const)
+            : null;
+      return { token: creds.token, signature };
+    },
+  });
+  const client = async () => apiClient;
 
   let wakeTimer: ReturnType<typeof setTimeout> | undefined;
   const outbox = createOutbox({
