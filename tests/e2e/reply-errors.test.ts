@@ -111,4 +111,17 @@ describe('reply errors', () => {
     const posts = await recordedPosts(rig, 1);
     expect(posts.filter((p) => p.status === 201)).toHaveLength(1);
   });
+
+  it('a clock 10 minutes off: the first refusal teaches the offset, the reply goes out once', async () => {
+    await control(rig, 'POST', '/clock', { offsetSeconds: 600 });
+    try {
+      const popup = await typeAndSend(1, 'Sent with a skewed clock');
+      await waitForStatus(popup, /sent/i, 20_000);
+      const posts = await recordedPosts(rig, 1);
+      expect(posts.filter((p) => p.status === 201)).toHaveLength(1);
+      expect((await storedMessages(rig, 1)).filter((m) => m.message === 'Sent with a skewed clock')).toHaveLength(1);
+    } finally {
+      await control(rig, 'POST', '/clock', { offsetSeconds: 0 });
+    }
+  });
 });
