@@ -93,6 +93,19 @@ ${rows}
   );
 }
 
+/**
+ * A page that names tickets only by their Daakey reference (no IDs, no links), as an e-mail digest
+ * or a third-party CRM would: the extension must resolve references through the API.
+ */
+export function inboxPage(state: SandboxState): string {
+  const items = [...state.tickets.values()]
+    .filter((t) => t.status !== 'closed')
+    .sort((a, b) => a.id - b.id)
+    .map((t) => `<li class="digest-item"><span class="ref">${escapeHtml(t.reference)}</span> <span dir="auto"${langAttr(t)}>${escapeHtml(t.subject)}</span></li>`)
+    .join('\n');
+  return layout('Digest', `<h1>Today's digest</h1>\n<ul class="digest">\n${items}\n</ul>`);
+}
+
 export function ticketPage(ticket: StoredTicket): string {
   const messages = ticket.messages
     .map(
@@ -232,6 +245,7 @@ export function handleDashboard(state: SandboxState, method: string, url: URL): 
     return { status: 302, contentType: 'text/plain; charset=utf-8', body: '', headers: { Location: '/dashboard/tickets' } };
   }
   if (path === '/dashboard/tickets') return html(200, ticketsPage(state));
+  if (path === '/dashboard/inbox') return html(200, inboxPage(state));
   const detail = /^\/dashboard\/tickets\/([1-9]\d{0,9})$/.exec(path);
   if (detail) {
     const ticket = state.tickets.get(Number(detail[1]));

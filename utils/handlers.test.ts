@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createHandlers, type HandlerDeps } from './handlers';
 import { createCredentialsStore } from './credentials-store';
-import { draftsItem, settingsItem, templatesItem, credentialsItem } from './storage-schema';
+import { draftsItem, settingsItem, templatesItem, credentialsItem, referencesItem } from './storage-schema';
 import { createMemoryOutboxStore, createOutbox } from './outbox';
 import type { DaakeyClient } from './daakey-client';
 import type { HandlerContext } from './router';
@@ -27,6 +27,7 @@ function setup(overrides: Partial<DaakeyClient> = {}) {
     credentials: createCredentialsStore({ persistent: true }),
     drafts: draftsItem,
     templates: templatesItem,
+    references: referencesItem,
     client: async () => client,
     outbox,
     clock: () => 1_000,
@@ -103,6 +104,20 @@ describe('background handlers', () => {
     expect(await handlers['ui/prefs']({}, page)).toMatchObject({ ok: true, data: { language: 'fr', theme: 'system', messages: { send_reply: { message: 'Envoyer la réponse' } } } });
     await settingsItem.setValue({ ...(await settingsItem.getValue()), language: 'ar' });
     expect(await handlers['ui/prefs']({}, page)).toMatchObject({ ok: true, data: { language: 'ar' } });
+  });
+
+  it('resolves Daakey references through the ticket list, once', async () => {
+    const page1 = Array.from({ length: 100 }, (_, i) => ({ id: 200 - i, reference: `TK-2026-${String(200 - i).padStart(5, '0')}` }));
+    const page2 = [{ id: 7, reference: 'TK-2026-00007' }];
+    const listTickets = vi.fn(async ({ page }: { page: number }) => ({ ok: true as const, status: 200, data: { items: page === 1 ? page1 : page2, page, perPage: 100, total: 101 } }));
+    const { handlers } = setup({ listTickets } as unknown as Partial<DaakeyClient>);
+    expect(await handlers['ticket/resolve']({ references: ['TK-2026-00007', 'TK-2026-00150', 'TK-1999-00001'] }, page)).toEqual({
+      ok: true,
+      data: { 'TK-2026-00007': 7, 'TK-2026-00150': 150, 'TK-1999-00001': null },
+    });
+    expect(listTickets).toHaveBeenCalledTimes(2);
+    await handlers['ticket/resolve']({ references: ['TK-2026-00007'] }, page);
+    expect(listTickets).toHaveBeenCalledTimes(2);
   });
 
   it('adds a dashboard site only once the browser granted it', async () => {

@@ -34,6 +34,8 @@ export interface HandlerDeps {
   hasHostPermission(pattern: string): Promise<boolean>;
   /** Re-registers the dashboard content script after the site list changed. */
   sitesChanged(): Promise<void>;
+  /** Reference → ticket ID, remembered for the browser session. */
+  references: Item<Record<string, number>>;
   /** The browser's UI language, e.g. `fr-CA`. */
   uiLanguage(): string;
   /** The messages of a locale shipped with the extension. */
@@ -66,6 +68,9 @@ function base64ToBytes(data: string): Uint8Array | null {
     return null;
   }
 }
+
+/** At most this many pages of 100 tickets are read to resolve references. */
+const REFERENCE_PAGES = 5;
 
 export function createHandlers(deps: HandlerDeps): Handlers {
   async function settingsView(): Promise<SettingsView> {
@@ -192,6 +197,28 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'templates/save': async ({ templates }) => {
       await deps.templates.setValue(templates);
       return ok(templates);
+    },
+
+    'ticket/resolve': async ({ references }) => {
+      const known = { ...(await deps.references.getValue()) };
+      const wanted = new Set(references.filter((r) => !(r in known)));
+      // The API has no lookup by reference: read the ticket list (newest first) until every wanted
+      // reference is seen or the list ends, remembering everything read on the way.
+      const client = await deps.client();
+      for (let page = 1; wanted.size > 0 && page <= REFERENCE_PAGES; page++) {
+        const result = await client.listTickets({ page, perPage: 100 });
+        if (!result.ok) {
+          if (page === 1) return err(result.error);
+          break;
+        }
+        for (const ticket of result.data.items) {
+          known[ticket.reference] = ticket.id;
+          wanted.delete(ticket.reference);
+        }
+        if (result.data.items.length < 100) break;
+      }
+      await deps.references.setValue(known);
+      return ok(Object.fromEntries(references.map((r) => [r, known[r] ?? null])));
     },
 
     'ui/prefs': async () => {

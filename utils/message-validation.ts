@@ -9,6 +9,7 @@ type Check = (payload: Record<string, unknown>) => string | null;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const MAX_TICKET_ID = 2 ** 31 - 1;
+const REFERENCE = /^[A-Z]{1,6}-\d{4}-\d{3,8}$/;
 
 export function ticketIdError(value: unknown): string | null {
   return typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= MAX_TICKET_ID
@@ -92,6 +93,10 @@ const CHECKS: { [T in MessageType]: Check } = {
     p.templates.every((t) => isObject(t) && typeof t.id === 'string' && typeof t.name === 'string' && typeof t.body === 'string' && t.name.length <= 200 && t.body.length <= MESSAGE_MAX_CHARS)
       ? null
       : 'templates are malformed.',
+  'ticket/resolve': (p) =>
+    Array.isArray(p.references) && p.references.length > 0 && p.references.length <= 50 && p.references.every((r) => typeof r === 'string' && REFERENCE.test(r))
+      ? null
+      : 'references must be 1 to 50 ticket references such as TK-2026-00001.',
   'ui/prefs': none,
   'panel/load': none,
 };

@@ -101,6 +101,8 @@ export interface ProtocolMap {
   'media/upload': Msg<{ name: string; type: string; dataBase64: string }, UploadedMedia>;
   'templates/list': Msg<Record<string, never>, Template[]>;
   'templates/save': Msg<{ templates: Template[] }, Template[]>;
+  /** Daakey references (`TK-2026-00001`) to ticket IDs; null for references the API does not know. */
+  'ticket/resolve': Msg<{ references: string[] }, Record<string, number | null>>;
   /** Language, theme and messages for the inline panel, which cannot read settings or locale files itself. */
   'ui/prefs': Msg<Record<string, never>, UiPrefs>;
   /** Injects the panel script (Preact and the form) into the sender's tab, on first use only. */
@@ -142,6 +144,7 @@ export const SENDERS: { [T in MessageType]: readonly SenderClass[] } = {
   'media/upload': ['extension-page', 'content-script'],
   'templates/list': ['extension-page', 'content-script'],
   'templates/save': ['extension-page'],
+  'ticket/resolve': ['extension-page', 'content-script'],
   'ui/prefs': ['extension-page', 'content-script'],
   'panel/load': ['content-script'],
 };
@@ -168,6 +171,8 @@ export type Reply<T extends MessageType> =
 export interface TabProtocolMap {
   'tab/detected-tickets': Msg<Record<string, never>, DetectedTicket[]>;
   'tab/open-reply': Msg<{ ticketId?: number }, { opened: boolean }>;
+  /** The agent switched this site off: remove everything the content script added and stop. */
+  'tab/disable': Msg<Record<string, never>, { disabled: boolean }>;
 }
 export type TabMessageType = keyof TabProtocolMap;
 export interface TabEnvelope<T extends TabMessageType = TabMessageType> {

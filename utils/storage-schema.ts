@@ -94,3 +94,9 @@ export const outboxItem = storage.defineItem<unknown>('local:outbox', {
   fallback: null,
   version: 1,
 });
+
+/** Daakey references seen through the API → ticket IDs; session-only, rebuilt on demand. */
+export const referencesItem = storage.defineItem<Record<string, number>>('session:references', {
+  fallback: {},
+  version: 1,
+});

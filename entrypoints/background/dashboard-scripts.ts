@@ -1,5 +1,6 @@
 import { browser } from '#imports';
-import { enabledPatterns, type DashboardSite } from '@/utils/dashboard-sites';
+import { enabledPatterns, isEnabledDashboard, type DashboardSite } from '@/utils/dashboard-sites';
+import type { TabEnvelope } from '@/utils/messages';
 
 const SCRIPT_ID = 'dqr-dashboard';
 const SCRIPT_FILE = 'content-scripts/dashboard.js';
@@ -21,4 +22,15 @@ export async function syncDashboardScripts(sites: readonly DashboardSite[]): Pro
   await browser.scripting.registerContentScripts([
     { id: SCRIPT_ID, matches: patterns, js: [SCRIPT_FILE], runAt: 'document_idle', persistAcrossSessions: true },
   ]);
+}
+
+/** Tabs already showing our buttons on a site the agent just switched off lose them at once. */
+export async function disableOnSitesOff(sites: readonly DashboardSite[]): Promise<void> {
+  const message: TabEnvelope<'tab/disable'> = { channel: 'daakey-qr/tab/v1', type: 'tab/disable', payload: {} };
+  for (const tab of await browser.tabs.query({})) {
+    if (tab.id === undefined || !tab.url || !/^https?:/.test(tab.url)) continue;
+    if (isEnabledDashboard(sites, new URL(tab.url).origin)) continue;
+    // Tabs without our script (most of them) refuse the message: nothing to do there.
+    await browser.tabs.sendMessage(tab.id, message).catch(() => undefined);
+  }
 }

@@ -8,10 +8,10 @@ import { createHandlers } from '@/utils/handlers';
 import { createCredentialsStore } from '@/utils/credentials-store';
 import { createDaakeyClient } from '@/utils/daakey-client';
 import { createOutbox } from '@/utils/outbox';
-import { draftsItem, settingsItem, templatesItem, draftKey } from '@/utils/storage-schema';
+import { draftsItem, settingsItem, templatesItem, draftKey, referencesItem } from '@/utils/storage-schema';
 import { isEnabledDashboard } from '@/utils/dashboard-sites';
 import { outboxStore, withOutboxLock } from './outbox-host';
-import { syncDashboardScripts } from './dashboard-scripts';
+import { disableOnSitesOff, syncDashboardScripts } from './dashboard-scripts';
 import { readManaged, applyManaged } from './managed';
 import { showOutboxState } from './badge';
 import { registerContextMenu } from './context-menu';
@@ -126,12 +126,17 @@ export default defineBackground(() => {
     credentials,
     drafts: draftsItem,
     templates: templatesItem,
+    references: referencesItem,
     client,
     outbox,
     clock: () => Date.now(),
     managedKeys: async () => Object.keys(await readManaged()),
     hasHostPermission: (pattern) => browser.permissions.contains({ origins: [pattern] }),
-    sitesChanged: async () => syncDashboardScripts((await settingsItem.getValue()).dashboardSites),
+    sitesChanged: async () => {
+      const { dashboardSites } = await settingsItem.getValue();
+      await syncDashboardScripts(dashboardSites);
+      await disableOnSitesOff(dashboardSites);
+    },
     flushSoon,
     uiLanguage: () => browser.i18n.getUILanguage(),
     localeMessages: async (language) => {

@@ -2,6 +2,7 @@
 // (`scripting.registerContentScripts`, file `content-scripts/dashboard.js`) for enabled dashboard origins.
 import { defineContentScript, type ContentScriptContext } from '#imports';
 import { claimPage } from './instance';
+import { disabled } from './lifecycle';
 import * as inlineReplyButton from './inline-reply-button';
 import * as scanTickets from './scan-tickets';
 import * as tabMessages from './tab-messages';
@@ -24,7 +25,7 @@ export default defineContentScript({
   registration: 'runtime',
   runAt: 'document_idle',
   main(ctx) {
-    const signal = claimPage(ctx.signal);
+    const signal = claimPage(AbortSignal.any([ctx.signal, disabled.signal]));
     signal.addEventListener('abort', () => ticketStore.reset(), { once: true });
     for (const feature of features) {
       // One feature that throws must not stop the others.

@@ -4,6 +4,7 @@ import type { ContentScriptContext } from '#imports';
 import { createTicketDetector } from '@/utils/detect-ticket-ids';
 import { createTicketScanner, isOwnNodeDefault, type TicketScanner } from '@/utils/ticket-scanner';
 import { ticketStore } from './ticket-store';
+import { createReferenceResolver } from './resolve-references';
 
 const DEBOUNCE_MS = 120;
 // A page that never stops mutating (a clock, a ticker) must still get scanned.
@@ -19,7 +20,19 @@ export function init(ctx: ContentScriptContext, signal: AbortSignal): boolean {
   if (!root) return false;
   // Agency URL patterns and selectors will come from settings once the protocol carries them.
   const detector = createTicketDetector();
-  const scanner = createTicketScanner({ detector, root, isOwnNode: isOwnNodeDefault, getUrl: () => location.href });
+  const references = createReferenceResolver(signal, (elements) => {
+    // Their references are now known: scan those elements again so they get their buttons.
+    for (const element of elements) scanner.forget(element);
+    ticketStore.add(scanner.scanAdded(elements));
+  });
+  const scanner = createTicketScanner({
+    detector,
+    root,
+    isOwnNode: isOwnNodeDefault,
+    getUrl: () => location.href,
+    resolveReference: references.lookup,
+    onReference: references.request,
+  });
 
   ticketStore.update(primaryId(scanner));
   ticketStore.add(scanner.scanAll());

@@ -4,6 +4,7 @@ import { browser, type ContentScriptContext } from '#imports';
 import type { DetectedTicket, TabEnvelope, TabMessageType, TabProtocolMap } from '@/utils/messages';
 import { openPanel } from './open-panel';
 import { ticketStore } from './ticket-store';
+import { disabled } from './lifecycle';
 
 const LABEL_MAX = 80;
 
@@ -55,6 +56,10 @@ export function init(_ctx: ContentScriptContext, signal: AbortSignal): boolean {
       const anchor = ticketStore.anchors().find((a) => a.id === id)?.element ?? null;
       const opened = await openPanel({ ticketId: id, anchor, returnFocusTo: ticketStore.buttonFor(id), signal });
       return { opened };
+    },
+    'tab/disable': async () => {
+      disabled.abort();
+      return { disabled: true };
     },
   };
 

@@ -98,4 +98,32 @@ describe('inline quick reply on the dashboard', () => {
     expect(await dialog.locator('img').count()).toBe(0);
     await page.close();
   });
+
+  it('resolves Daakey references through the API and buttons them', async () => {
+    const page = await rig.context.newPage();
+    await page.goto(`${rig.sandbox.url}/dashboard/inbox`);
+    await expect.poll(() => page.getByRole('button', { name: 'Reply to ticket #4' }).count(), { timeout: 10_000 }).toBe(1);
+    const names = await buttonNames(page);
+    expect(names).toContain('Reply to ticket #1');
+    expect(new Set(names).size).toBe(names.length);
+    const lists = (await control<{ requests: { method: string; path: string }[] }>(rig, 'GET', '/requests')).requests.filter((r) => r.method === 'GET' && /^\/api\/v1\/client\/tickets(\?|$)/.test(r.path));
+    // Earlier pages may already have filled the session cache; either way one list read at most.
+    expect(lists.length).toBeLessThanOrEqual(1);
+    await page.close();
+  });
+
+  it('switching the site off removes the buttons from open pages', async () => {
+    const page = await rig.context.newPage();
+    await page.goto(`${rig.sandbox.url}/dashboard/tickets`);
+    await expect.poll(() => replyButtons(page).count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const options = await rig.openPage('options.html');
+    const toggle = options.getByRole('switch', { name: /127\.0\.0\.1/ });
+    await toggle.uncheck();
+    await expect.poll(() => page.locator('[data-daakey-qr]').count(), { timeout: 10_000 }).toBe(0);
+    await toggle.check();
+    await options.close();
+    await page.reload();
+    await expect.poll(() => replyButtons(page).count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await page.close();
+  });
 });

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { startRig, type Rig } from './fixtures';
+import { configureAndSignIn, storedMessages, waitForStatus } from './steps';
+import { axeViolations, describeViolations, LANGS, openLoadedPopup, openOptions, openPanel, PANEL_HOST, setAppearance, THEMES, type AxeViolation } from './appearance';
+
+/**
+ * axe-core on the popup (ticket loaded), the options page and the inline panel, in English and Arabic, light and
+ * dark, through the options page's own Language and Theme overrides. Nothing is filtered out. Plus a keyboard-only
+ * reply from the popup.
+ */
+describe('accessibility', () => {
+  let rig: Rig;
+  beforeAll(async () => {
+    rig = await startRig();
+    await configureAndSignIn(rig);
+  });
+  afterAll(async () => rig?.close());
+
+  const isFocused = (page: Page, name: string) =>
+    page.getByRole('textbox', { name, exact: true }).evaluate((el) => el === document.activeElement).catch(() => false);
+
+  async function tabUntil(page: Page, name: string, max = 15): Promise<number> {
+    for (let presses = 1; presses <= max; presses++) {
+      await page.keyboard.press('Tab');
+      if (await isFocused(page, name)) return presses;
+    }
+    throw new Error(`${name} was not reached with ${max} Tab presses`);
+  }
+
+  it('replies from the popup with the keyboard alone', async () => {
+    const page = await rig.openPage('popup.html');
+    await page.getByRole('textbox', { name: 'Ticket ID' }).waitFor();
+    expect(await tabUntil(page, 'Ticket ID')).toBeLessThanOrEqual(4);
+    await page.keyboard.type('8');
+    await page.keyboard.press('Enter');
+    await page.getByRole('textbox', { name: 'Message' }).waitFor({ timeout: 10_000 });
+    await page.locator('.reply-form h2.subject').waitFor();
+    expect(await tabUntil(page, 'Message')).toBeLessThanOrEqual(6);
+    const text = `Typed without a mouse ${Date.now()}`;
+    await page.keyboard.type(text);
+    await page.keyboard.press('Control+Enter');
+    await waitForStatus(page, /sent/i);
+    expect((await storedMessages(rig, 8)).filter((m) => m.message === text)).toHaveLength(1);
+    await page.close();
+  });
+
+  for (const lang of LANGS) {
+    for (const theme of THEMES) {
+      describe(`${lang}, ${theme}`, () => {
+        beforeAll(async () => setAppearance(rig, lang, theme));
+
+        it('the popup with a ticket loaded', async () => {
+          const page = await openLoadedPopup(rig, 1);
+          const html = await page.evaluate(() => ({ lang: document.documentElement.lang, dir: document.documentElement.dir, theme: document.documentElement.dataset.theme }));
+          expect(html).toEqual({ lang, dir: lang === 'ar' ? 'rtl' : 'ltr', theme });
+          const violations = await axeViolations(page);
+          await page.close();
+          expect(violations, describeViolations(violations)).toEqual([] as AxeViolation[]);
+        });
+
+        it('the options page', async () => {
+          const page = await openOptions(rig);
+          const html = await page.evaluate(() => ({ lang: document.documentElement.lang, dir: document.documentElement.dir, theme: document.documentElement.dataset.theme }));
+          expect(html).toEqual({ lang, dir: lang === 'ar' ? 'rtl' : 'ltr', theme });
+          const violations = await axeViolations(page);
+          await page.close();
+          expect(violations, describeViolations(violations)).toEqual([] as AxeViolation[]);
+        });
+
+        it('the inline panel on the dashboard', async () => {
+          const { page } = await openPanel(rig, 4);
+          const root = page.locator(`${PANEL_HOST} .panel`);
+          expect(await root.getAttribute('lang')).toBe(lang);
+          expect(await root.getAttribute('dir')).toBe(lang === 'ar' ? 'rtl' : 'ltr');
+          expect(await page.locator(PANEL_HOST).getAttribute('data-theme')).toBe(theme);
+          // Only our panel: the dashboard page itself is the agency's, not ours.
+          const violations = await axeViolations(page, PANEL_HOST);
+          await page.close();
+          expect(violations, describeViolations(violations)).toEqual([] as AxeViolation[]);
+        });
+      });
+    }
+  }
+});
