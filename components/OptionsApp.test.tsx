@@ -18,6 +18,7 @@ const baseView: SettingsView = {
   language: 'auto',
   theme: 'system',
   managed: [],
+  detection: { urlPatterns: [], selectors: [] },
 };
 
 function options(view: Partial<SettingsView> = {}) {
@@ -31,6 +32,10 @@ function options(view: Partial<SettingsView> = {}) {
     saveSettings: (input) => {
       saved.push(input);
       current = { ...current, ...input, hasSecret: current.hasSecret || Boolean(input.secret) };
+      return ok(current);
+    },
+    saveDetection: (detection) => {
+      current = { ...current, detection };
       return ok(current);
     },
     addSite: (origin) => {
@@ -158,5 +163,21 @@ describe('OptionsApp after an expired session', () => {
     expect(await screen.findByText(/Your session expired/)).toBeTruthy();
     await waitFor(() => expect(textbox('Email').value).toBe('omar@agency.test'));
     expect(screen.getByRole('button', { name: 'Sign in' })).toBeTruthy();
+  });
+
+  it('refuses a URL pattern without {id} and an invalid selector, keeping what was typed', async () => {
+    options();
+    const patterns = await screen.findByRole('textbox', { name: 'Ticket URL patterns' });
+    fireEvent.input(patterns, { target: { value: '/support/case/' } });
+    const selectors = screen.getByRole('textbox', { name: 'Ticket selectors' });
+    fireEvent.input(selectors, { target: { value: 'div[' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Update detection' }));
+    await waitFor(() => expect(document.body.textContent).toContain('needs {id}'));
+    expect(document.body.textContent).toContain('not a valid CSS selector');
+    expect((patterns as HTMLTextAreaElement).value).toBe('/support/case/');
+    fireEvent.input(patterns, { target: { value: '/support/case/{id}' } });
+    fireEvent.input(selectors, { target: { value: '.case-number' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Update detection' }));
+    await waitFor(() => expect(document.body.textContent).toContain('Saved. Reload'));
   });
 });

@@ -4,6 +4,7 @@ import type { MessageKey } from '../utils/i18n';
 import type { AuthView, SettingsInput, SettingsView, Template } from '../utils/messages';
 import { agencyCodeProblem, emailProblem, parseBaseUrl, parseOrigin, type Problem } from '../utils/validation';
 import type { ActionError, OptionsActions } from './actions';
+import { DetectionSettings } from './DetectionSettings';
 import { errorText, fieldErrors } from './error-text';
 import { useI18n } from './i18n-context';
 import './theme.css';
@@ -436,6 +437,18 @@ export function OptionsApp({ actions }: OptionsAppProps) {
           <p class="hint">{t('sites_none')}</p>
         )}
       </section>
+
+      {view && (
+        <DetectionSettings
+          value={view.detection}
+          onSave={async (config) => {
+            const reply = await actions.saveDetection(config);
+            if (reply.ok) adopt(reply.data);
+            return reply;
+          }}
+          describeError={e}
+        />
+      )}
 
       <section aria-labelledby="templates-heading">
         <h2 id="templates-heading">{t('section_templates')}</h2>

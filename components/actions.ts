@@ -5,6 +5,7 @@
 import type { ApiError, CreateTicketInput, Ticket, TicketWithMessages, UploadedMedia } from '../utils/daakey-types';
 import type {
   AuthView,
+  DetectionConfig,
   DetectedTicket,
   Draft,
   OutboxEntryView,
@@ -63,6 +64,7 @@ export interface OptionsActions {
   signOut(): Promise<Result<AuthView>>;
   listTemplates(): Promise<Result<Template[]>>;
   saveTemplates(templates: Template[]): Promise<Result<Template[]>>;
+  saveDetection(config: DetectionConfig): Promise<Result<SettingsView>>;
   /** Loads another language / theme into the page without a reload. */
   applyAppearance(language: SettingsView['language'], theme: SettingsView['theme']): Promise<void>;
 }

@@ -15,8 +15,14 @@ import themeCss from '@/components/theme.css?inline';
 import formCss from '@/components/ReplyForm.css?inline';
 import panelCss from '@/components/ReplyPanel.css?inline';
 
-// Page-level selectors mean nothing in a shadow root: the panel's host plays the document.
-const shadowCss = [themeCss, formCss, panelCss].join('\n').replaceAll(':root', ':host').replace(/(^|\n)body\s*\{/g, '$1.panel {');
+// Page-level selectors mean nothing in a shadow root: the panel's host plays the document. A condition on the
+// root (`:root[data-theme='dark']`, `:root:not(...)`) must become the functional `:host(...)`: `:host[...]` never
+// matches, which left the panel light whatever the Theme setting.
+const shadowCss = [themeCss, formCss, panelCss]
+  .join('\n')
+  .replace(/:root((?:\[[^\]]*\]|:not\([^)]*\))+)/g, ':host($1)')
+  .replaceAll(':root', ':host')
+  .replace(/(^|\n)body\s*\{/g, '$1.panel {');
 
 export default defineUnlistedScript(() => {
   if (registeredPanel()) return;

@@ -106,6 +106,18 @@ export function inboxPage(state: SandboxState): string {
   return layout('Digest', `<h1>Today's digest</h1>\n<ul class="digest">\n${items}\n</ul>`);
 }
 
+/**
+ * A dashboard with its own conventions that built-in detection must not guess: bare case numbers in
+ * `.case-no` cells and `/support/case/<id>` links. An agency teaches them in the options page.
+ */
+export function customPage(state: SandboxState): string {
+  const items = [...state.tickets.values()]
+    .filter((t) => t.id <= 4)
+    .map((t) => `<li class="case"><span class="case-no">${t.id}</span> <span dir="auto"${langAttr(t)}>${escapeHtml(t.subject)}</span></li>`)
+    .join('\n');
+  return layout('Cases', `<h1>Open cases</h1>\n<ul class="cases">\n${items}\n</ul>\n<p><a href="/support/case/6">Escalated case</a></p>`);
+}
+
 export function ticketPage(ticket: StoredTicket): string {
   const messages = ticket.messages
     .map(
@@ -246,6 +258,7 @@ export function handleDashboard(state: SandboxState, method: string, url: URL): 
   }
   if (path === '/dashboard/tickets') return html(200, ticketsPage(state));
   if (path === '/dashboard/inbox') return html(200, inboxPage(state));
+  if (path === '/dashboard/custom') return html(200, customPage(state));
   const detail = /^\/dashboard\/tickets\/([1-9]\d{0,9})$/.exec(path);
   if (detail) {
     const ticket = state.tickets.get(Number(detail[1]));

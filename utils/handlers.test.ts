@@ -120,6 +120,18 @@ describe('background handlers', () => {
     expect(listTickets).toHaveBeenCalledTimes(2);
   });
 
+  it('keeps the agency detection patterns and gives them to the content script', async () => {
+    const { handlers } = setup();
+    await handlers['detection/save']({ urlPatterns: [' /support/case/{id} '], selectors: ['.case-number'] }, page);
+    expect(await handlers['ui/prefs']({}, page)).toMatchObject({ ok: true, data: { detection: { urlPatterns: ['/support/case/{id}'], selectors: ['.case-number'] } } });
+  });
+
+  it('migrates version 1 settings, adding empty detection patterns', async () => {
+    await fakeBrowser.storage.local.set({ settings: { environment: 'production', baseUrl: 'https://api.daakey.com', signatureMode: 'computed', agencyCode: 'A', dashboardSites: [], language: 'fr', theme: 'dark' }, settings$: { v: 1 } });
+    await settingsItem.migrate();
+    expect(await settingsItem.getValue()).toMatchObject({ language: 'fr', detection: { urlPatterns: [], selectors: [] } });
+  });
+
   it('adds a dashboard site only once the browser granted it', async () => {
     const { handlers, sitesChanged } = setup();
     expect(await handlers['sites/add']({ origin: 'https://other.example.com' }, page)).toMatchObject({ ok: false, error: { kind: 'bad_request' } });

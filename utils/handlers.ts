@@ -118,6 +118,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return ok(await settingsView());
     },
 
+    'detection/save': async ({ urlPatterns, selectors }) => {
+      const settings = await deps.settings.getValue();
+      await deps.settings.setValue({ ...settings, detection: { urlPatterns: urlPatterns.map((p) => p.trim()), selectors: selectors.map((s) => s.trim()) } });
+      return ok(await settingsView());
+    },
+
     'sites/add': async ({ origin }) => {
       const normalised = normaliseOrigin(origin);
       if (!normalised) return bad('Enter a site origin such as https://dashboard.example.com.');
@@ -222,10 +228,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
 
     'ui/prefs': async () => {
-      const { language, theme } = await deps.settings.getValue();
+      const { language, theme, detection } = await deps.settings.getValue();
       const lang = pickLanguage(deps.uiLanguage(), language);
       const [messages, fallback] = await Promise.all([deps.localeMessages(lang), deps.localeMessages('en')]);
-      return ok({ language: lang, theme, messages, fallback });
+      return ok({ language: lang, theme, messages, fallback, detection });
     },
 
     'panel/load': async (_payload, context) => {

@@ -55,6 +55,11 @@ const CHECKS: { [T in MessageType]: Check } = {
       p.language === undefined || ['auto', 'en', 'fr', 'ar'].includes(p.language as string) ? null : 'Unknown language.',
       p.theme === undefined || ['system', 'light', 'dark'].includes(p.theme as string) ? null : 'Unknown theme.',
     ),
+  'detection/save': (p) => {
+    const list = (v: unknown) => Array.isArray(v) && v.length <= 20 && v.every((x) => typeof x === 'string' && x.length > 0 && x.length <= 300);
+    if (!list(p.urlPatterns) || !list(p.selectors)) return 'Give at most 20 patterns and 20 selectors, each up to 300 characters.';
+    return (p.urlPatterns as string[]).every((x) => x.includes('{id}')) ? null : 'Each URL pattern needs {id} where the ticket ID goes.';
+  },
   'sites/add': originCheck,
   'sites/set-enabled': (p) => first(originCheck(p), typeof p.enabled === 'boolean' ? null : 'enabled must be true or false.'),
   'sites/remove': originCheck,

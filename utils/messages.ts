@@ -37,6 +37,13 @@ export interface SettingsView {
   language: 'auto' | 'en' | 'fr' | 'ar';
   theme: 'system' | 'light' | 'dark';
   managed: string[];
+  detection: DetectionConfig;
+}
+
+/** An agency's own ticket URL patterns (with `{id}`) and CSS selectors. */
+export interface DetectionConfig {
+  urlPatterns: string[];
+  selectors: string[];
 }
 
 export interface SettingsInput {
@@ -83,6 +90,7 @@ type Msg<Req, Res> = { req: Req; res: Res };
 export interface ProtocolMap {
   'settings/get': Msg<Record<string, never>, SettingsView>;
   'settings/save': Msg<SettingsInput, SettingsView>;
+  'detection/save': Msg<DetectionConfig, SettingsView>;
   'sites/add': Msg<{ origin: string }, SettingsView>;
   'sites/set-enabled': Msg<{ origin: string; enabled: boolean }, SettingsView>;
   'sites/remove': Msg<{ origin: string }, SettingsView>;
@@ -116,6 +124,7 @@ export interface UiPrefs {
   /** That language's messages, then English's to fill gaps. */
   messages: Record<string, { message: string }>;
   fallback: Record<string, { message: string }>;
+  detection: DetectionConfig;
 }
 
 export type MessageType = keyof ProtocolMap;
@@ -126,6 +135,7 @@ export type ResponseOf<T extends MessageType> = ProtocolMap[T]['res'];
 export const SENDERS: { [T in MessageType]: readonly SenderClass[] } = {
   'settings/get': ['extension-page'],
   'settings/save': ['extension-page'],
+  'detection/save': ['extension-page'],
   'sites/add': ['extension-page'],
   'sites/set-enabled': ['extension-page'],
   'sites/remove': ['extension-page'],

@@ -16,6 +16,8 @@ export interface StoredSettings {
   dashboardSites: { origin: string; enabled: boolean }[];
   language: 'auto' | 'en' | 'fr' | 'ar';
   theme: 'system' | 'light' | 'dark';
+  /** The agency's own ticket URL patterns (`/support/case/{id}`) and CSS selectors, beside the built-in ones. */
+  detection: { urlPatterns: string[]; selectors: string[] };
 }
 
 export interface StoredCredentials {
@@ -45,6 +47,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   ],
   language: 'auto',
   theme: 'system',
+  detection: { urlPatterns: [], selectors: [] },
 };
 
 export const EMPTY_CREDENTIALS: StoredCredentials = {
@@ -57,7 +60,11 @@ export const EMPTY_CREDENTIALS: StoredCredentials = {
 
 export const settingsItem = storage.defineItem<StoredSettings>('local:settings', {
   fallback: DEFAULT_SETTINGS,
-  version: 1,
+  version: 2,
+  migrations: {
+    // v2: agency detection patterns.
+    2: (old: Omit<StoredSettings, 'detection'>): StoredSettings => ({ ...old, detection: { urlPatterns: [], selectors: [] } }),
+  },
 });
 
 /**

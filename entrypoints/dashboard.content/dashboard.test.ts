@@ -13,6 +13,8 @@ async function inject(): Promise<Instance> {
   const ctx = new ContentScriptContext('dashboard');
   const signal = claimPage(ctx.signal);
   for (const feature of features) feature.init(ctx, signal);
+  // The first scan waits for the agency's detection settings (here: a background that is not there).
+  await new Promise((resolve) => setTimeout(resolve, 30));
   return { ctx };
 }
 

@@ -1,7 +1,10 @@
 // Finds tickets on the page: one full scan, then only what mutations add, then a rescan of the
 // URL's ticket on SPA navigation (content scripts are not re-run on pushState/hash changes).
 import type { ContentScriptContext } from '#imports';
-import { createTicketDetector } from '@/utils/detect-ticket-ids';
+import { browser } from 'wxt/browser';
+import { createTicketDetector, type TicketDetector } from '@/utils/detect-ticket-ids';
+import { createMessenger } from '@/utils/messenger';
+import type { DetectionConfig } from '@/utils/messages';
 import { createTicketScanner, isOwnNodeDefault, type TicketScanner } from '@/utils/ticket-scanner';
 import { ticketStore } from './ticket-store';
 import { createReferenceResolver } from './resolve-references';
@@ -18,8 +21,14 @@ function primaryId(scanner: TicketScanner): number | null {
 export function init(ctx: ContentScriptContext, signal: AbortSignal): boolean {
   const root = document.body;
   if (!root) return false;
-  // Agency URL patterns and selectors will come from settings once the protocol carries them.
-  const detector = createTicketDetector();
+  // The agency's own patterns come from settings through the background: one short wait, so a
+  // page is scanned once with everything rather than twice. A silent background does not block it.
+  void agencyDetection().then((config) => {
+    if (!signal.aborted) start(createTicketDetector(config ?? {}));
+  });
+  return true;
+
+  function start(detector: TicketDetector) {
   const references = createReferenceResolver(signal, (elements) => {
     // Their references are now known: scan those elements again so they get their buttons.
     for (const element of elements) scanner.forget(element);
@@ -88,5 +97,15 @@ export function init(ctx: ContentScriptContext, signal: AbortSignal): boolean {
   ctx.addEventListener(window, 'wxt:locationchange', onLocationChange, { signal });
   window.addEventListener('popstate', onLocationChange, { signal });
   window.addEventListener('hashchange', onLocationChange, { signal });
-  return true;
+  }
+}
+
+const request = createMessenger((m) => browser.runtime.sendMessage(m));
+
+const PREFS_WAIT_MS = 500;
+
+async function agencyDetection(): Promise<DetectionConfig | null> {
+  const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), PREFS_WAIT_MS));
+  const prefs = await Promise.race([request('ui/prefs', {}), timeout]);
+  return prefs?.ok ? prefs.data.detection : null;
 }

@@ -13,6 +13,7 @@ const settings: SettingsView = {
   language: 'auto',
   theme: 'system',
   managed: [],
+  detection: { urlPatterns: [], selectors: [] },
 };
 const signedOut: AuthView = { signedIn: false, user: null, needsSignIn: false };
 const name = (env: string) => env.toUpperCase();

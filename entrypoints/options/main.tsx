@@ -26,6 +26,7 @@ const actions: OptionsActions = {
   signOut: () => call('auth/sign-out', none),
   listTemplates: () => call('templates/list', none),
   saveTemplates: (templates) => call('templates/save', { templates }),
+  saveDetection: (config) => call('detection/save', config),
   applyAppearance: async (language, theme) => {
     applyTheme(theme);
     await show(language);

@@ -54,6 +54,7 @@ describe('accessibility', () => {
           const page = await openLoadedPopup(rig, 1);
           const html = await page.evaluate(() => ({ lang: document.documentElement.lang, dir: document.documentElement.dir, theme: document.documentElement.dataset.theme }));
           expect(html).toEqual({ lang, dir: lang === 'ar' ? 'rtl' : 'ltr', theme });
+          expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(theme === 'dark' ? 'rgb(21, 25, 30)' : 'rgb(255, 255, 255)');
           const violations = await axeViolations(page);
           await page.close();
           expect(violations, describeViolations(violations)).toEqual([] as AxeViolation[]);
@@ -63,6 +64,7 @@ describe('accessibility', () => {
           const page = await openOptions(rig);
           const html = await page.evaluate(() => ({ lang: document.documentElement.lang, dir: document.documentElement.dir, theme: document.documentElement.dataset.theme }));
           expect(html).toEqual({ lang, dir: lang === 'ar' ? 'rtl' : 'ltr', theme });
+          expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(theme === 'dark' ? 'rgb(21, 25, 30)' : 'rgb(255, 255, 255)');
           const violations = await axeViolations(page);
           await page.close();
           expect(violations, describeViolations(violations)).toEqual([] as AxeViolation[]);
@@ -74,6 +76,9 @@ describe('accessibility', () => {
           expect(await root.getAttribute('lang')).toBe(lang);
           expect(await root.getAttribute('dir')).toBe(lang === 'ar' ? 'rtl' : 'ltr');
           expect(await page.locator(PANEL_HOST).getAttribute('data-theme')).toBe(theme);
+          // The theme really applies inside the shadow root (axe checks contrast against what is painted).
+          const background = await page.locator(`${PANEL_HOST} .reply-panel`).evaluate((el) => getComputedStyle(el).backgroundColor);
+          expect(background).toBe(theme === 'dark' ? 'rgb(21, 25, 30)' : 'rgb(255, 255, 255)');
           // Only our panel: the dashboard page itself is the agency's, not ours.
           const violations = await axeViolations(page, PANEL_HOST);
           await page.close();

@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import type { Rig } from './fixtures';
-import { openPopupFor } from './steps';
 
 export type Lang = 'en' | 'ar';
 export type Theme = 'light' | 'dark';
@@ -52,7 +51,8 @@ async function until<T>(read: () => Promise<T>, want: T, timeout = 10_000): Prom
 
 /** The popup for a ticket, once the ticket and its thread have loaded. */
 export async function openLoadedPopup(rig: Rig, ticketId: number, viewport = { width: 400, height: 600 }): Promise<Page> {
-  const page = await openPopupFor(rig, ticketId);
+  // By URL, not by typing: the labels are translated in Arabic.
+  const page = await rig.openPage('popup.html', `ticket=${ticketId}`);
   await page.setViewportSize(viewport);
   await page.locator('.reply-form h2.subject').waitFor();
   await page.evaluate(() => document.fonts.ready);

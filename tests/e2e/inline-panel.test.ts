@@ -126,4 +126,22 @@ describe('inline quick reply on the dashboard', () => {
     await expect.poll(() => replyButtons(page).count(), { timeout: 10_000 }).toBeGreaterThan(0);
     await page.close();
   });
+
+  it('an agency teaches its own URL pattern and selector in the options', async () => {
+    const page = await rig.context.newPage();
+    await page.goto(`${rig.sandbox.url}/dashboard/custom`);
+    await page.waitForTimeout(1000);
+    expect(await replyButtons(page).count()).toBe(0);
+
+    const options = await rig.openPage('options.html');
+    await options.getByRole('textbox', { name: 'Ticket URL patterns' }).fill('/support/case/{id}');
+    await options.getByRole('textbox', { name: 'Ticket selectors' }).fill('.case-no');
+    await options.getByRole('button', { name: 'Update detection' }).click();
+    await options.getByText(/Saved\. Reload/).waitFor();
+    await options.close();
+
+    await page.reload();
+    await expect.poll(async () => buttonNames(page), { timeout: 10_000 }).toEqual(['Reply to ticket #1', 'Reply to ticket #2', 'Reply to ticket #3', 'Reply to ticket #4', 'Reply to ticket #6']);
+    await page.close();
+  });
 });

@@ -1,0 +1,114 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import type { DetectionConfig } from '../utils/messages';
+import type { Result } from './actions';
+import { useI18n } from './i18n-context';
+
+export interface DetectionSettingsProps {
+  value: DetectionConfig;
+  onSave(config: DetectionConfig): Promise<Result<unknown>>;
+  describeError(error: Extract<Result<unknown>, { ok: false }>['error']): string;
+}
+
+const lines = (text: string) =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+
+/** Checked here so the agent learns at once, before anything is stored; nothing typed is lost. */
+function problems(urlPatterns: string[], selectors: string[]): { patterns?: string; selectors?: string } {
+  const out: { patterns?: string; selectors?: string } = {};
+  const badPattern = urlPatterns.find((p) => !p.includes('{id}'));
+  if (badPattern) out.patterns = badPattern;
+  const badSelector = selectors.find((s) => {
+    try {
+      document.createDocumentFragment().querySelector(s);
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (badSelector) out.selectors = badSelector;
+  return out;
+}
+
+/** The agency's own ticket URL patterns and selectors, beside the built-in detection. */
+export function DetectionSettings({ value, onSave, describeError }: DetectionSettingsProps) {
+  const { t } = useI18n();
+  const [patterns, setPatterns] = useState(value.urlPatterns.join('\n'));
+  const [selectors, setSelectors] = useState(value.selectors.join('\n'));
+  const [errors, setErrors] = useState<{ patterns?: string; selectors?: string }>({});
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+
+  // Follow the stored value when it changes (a save, a reload), never over what is being typed.
+  const stored = `${value.urlPatterns.join('\n')}\u0000${value.selectors.join('\n')}`;
+  const lastStored = useRef(stored);
+  useEffect(() => {
+    if (stored === lastStored.current) return;
+    lastStored.current = stored;
+    setPatterns(value.urlPatterns.join('\n'));
+    setSelectors(value.selectors.join('\n'));
+  }, [stored]);
+
+  async function save(event: Event) {
+    event.preventDefault();
+    const config = { urlPatterns: lines(patterns), selectors: lines(selectors) };
+    const found = problems(config.urlPatterns, config.selectors);
+    setErrors(found);
+    if (found.patterns || found.selectors) {
+      setResult({ ok: false, text: t('detection_not_saved') });
+      return;
+    }
+    const reply = await onSave(config);
+    setResult(reply.ok ? { ok: true, text: t('detection_saved') } : { ok: false, text: describeError(reply.error) });
+  }
+
+  return (
+    <section aria-labelledby="detection-heading">
+      <h2 id="detection-heading">{t('section_detection')}</h2>
+      <p class="hint">{t('detection_hint')}</p>
+      <form onSubmit={save} noValidate class="stack">
+        <label>
+          {t('detection_patterns_label')}
+          <textarea
+            dir="ltr"
+            rows={3}
+            spellcheck={false}
+            placeholder="/support/case/{id}"
+            value={patterns}
+            aria-invalid={Boolean(errors.patterns)}
+            aria-describedby="detection-patterns-error"
+            onInput={(ev) => setPatterns(ev.currentTarget.value)}
+          />
+        </label>
+        <p id="detection-patterns-error" class="problem">
+          {errors.patterns ? t('detection_pattern_invalid', [errors.patterns]) : ''}
+        </p>
+        <label>
+          {t('detection_selectors_label')}
+          <textarea
+            dir="ltr"
+            rows={3}
+            spellcheck={false}
+            placeholder=".case-number"
+            value={selectors}
+            aria-invalid={Boolean(errors.selectors)}
+            aria-describedby="detection-selectors-error"
+            onInput={(ev) => setSelectors(ev.currentTarget.value)}
+          />
+        </label>
+        <p id="detection-selectors-error" class="problem">
+          {errors.selectors ? t('detection_selector_invalid', [errors.selectors]) : ''}
+        </p>
+        <div class="row">
+          <button type="submit">{t('detection_save')}</button>
+          {result && (
+            <span class={result.ok ? 'hint' : 'problem'} role="status">
+              {result.text}
+            </span>
+          )}
+        </div>
+      </form>
+    </section>
+  );
+}
