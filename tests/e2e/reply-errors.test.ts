@@ -66,6 +66,9 @@ describe('reply errors', () => {
       expect(posts.every((p) => p.status === 403)).toBe(true);
       await popup.waitForTimeout(1500);
       expect((await recordedPosts(rig, 6)).length).toBeLessThanOrEqual(1);
+      // The toolbar badge counts the reply that failed.
+      const worker = await rig.worker();
+      expect(await worker.evaluate(() => chrome.action.getBadgeText({}))).toMatch(/^[1-9]\d*$/);
     } finally {
       const fix = await rig.openPage('options.html');
       await fix.getByLabel('Agency secret').fill(DEMO.secret);

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRig, DEMO, type Rig } from './fixtures';
+import { configureAndSignIn } from './steps';
+import { SENDERS } from '../../utils/messages';
+
+/** The token and the signing secret never reach a content script, a page or storage.sync. */
+describe('secrets stay in the background', () => {
+  let rig: Rig;
+  let token: string;
+  let tabId: number;
+  beforeAll(async () => {
+    rig = await startRig();
+    await configureAndSignIn(rig);
+    const worker = await rig.worker();
+    token = await worker.evaluate(async () => (await chrome.storage.session.get('credentials')).credentials.token);
+    const page = await rig.context.newPage();
+    await page.goto(`${rig.sandbox.url}/dashboard/tickets/1`);
+    await page.getByRole('button', { name: 'Reply to ticket #1' }).first().waitFor({ timeout: 10_000 });
+    tabId = await worker.evaluate(async (url) => (await chrome.tabs.query({ url: `${url}/dashboard/tickets/1` }))[0].id, rig.sandbox.url);
+  });
+  afterAll(async () => rig?.close());
+
+  it('has a token, and storage.sync holds nothing', async () => {
+    expect(token).toMatch(/\S{16,}/);
+    const worker = await rig.worker();
+    expect(await worker.evaluate(async () => chrome.storage.sync.get(null))).toEqual({});
+  });
+
+  it('a content script cannot read the extension storage where the secrets live', async () => {
+    const worker = await rig.worker();
+    const seen = await worker.evaluate(async (id) => {
+      const [result] = await chrome.scripting.executeScript({
+        target: { tabId: id },
+        func: async () => {
+          const out: string[] = [];
+          for (const area of ['local', 'session', 'sync'] as const) {
+            try {
+              out.push(JSON.stringify(await (globalThis as any).chrome.storage[area].get(null)));
+            } catch (error) {
+              out.push(`refused: ${String(error)}`);
+            }
+          }
+          return out.join('\n');
+        },
+      });
+      return result.result as string;
+    }, tabId);
+    expect(seen).not.toContain(DEMO.secret);
+    expect(seen).not.toContain(token);
+  });
+
+  it('no answer to any message from a content script carries a secret', async () => {
+    const worker = await rig.worker();
+    const types = Object.keys(SENDERS);
+    const answers = await worker.evaluate(
+      async ({ id, types }) => {
+        const [result] = await chrome.scripting.executeScript({
+          target: { tabId: id },
+          args: [types],
+          func: async (list: string[]) => {
+            const out: unknown[] = [];
+            for (const type of list) {
+              // Well-formed payloads where it matters, so handlers run for those a content script may call.
+              const payload = type === 'ticket/get' || type === 'draft/get' ? { ticketId: 1 } : {};
+              out.push(await (globalThis as any).chrome.runtime.sendMessage({ channel: 'daakey-qr/v1', type, payload }));
+            }
+            return JSON.stringify(out);
+          },
+        });
+        return result.result as string;
+      },
+      { id: tabId, types },
+    );
+    expect(answers).toContain('bad_sender');
+    expect(answers).toContain('TK-2026-00001');
+    expect(answers).not.toContain(DEMO.secret);
+    expect(answers).not.toContain(token);
+  });
+
+  it('the page sees neither secret in its DOM or globals', async () => {
+    const page = rig.context.pages().find((p) => p.url().includes('/dashboard/tickets/1'))!;
+    await page.getByRole('button', { name: 'Reply to ticket #1' }).first().click();
+    await page.getByRole('dialog').getByRole('textbox', { name: 'Message' }).waitFor();
+    const dump = await page.evaluate(() => {
+      const shadows = [...document.querySelectorAll('[data-daakey-qr]')].map((h) => h.shadowRoot?.innerHTML ?? '').join('');
+      return document.documentElement.outerHTML + shadows + JSON.stringify(Object.keys(window));
+    });
+    expect(dump).not.toContain(DEMO.secret);
+    expect(dump).not.toContain(token);
+  });
+});
