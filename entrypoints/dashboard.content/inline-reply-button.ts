@@ -1,6 +1,6 @@
 // One small "Reply to ticket #N" button beside each detected ticket element. No Preact here: this
 // runs on every dashboard page, and the panel loads only on click.
-import type { ContentScriptContext } from '#imports';
+import { browser, type ContentScriptContext } from '#imports';
 import type { TicketAnchor } from '@/utils/ticket-scanner';
 import { markOwn } from './instance';
 import { openPanel } from './open-panel';
@@ -32,6 +32,15 @@ function replyIcon(): SVGSVGElement {
   return svg;
 }
 
+/** "Reply to ticket #N" in the browser's language (the name tests and screen readers rely on in English). */
+function replyLabel(id: number): string {
+  try {
+    return browser.i18n.getMessage('panel_title', [String(id)]) || `Reply to ticket #${id}`;
+  } catch {
+    return `Reply to ticket #${id}`;
+  }
+}
+
 /** Puts the host beside the element; false when there is no valid spot. */
 function place(host: HTMLElement, element: Element): boolean {
   const tag = element.tagName.toUpperCase();
@@ -60,8 +69,9 @@ export function init(_ctx: ContentScriptContext, signal: AbortSignal): boolean {
     style.textContent = CSS;
     const button = document.createElement('button');
     button.type = 'button';
-    button.setAttribute('aria-label', `Reply to ticket #${id}`);
-    button.title = `Reply to ticket #${id}`;
+    const label = replyLabel(id);
+    button.setAttribute('aria-label', label);
+    button.title = label;
     button.append(replyIcon());
     shadow.append(style, button);
     // The page (a clickable row, a link around us) must not react to our clicks.
