@@ -6,6 +6,14 @@ export default defineWebExtConfig({
     chrome: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     firefox: process.env.FIREFOX_PATH ?? '/usr/lib/firefox-esr/firefox-esr',
   },
-  chromiumArgs: ['--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', ...(process.getuid?.() === 0 ? ['--no-sandbox'] : [])],
+  chromiumArgs: [
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+    // No display (a CI box, a container): still runs, headless.
+    ...(process.env.DISPLAY ? [] : ['--headless=new']),
+  ],
   startUrls: [`http://127.0.0.1:${process.env.SANDBOX_PORT ?? 8787}/dashboard/tickets/1`],
 });

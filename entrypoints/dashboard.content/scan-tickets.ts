@@ -43,8 +43,10 @@ export function init(ctx: ContentScriptContext, signal: AbortSignal): boolean {
     onReference: references.request,
   });
 
-  ticketStore.update(primaryId(scanner));
-  ticketStore.add(scanner.scanAll());
+  timed('dqr-scan', () => {
+    ticketStore.update(primaryId(scanner));
+    ticketStore.add(timed('dqr-scan-find', () => scanner.scanAll()));
+  });
 
   let pending: Node[] = [];
   let removed = false;
@@ -60,7 +62,7 @@ export function init(ctx: ContentScriptContext, signal: AbortSignal): boolean {
       removed = false;
       ticketStore.update(primaryId(scanner));
     }
-    ticketStore.add(scanner.scanAdded(nodes));
+    timed('dqr-scan-incremental', () => ticketStore.add(scanner.scanAdded(nodes)));
   };
 
   const observer = new MutationObserver((records) => {
@@ -98,6 +100,22 @@ export function init(ctx: ContentScriptContext, signal: AbortSignal): boolean {
   window.addEventListener('popstate', onLocationChange, { signal });
   window.addEventListener('hashchange', onLocationChange, { signal });
   }
+}
+
+/**
+ * Wall time of a scan as a User Timing measure (read by `bench/`). Each name keeps only its latest
+ * entry, so a page that mutates for hours does not grow the timeline; no page data is recorded.
+ */
+function timed<T>(name: string, fn: () => T): T {
+  const start = performance.now();
+  const result = fn();
+  try {
+    performance.clearMeasures(name);
+    performance.measure(name, { start, end: performance.now() });
+  } catch {
+    // A page that replaced `performance` must not break scanning.
+  }
+  return result;
 }
 
 const request = createMessenger((m) => browser.runtime.sendMessage(m));
