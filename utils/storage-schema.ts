@@ -107,3 +107,16 @@ export const referencesItem = storage.defineItem<Record<string, number>>('sessio
   fallback: {},
   version: 1,
 });
+
+/** How long a ticket handed from the context menu to the popup stays valid. */
+export const PENDING_TICKET_TTL_MS = 60_000;
+
+export interface PendingTicket {
+  ticketId: number;
+  /** The tab the agent was on, for the popup's "tickets on this page" and drafts. */
+  tabId: number | null;
+  createdAt: number;
+}
+
+/** The context menu's hand-off to the popup opened by `action.openPopup()`; read once. */
+export const pendingTicketItem = storage.defineItem<PendingTicket | null>('session:pendingTicket', { fallback: null });

@@ -8,20 +8,11 @@
  * popup reads it once, removes it and ignores it when older than `PENDING_TICKET_TTL_MS`. Where
  * `openPopup()` is refused, a small window opens `popup.html?ticket=N&tabId=T` instead.
  */
-import { browser, storage } from '#imports';
+import { browser } from '#imports';
+import { pendingTicketItem } from '@/utils/storage-schema';
 import { createTicketDetector } from '@/utils/detect-ticket-ids';
 
 export const MENU_ID = 'dqr-reply-to-selection';
-export const PENDING_TICKET_TTL_MS = 60_000;
-
-export interface PendingTicket {
-  ticketId: number;
-  /** The tab the agent was on, for the popup's "tickets on this page" and drafts. */
-  tabId: number | null;
-  createdAt: number;
-}
-
-export const pendingTicketItem = storage.defineItem<PendingTicket | null>('session:pendingTicket', { fallback: null });
 
 const detector = createTicketDetector();
 
