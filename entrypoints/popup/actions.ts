@@ -4,32 +4,13 @@ import type { PopupActions, ReplyActions, Result } from '@/components/actions';
 import type { Envelope, MessageType, RequestOf, ResponseOf } from '@/utils/messages';
 import type { DetectedTicket, TabEnvelope } from '@/utils/messages';
 import { createMessenger } from '@/utils/messenger';
+import { createReplyActions } from '@/utils/reply-actions';
 
 export const request = createMessenger((m: Envelope) => browser.runtime.sendMessage(m));
 export const call = <T extends MessageType>(type: T, payload: RequestOf<T>): Promise<Result<ResponseOf<T>>> => request(type, payload);
 const none = {} as Record<string, never>;
 
-async function fileToBase64(file: File): Promise<string> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
-
-export const replyActions: ReplyActions = {
-  getTicket: (ticketId) => call('ticket/get', { ticketId }),
-  send: (clientId, ticketId, message, attachments) => call('reply/send', { clientId, ticketId, message, attachments }),
-  listOutbox: (ticketId) => call('outbox/list', ticketId === undefined ? {} : { ticketId }),
-  flush: () => call('outbox/flush', none),
-  retry: (id) => call('outbox/retry', { id }),
-  discard: (id) => call('outbox/discard', { id }),
-  getDraft: (ticketId) => call('draft/get', { ticketId }),
-  saveDraft: (ticketId, message, attachments) => call('draft/save', { ticketId, message, attachments }),
-  uploadMedia: async (file) => call('media/upload', { name: file.name, type: file.type, dataBase64: await fileToBase64(file) }),
-  createTicket: (input) => call('ticket/create', input),
-  listTemplates: () => call('templates/list', none),
-  authStatus: () => call('auth/status', none),
-};
+export const replyActions: ReplyActions = createReplyActions(request);
 
 /** Asks the tab's content script what tickets it sees; a tab without one answers nothing. */
 async function detectedOn(tabId: number | null): Promise<DetectedTicket[]> {

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startRig, type Rig } from './fixtures';
-import { configureAndSignIn, storedMessages, waitForStatus } from './steps';
+import { signedInRig, storedMessages, waitForStatus } from './steps';
 import { axeViolations, describeViolations, LANGS, openLoadedPopup, openOptions, openPanel, PANEL_HOST, setAppearance, THEMES, type AxeViolation } from './appearance';
 
 /**
@@ -10,12 +9,7 @@ import { axeViolations, describeViolations, LANGS, openLoadedPopup, openOptions,
  * reply from the popup.
  */
 describe('accessibility', () => {
-  let rig: Rig;
-  beforeAll(async () => {
-    rig = await startRig();
-    await configureAndSignIn(rig);
-  });
-  afterAll(async () => rig?.close());
+  const rig = signedInRig();
 
   const isFocused = (page: Page, name: string) =>
     page.getByRole('textbox', { name, exact: true }).evaluate((el) => el === document.activeElement).catch(() => false);

@@ -36,6 +36,16 @@ function geckoId(): string {
  * `goto`'s own error.
  */
 async function open(browser: Browser, file: string): Promise<Page> {
+  try {
+    return await openOnce(browser, file);
+  } catch {
+    // Seen under load: the first moz-extension page of a fresh add-on can be replaced while it loads
+    // (the wait then fails at once, not by timing out). A second navigation is reliable.
+    return openOnce(browser, file);
+  }
+}
+
+async function openOnce(browser: Browser, file: string): Promise<Page> {
   const url = `${ORIGIN}/${file}`;
   const page = await browser.newPage();
   let gotoError: unknown = null;

@@ -1,20 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startRig, type Rig } from './fixtures';
-import { configureAndSignIn, control, recordedPosts, storedMessages } from './steps';
+import { signedInRig, control, recordedPosts, storedMessages } from './steps';
 
 /** Detection and the inline panel on the sandbox's demo dashboard, in real Chromium. */
 describe('inline quick reply on the dashboard', () => {
-  let rig: Rig;
-  beforeAll(async () => {
-    rig = await startRig();
-    await configureAndSignIn(rig);
-  });
-  afterAll(async () => rig?.close());
-  beforeEach(async () => {
-    await control(rig, 'DELETE', '/faults');
-    await control(rig, 'DELETE', '/requests');
-  });
+  const rig = signedInRig();
 
   const replyButtons = (page: Page) => page.getByRole('button', { name: /^Reply to ticket #\d+$/ });
 

@@ -1,19 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startRig, type Rig } from './fixtures';
-import { configureAndSignIn, control, openPopupFor, recordedPosts, storedMessages, waitForStatus } from './steps';
+import { describe, expect, it } from 'vitest';
+import { signedInRig, control, openPopupFor, recordedPosts, storedMessages, waitForStatus } from './steps';
 
 /** Nothing lost, nothing doubled: the outbox and drafts against worker stops and restarts. */
 describe('reliability', () => {
-  let rig: Rig;
-  beforeAll(async () => {
-    rig = await startRig();
-    await configureAndSignIn(rig);
-  });
-  afterAll(async () => rig?.close());
-  beforeEach(async () => {
-    await control(rig, 'DELETE', '/faults');
-    await control(rig, 'DELETE', '/requests');
-  });
+  const rig = signedInRig();
 
   it('worker stopped mid-send: exactly one message and the popup ends at sent', async () => {
     await control(rig, 'POST', '/faults', { faults: [{ type: 'latency', ms: 2500, times: 1, match: { method: 'POST', pathPrefix: '/api/v1/client/tickets/6/messages' } }] });

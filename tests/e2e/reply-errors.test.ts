@@ -1,20 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startRig, DEMO, type Rig } from './fixtures';
-import { configureAndSignIn, control, openPopupFor, recordedPosts, storedMessages, waitForStatus } from './steps';
+import { describe, expect, it } from 'vitest';
+import { DEMO } from './fixtures';
+import { signedInRig, configureAndSignIn, control, openPopupFor, recordedPosts, storedMessages, waitForStatus } from './steps';
 
 /** Each error the API can give, seen from the popup: a clear message and the text kept. */
 describe('reply errors', () => {
-  let rig: Rig;
-  beforeAll(async () => {
-    rig = await startRig();
-    await configureAndSignIn(rig);
-  });
-  afterAll(async () => rig?.close());
-  // Not /reset: it would also revoke the signed-in token. Each test uses its own ticket instead.
-  beforeEach(async () => {
-    await control(rig, 'DELETE', '/faults');
-    await control(rig, 'DELETE', '/requests');
-  });
+  const rig = signedInRig();
 
   async function typeAndSend(ticketId: number, text: string) {
     const popup = await openPopupFor(rig, ticketId);

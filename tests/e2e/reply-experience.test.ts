@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { startRig, type Rig } from './fixtures';
-import { configureAndSignIn, control, openPopupFor, recordedPosts, storedMessages, waitForStatus, type RecordedRequest } from './steps';
+import { type Rig } from './fixtures';
+import { signedInRig, control, openPopupFor, recordedPosts, storedMessages, waitForStatus, type RecordedRequest } from './steps';
 
 /**
  * What an agent meets around a reply in real Chromium: reopening a resolved ticket, a closed ticket, attachments,
@@ -26,15 +26,7 @@ async function ticketStatus(rig: Rig, id: number): Promise<string> {
 const statusText = async (page: Page) => (await page.getByRole('status').first().textContent()) ?? '';
 
 describe('the reply experience', () => {
-  let rig: Rig;
-  beforeAll(async () => {
-    rig = await startRig();
-    await configureAndSignIn(rig);
-  });
-  afterAll(async () => rig?.close());
-  beforeEach(async () => {
-    await control(rig, 'DELETE', '/requests');
-  });
+  const rig = signedInRig();
 
   it('asks before reopening a resolved ticket, then sends exactly once and reopens it', async () => {
     expect(await ticketStatus(rig, 2)).toBe('resolved');

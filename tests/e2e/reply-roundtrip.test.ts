@@ -1,15 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRig, type Rig } from './fixtures';
-import { configureAndSignIn, openPopupFor, recordedPosts, storedMessages, waitForStatus, control } from './steps';
+import { describe, expect, it } from 'vitest';
+import { signedInRig, openPopupFor, recordedPosts, storedMessages, waitForStatus, control } from './steps';
 import { computeSignature, parseSignatureHeader } from '../../utils/signature';
 
 describe('a reply from the popup', () => {
-  let rig: Rig;
-  beforeAll(async () => {
-    rig = await startRig();
-    await configureAndSignIn(rig);
-  });
-  afterAll(async () => rig?.close());
+  const rig = signedInRig();
 
   it('reaches the sandbox exactly once, signed, and shows as sent', async () => {
     const popup = await openPopupFor(rig, 1);

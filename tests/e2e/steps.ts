@@ -1,7 +1,7 @@
 /** Steps an agent takes, shared by the e2e tests. */
-import { expect } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import type { Page } from 'playwright-core';
-import { DEMO, type Rig } from './fixtures';
+import { DEMO, startRig, type Rig } from './fixtures';
 
 export async function configureAndSignIn(rig: Rig, { signIn = true } = {}): Promise<void> {
   const page = await rig.openPage('options.html');
@@ -63,4 +63,29 @@ export async function waitForStatus(page: Page, text: RegExp | string, timeout =
   const status = page.getByRole('status').first();
   await expect.poll(async () => (await status.textContent()) ?? '', { timeout }).toMatch(text);
   return (await status.textContent()) ?? '';
+}
+
+/**
+ * A sandbox and a browser signed in to it, shared by the tests of one file, with faults and the
+ * request log cleared before each test (not `/reset`: that would revoke the token). The returned
+ * object stands for the live rig, which `beforeAll` creates.
+ */
+export function signedInRig(): Rig {
+  let current: Rig | undefined;
+  beforeAll(async () => {
+    current = await startRig();
+    await configureAndSignIn(current);
+  });
+  afterAll(async () => current?.close());
+  beforeEach(async () => {
+    await control(current!, 'DELETE', '/faults');
+    await control(current!, 'DELETE', '/requests');
+  });
+  return new Proxy({} as Rig, {
+    get(_target, key) {
+      if (!current) throw new Error('The rig starts in beforeAll: use it inside tests and hooks.');
+      const value = Reflect.get(current, key);
+      return typeof value === 'function' ? value.bind(current) : value;
+    },
+  });
 }

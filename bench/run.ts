@@ -1,0 +1,615 @@
+/**
+ * Performance bench: real Chromium (Debian's /usr/bin/chromium via playwright-core) with the built
+ * extension (`.output/chrome-mv3`), the sandbox in this process. Every figure is a ratio (or a
+ * difference) against a baseline measured in the same run on the same machine. See bench/README.md.
+ *
+ *   npx tsx bench/run.ts            full mode (≥ 15 repetitions, 10,000 rows, 1,000 replies)
+ *   npx tsx bench/run.ts --quick    CI mode (fewer repetitions and rows, 100 replies; < 2 minutes)
+ *
+ * Writes bench/results.json (bench/results.quick.json in quick mode) and prints a table.
+ * Exit code 0 even when a goal is missed (the table and JSON say so); `--strict` exits 1 on a miss.
+ */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import type { CDPSession, Page, Worker } from 'playwright-core';
+import { DEMO, EXTENSION_DIR, CHROMIUM, startRig, type Rig } from '../tests/e2e/fixtures';
+
+const QUICK = process.argv.includes('--quick');
+const STRICT = process.argv.includes('--strict');
+const CFG = QUICK
+  ? { reps: 5, rows: 5_000, appended: 100, sendReps: 10, drain: 100, memReps: 2, popupReps: 8 }
+  : { reps: 15, rows: 10_000, appended: 100, sendReps: 20, drain: 1_000, memReps: 15, popupReps: 20 };
+const OUT = path.resolve('bench', QUICK ? 'results.quick.json' : 'results.json');
+const started = Date.now();
+
+// ---------------------------------------------------------------- statistics
+
+interface Stats {
+  n: number;
+  median: number;
+  p25: number;
+  p75: number;
+  min: number;
+  max: number;
+}
+function quantile(sorted: number[], q: number): number {
+  if (!sorted.length) return Number.NaN;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+function stats(values: number[]): Stats {
+  const s = [...values].sort((a, b) => a - b);
+  const r = (x: number) => Math.round(x * 1000) / 1000;
+  return { n: s.length, median: r(quantile(s, 0.5)), p25: r(quantile(s, 0.25)), p75: r(quantile(s, 0.75)), min: r(s[0] ?? NaN), max: r(s.at(-1) ?? NaN) };
+}
+
+interface Figure {
+  name: string;
+  unit: string;
+  /** What the goal compares: a ratio value/baseline, a difference value−baseline, or the value itself. */
+  compare: 'ratio' | 'difference' | 'absolute';
+  value: Stats;
+  baseline: Stats | null;
+  /** Per-repetition ratios (or differences) when value and baseline are paired, else median/median. */
+  ratio: Stats | null;
+  goal: string;
+  pass: boolean;
+  notes?: string;
+  extra?: Record<string, unknown>;
+}
+const figures: Figure[] = [];
+
+function paired(name: string, unit: string, compare: 'ratio' | 'difference', value: number[], baseline: number[], goalMax: number, goal: string, notes?: string, extra?: Record<string, unknown>) {
+  const per = value.map((v, i) => (compare === 'ratio' ? v / baseline[i]! : v - baseline[i]!));
+  const ratio = stats(per);
+  figures.push({ name, unit, compare, value: stats(value), baseline: stats(baseline), ratio, goal, pass: ratio.median <= goalMax, notes, extra });
+}
+
+// ---------------------------------------------------------------- helpers
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+function log(...args: unknown[]) {
+  console.error(`[bench ${((Date.now() - started) / 1000).toFixed(1)}s]`, ...args);
+}
+
+async function control<T = unknown>(rig: Rig, method: string, p: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${rig.sandbox.url}/__control${p}`, {
+    method,
+    headers: body ? { 'content-type': 'application/json' } : {},
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  return (text ? JSON.parse(text) : null) as T;
+}
+
+async function configureAndSignIn(rig: Rig): Promise<void> {
+  const page = await rig.openPage('options.html');
+  await page.getByRole('combobox', { name: 'Environment' }).selectOption('custom');
+  await page.getByRole('textbox', { name: 'API base URL' }).fill(rig.sandbox.url);
+  await page.getByRole('textbox', { name: 'Agency code' }).fill(DEMO.agencyCode);
+  await page.getByLabel('Agency secret').fill(DEMO.secret);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('textbox', { name: 'Email' }).fill(DEMO.email);
+  await page.getByLabel('Password').fill(DEMO.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByText(DEMO.email).first().waitFor({ timeout: 15_000 });
+  await page.close();
+}
+
+/** Sends a protocol message from an extension page. */
+function call<T = unknown>(page: Page, type: string, payload: unknown): Promise<{ ok: boolean; data: T; error?: unknown }> {
+  return page.evaluate(([type, payload]) => chrome.runtime.sendMessage({ channel: 'daakey-qr/v1', type, payload }), [type, payload] as const);
+}
+
+async function newTicket(rig: Rig, subject: string): Promise<number> {
+  const t = await control<{ id?: number; ticket?: { id: number }; data?: { id: number } }>(rig, 'POST', '/tickets', { subject, status: 'open' });
+  const id = t.id ?? t.ticket?.id ?? t.data?.id;
+  if (typeof id !== 'number') throw new Error(`control /tickets answered ${JSON.stringify(t)}`);
+  return id;
+}
+
+function storedCount(rig: Rig, ticketId: number): number {
+  const ticket = rig.sandbox.state.tickets.get(ticketId) as { messages?: unknown[] } | undefined;
+  return ticket?.messages?.length ?? 0;
+}
+
+async function heapUsed(cdp: CDPSession): Promise<{ js: number; embedder: number | null }> {
+  for (let i = 0; i < 3; i++) await cdp.send('HeapProfiler.collectGarbage');
+  const usage = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number; embedderHeapUsedSize?: number };
+  return { js: usage.usedSize, embedder: usage.embedderHeapUsedSize ?? null };
+}
+
+// ---------------------------------------------------------------- sizes (no browser)
+
+function gz(file: string): { raw: number; gzip: number } {
+  const bytes = readFileSync(file);
+  return { raw: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
+}
+
+/** popup.html's module script and modulepreloads, plus their static imports, transitively. */
+function popupScripts(): string[] {
+  const html = readFileSync(path.join(EXTENSION_DIR, 'popup.html'), 'utf8');
+  const queue = [...html.matchAll(/<script[^>]*\bsrc="([^"]+)"/g), ...html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g)].map((m) => m[1]!);
+  const seen = new Set<string>();
+  while (queue.length) {
+    const url = queue.shift()!;
+    const rel = url.replace(/^\//, '');
+    if (seen.has(rel)) continue;
+    seen.add(rel);
+    const source = readFileSync(path.join(EXTENSION_DIR, rel), 'utf8');
+    for (const m of source.matchAll(/(?:^|[;\s}])(?:import|export)\s*(?:[^'"`()]*?from\s*)?["']([^"']+\.js)["']/g)) {
+      queue.push(path.posix.join(path.posix.dirname(rel), m[1]!));
+    }
+  }
+  return [...seen];
+}
+
+function sizes() {
+  const content = gz(path.join(EXTENSION_DIR, 'content-scripts/dashboard.js'));
+  figures.push({
+    name: 'Content-script size',
+    unit: 'bytes (gzip -9)',
+    compare: 'absolute',
+    value: stats([content.gzip]),
+    baseline: null,
+    ratio: null,
+    goal: '≤ 12 KB (12,288 B)',
+    pass: content.gzip <= 12 * 1024,
+    extra: { rawBytes: content.raw },
+  });
+  const files = popupScripts();
+  const per = Object.fromEntries(files.map((f) => [f, gz(path.join(EXTENSION_DIR, f))]));
+  const total = Object.values(per).reduce((a, b) => a + b.gzip, 0);
+  figures.push({
+    name: 'Popup JS size',
+    unit: 'bytes (gzip -9, sum of files)',
+    compare: 'absolute',
+    value: stats([total]),
+    baseline: null,
+    ratio: null,
+    goal: '≤ 30 KB (30,720 B)',
+    pass: total <= 30 * 1024,
+    extra: { files: per },
+  });
+}
+
+// ---------------------------------------------------------------- scans
+
+/** The baseline: a bare TreeWalker text pass, run in the page's main world at DOMContentLoaded, i.e. on the very DOM the content script scans, before it runs. */
+const BASELINE_INIT = () => {
+  document.addEventListener('DOMContentLoaded', () => {
+    const t0 = performance.now();
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    let chars = 0;
+    let nodes = 0;
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      chars += (n as Text).data.length;
+      nodes++;
+    }
+    (window as unknown as { __dqrBaseline: unknown }).__dqrBaseline = { ms: performance.now() - t0, nodes, chars };
+  });
+};
+
+async function waitMeasure(page: Page, name: string, timeout = 20_000): Promise<number> {
+  const handle = await page.waitForFunction((n) => performance.getEntriesByName(n, 'measure')[0]?.duration ?? null, name, { timeout, polling: 20 });
+  return (await handle.jsonValue()) as number;
+}
+
+async function scans(rig: Rig) {
+  const first: number[] = [];
+  const firstFind: number[] = [];
+  const base: number[] = [];
+  const incr: number[] = [];
+  const fresh100: number[] = [];
+  let baseInfo: unknown = null;
+  let buttons = 0;
+  for (let rep = 0; rep < CFG.reps; rep++) {
+    // The big page, its first scan, then 100 rows appended.
+    const page = await rig.context.newPage();
+    await page.addInitScript(BASELINE_INIT);
+    await page.goto(`${rig.sandbox.url}/dashboard/big?rows=${CFG.rows}`);
+    first.push(await waitMeasure(page, 'dqr-scan'));
+    firstFind.push(await waitMeasure(page, 'dqr-scan-find'));
+    const b = (await page.evaluate(() => (window as unknown as { __dqrBaseline: { ms: number } }).__dqrBaseline)) as { ms: number };
+    baseInfo = b;
+    base.push(b.ms);
+    buttons = await page.evaluate(() => document.querySelectorAll('[data-daakey-qr]').length);
+    await page.evaluate(
+      ([from, count]) => {
+        const colours = ['#FF0000', '#00AA55', '#1E90FF', '#333333'];
+        let html = '';
+        for (let id = from; id < from + count; id++) {
+          const day = String((id % 28) + 1).padStart(2, '0');
+          const ref = `TK-2026-${String(id).padStart(5, '0')}`;
+          html += `<tr data-ticket-id="${id}"><td class="ref"><a href="/dashboard/tickets/${id}">${ref}</a></td><td class="subject">Ticket ${id} subject</td><td>€${(id % 97) + 4}.00</td><td>+33 6 ${String(id % 100).padStart(2, '0')} 34 56 78</td><td>UTF-8</td><td>${colours[id % 4]}</td><td>2026-01-${day}</td><td>BK-${40000 + id}</td></tr>`;
+        }
+        document.querySelector('tbody')!.insertAdjacentHTML('beforeend', html);
+      },
+      [CFG.rows + 1, CFG.appended] as const,
+    );
+    incr.push(await waitMeasure(page, 'dqr-scan-incremental'));
+    const after = await page.evaluate(() => document.querySelectorAll('[data-daakey-qr]').length);
+    if (after - buttons !== CFG.appended) log(`warning: ${after - buttons} buttons for ${CFG.appended} appended rows`);
+    await page.close();
+
+    // A fresh page of the same 100 rows: the incremental baseline.
+    const small = await rig.context.newPage();
+    await small.goto(`${rig.sandbox.url}/dashboard/big?rows=${CFG.appended}`);
+    fresh100.push(await waitMeasure(small, 'dqr-scan'));
+    await small.close();
+    log(`scan rep ${rep + 1}/${CFG.reps}: first ${first.at(-1)!.toFixed(1)} ms (find ${firstFind.at(-1)!.toFixed(1)}) vs walker ${b.ms.toFixed(1)} ms; +${CFG.appended} rows ${incr.at(-1)!.toFixed(2)} ms vs fresh ${fresh100.at(-1)!.toFixed(2)} ms`);
+  }
+  paired(`First scan (${CFG.rows.toLocaleString('en')} rows)`, 'ms', 'ratio', first, base, 1.5, '≤ 1.5× TreeWalker text pass', 'dqr-scan: scanAll + anchors handed to the inline buttons (all synchronous work of the first scan)', {
+    buttons,
+    findOnly: stats(firstFind),
+    findOnlyRatio: stats(firstFind.map((v, i) => v / base[i]!)),
+    baselineDom: baseInfo,
+  });
+  paired(`Incremental scan (+${CFG.appended} rows)`, 'ms', 'ratio', incr, fresh100, 2, '≤ 2× first scan of a fresh 100-row page', 'dqr-scan-incremental vs dqr-scan of /dashboard/big?rows=100');
+}
+
+// ---------------------------------------------------------------- popup
+
+// A string, not a function: tsx (esbuild keepNames) would wrap inner functions in a `__name` helper the page lacks.
+const POPUP_INIT = `{
+  const observer = new MutationObserver(() => {
+    const el = document.getElementById('ticket-id');
+    if (el && !el.disabled && el.labels && el.labels[0] && el.labels[0].textContent.trim() === 'Ticket ID') {
+      window.__dqrReady = performance.now();
+      observer.disconnect();
+    }
+  });
+  observer.observe(document, { childList: true, subtree: true, attributes: true });
+}`;
+
+async function pollPage<T>(page: Page, fn: () => T | null, timeout = 30_000): Promise<T> {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = await page.evaluate(fn);
+    if (v !== null && v !== undefined) return v as T;
+    if (Date.now() > end) throw new Error('timed out waiting in the page');
+    await sleep(20);
+  }
+}
+
+async function popup(rig: Rig) {
+  const id = rig.extensionId;
+  const ready: number[] = [];
+  const floor: number[] = [];
+  for (let rep = 0; rep < CFG.popupReps + 2; rep++) {
+    const p = await rig.context.newPage();
+    await p.addInitScript({ content: POPUP_INIT });
+    await p.goto(`chrome-extension://${id}/popup.html`);
+    // waitForFunction needs eval, which an extension page's policy forbids: poll instead.
+    const t = await pollPage(p, () => (window as unknown as { __dqrReady?: number }).__dqrReady ?? null);
+    await p.close();
+    const f = await rig.context.newPage();
+    await f.goto(`chrome-extension://${id}/icon/16.png`, { waitUntil: 'load' });
+    const fl = await f.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd);
+    await f.close();
+    // The first two are warm-up (extension process start, code cache).
+    if (rep >= 2) {
+      ready.push(t);
+      floor.push(fl);
+    }
+  }
+  paired('Popup start', 'ms', 'ratio', ready, floor, 2, '≤ 2× opening an extension resource with no script', 'navigation start → "Ticket ID" textbox present and enabled; floor: chrome-extension://<id>/icon/16.png navigation start → loadEventEnd (the build has no script-free HTML page)');
+}
+
+// ---------------------------------------------------------------- send
+
+/** Installed in the service worker: a raw signed POST, the same headers as the extension's client, no ky/outbox/router. */
+async function installRawPost(worker: Worker, rig: Rig) {
+  await worker.evaluate(NAME_SHIM);
+  await worker.evaluate(
+    async ({ base, code, secret, email, password }) => {
+      const enc = new TextEncoder();
+      const hex = (b: ArrayBuffer) => [...new Uint8Array(b)].map((x) => x.toString(16).padStart(2, '0')).join('');
+      const key = await crypto.subtle.importKey('raw', enc.encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+      async function sign(method: string, p: string, body: string) {
+        const ts = Math.floor(Date.now() / 1000);
+        const bodyHash = hex(await crypto.subtle.digest('SHA-256', enc.encode(body)));
+        const sig = hex(await crypto.subtle.sign('HMAC', key, enc.encode([code, String(ts), method, p, bodyHash].join('\n'))));
+        return `${code}.${ts}.${sig}`;
+      }
+      async function post(p: string, payload: unknown, token?: string, idem?: string) {
+        const body = JSON.stringify(payload);
+        const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': 'application/json', 'X-Agency-Signature': await sign('POST', p, body) };
+        if (token) headers.Authorization = `Bearer ${token}`;
+        if (idem) headers['Idempotency-Key'] = idem;
+        const res = await fetch(base + p, { method: 'POST', headers, body });
+        const json = await res.json();
+        return { status: res.status, json };
+      }
+      const login = await post('/api/v1/client/auth/login', { email, password });
+      const token = login.json.data.token as string;
+      (globalThis as any).__dqrRaw = (ticketId: number, message: string) =>
+        post(`/api/v1/client/tickets/${ticketId}/messages`, { message, attachments: [] }, token, crypto.randomUUID());
+    },
+    { base: rig.sandbox.url, code: DEMO.agencyCode, secret: DEMO.secret, email: DEMO.email, password: DEMO.password },
+  );
+}
+
+/** Sandbox receipt time (ms, the sandbox's clock = this process's Date.now) of the POST carrying `message`. */
+function receiptOf(rig: Rig, message: string): number | null {
+  const requests = rig.sandbox.state.requests as { method: string; body: string; time: string; status: number | null }[];
+  const r = requests.find((q) => q.method === 'POST' && q.body.includes(message));
+  return r ? Date.parse(r.time) : null;
+}
+
+async function waitFor<T>(fn: () => T | null | undefined | false, timeout = 30_000, every = 2): Promise<T> {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error('timed out');
+    await sleep(every);
+  }
+}
+
+async function send(rig: Rig, page: Page, worker: Worker) {
+  const ticketId = await newTicket(rig, 'Bench: send overhead');
+  const ext: number[] = [];
+  const raw: number[] = [];
+  const enqueue: number[] = [];
+  for (let rep = 0; rep < CFG.sendReps + 3; rep++) {
+    // Extension path: an extension page's reply/send → router → outbox (storage) → signature → ky → sandbox.
+    const m1 = `bench send ext ${rep} ${Math.random()}`;
+    // Nothing else talks to the background meanwhile (polling outbox/list would compete with the flush).
+    const t1 = await page.evaluate(
+      async ([ticketId, message]) => {
+        const t0 = Date.now();
+        await chrome.runtime.sendMessage({ channel: 'daakey-qr/v1', type: 'reply/send', payload: { clientId: crypto.randomUUID(), ticketId, message, attachments: [] } });
+        return { t0, enqueued: Date.now() };
+      },
+      [ticketId, m1] as const,
+    );
+    const r1 = await waitFor(() => receiptOf(rig, m1));
+    // Let the outbox record it as sent before the baseline runs.
+    await waitFor(() => (rig.sandbox.state.requests as { body: string; status: number | null }[]).find((q) => q.body.includes(m1) && q.status !== null), 10_000);
+    await sleep(150);
+    // Baseline: the same body, signed and fetched raw from the same service worker.
+    const m2 = `bench send raw ${rep} ${Math.random()}`;
+    const t2 = await worker.evaluate(
+      async ([ticketId, message]) => {
+        const t0 = Date.now();
+        const r = await (globalThis as any).__dqrRaw(ticketId, message);
+        if (r.status !== 201) throw new Error(`raw POST ${r.status}`);
+        return { t0, done: Date.now() };
+      },
+      [ticketId, m2] as const,
+    );
+    const r2 = await waitFor(() => receiptOf(rig, m2));
+    if (rep >= 3) {
+      ext.push(r1 - t1.t0);
+      raw.push(r2 - t2.t0);
+      enqueue.push(t1.enqueued - t1.t0);
+    }
+  }
+  paired('Send overhead (to sandbox receipt)', 'ms', 'difference', ext, raw, 5, '≤ +5 ms median', 'reply/send from an extension page → sandbox receipt, minus a raw signed fetch from the service worker → receipt (ms clocks)', {
+    replySendAnswerMs: stats(enqueue),
+  });
+}
+
+// ---------------------------------------------------------------- drain
+
+async function drain(rig: Rig, page: Page, worker: Worker) {
+  const n = CFG.drain;
+  // Baseline: n sequential raw POSTs from the worker.
+  const rawTicket = await newTicket(rig, 'Bench: raw drain');
+  const rawMs = await worker.evaluate(
+    async ([ticketId, n]) => {
+      const t0 = performance.now();
+      for (let i = 0; i < n; i++) {
+        const r = await (globalThis as any).__dqrRaw(ticketId, `raw drain ${i}`);
+        if (r.status !== 201) throw new Error(`raw POST ${r.status}`);
+      }
+      return performance.now() - t0;
+    },
+    [rawTicket, n] as const,
+  );
+  if (storedCount(rig, rawTicket) !== n) throw new Error(`raw drain stored ${storedCount(rig, rawTicket)}`);
+  log(`raw drain: ${n} POSTs in ${rawMs.toFixed(0)} ms`);
+
+  // Extension: queue n replies while signed out (the outbox pauses), then sign in: the drain runs.
+  const ticketId = await newTicket(rig, 'Bench: outbox drain');
+  await call(page, 'auth/sign-out', {});
+  const q0 = Date.now();
+  await page.evaluate(
+    async ([ticketId, n]) => {
+      const batch = 25;
+      for (let i = 0; i < n; i += batch) {
+        await Promise.all(
+          Array.from({ length: Math.min(batch, n - i) }, (_, k) =>
+            chrome.runtime.sendMessage({ channel: 'daakey-qr/v1', type: 'reply/send', payload: { clientId: crypto.randomUUID(), ticketId, message: `outbox drain ${i + k}`, attachments: [] } }),
+          ),
+        );
+      }
+    },
+    [ticketId, n] as const,
+  );
+  const queueMs = Date.now() - q0;
+  await sleep(500);
+  const before = storedCount(rig, ticketId);
+  log(`queued ${n} replies in ${queueMs} ms while signed out (${before} delivered meanwhile)`);
+
+  const t0 = Date.now();
+  const signIn = await call(page, 'auth/sign-in', { email: DEMO.email, password: DEMO.password });
+  if (!signIn.ok) throw new Error(`sign-in failed: ${JSON.stringify(signIn.error)}`);
+  await waitFor(() => storedCount(rig, ticketId) >= n, 20 * 60_000, 5);
+  const outboxMs = Date.now() - t0;
+  await sleep(1000);
+  const stored = ((await control<{ messages: { message: string }[] }>(rig, 'GET', `/tickets/${ticketId}/messages`)).messages ?? []).filter((m) => m.message.startsWith('outbox drain '));
+  const distinct = new Set(stored.map((m) => m.message)).size;
+  log(`outbox drain: ${stored.length} stored (${distinct} distinct) in ${outboxMs} ms`);
+  figures.push({
+    name: `Outbox drain (${n.toLocaleString('en')} replies)`,
+    unit: 'ms',
+    compare: 'ratio',
+    value: stats([outboxMs]),
+    baseline: stats([rawMs]),
+    ratio: stats([outboxMs / rawMs]),
+    goal: `≤ 1.5× sequential raw POSTs; exactly ${n} arrive`,
+    pass: outboxMs / rawMs <= 1.5 && stored.length === n && distinct === n,
+    notes: 'one run each (each is itself n requests): sign-in → the n-th reply stored, vs n sequential signed fetches in the worker; the extension figure includes the sign-in request',
+    extra: { stored: stored.length, distinct, queueMsWhileSignedOut: queueMs, perReplyMs: outboxMs / n, perRawMs: rawMs / n },
+  });
+  await call(page, 'outbox/list', {});
+}
+
+// ---------------------------------------------------------------- memory
+
+async function memory(rig: Rig, page: Page) {
+  const url = `${rig.sandbox.url}/dashboard/big?rows=${CFG.rows}`;
+  const settle = async (p: Page, withExtension: boolean) => {
+    if (withExtension) await waitMeasure(p, 'dqr-scan');
+    // Reference lookups go to the background in batches of 50 every 50 ms; let them finish.
+    await sleep(withExtension ? settleMs : 0);
+  };
+  const measure = async (withExtension: boolean) => {
+    const p = await rig.context.newPage();
+    await p.goto(url);
+    await settle(p, withExtension);
+    const cdp = await rig.context.newCDPSession(p);
+    const h = await heapUsed(cdp);
+    await cdp.detach();
+    await p.close();
+    return h;
+  };
+  // How long until the content script is quiet: wait until the sandbox sees no more ticket-list reads.
+  const settleMs = await (async () => {
+    const before = rig.sandbox.state.requests.length;
+    const p = await rig.context.newPage();
+    const t0 = Date.now();
+    await p.goto(url);
+    await waitMeasure(p, 'dqr-scan');
+    let last = rig.sandbox.state.requests.length;
+    let quietSince = Date.now();
+    while (Date.now() - quietSince < 1500 && Date.now() - t0 < 60_000) {
+      await sleep(100);
+      const now = rig.sandbox.state.requests.length;
+      if (now !== last) {
+        last = now;
+        quietSince = Date.now();
+      }
+    }
+    await p.close();
+    const ms = quietSince - t0 + 300;
+    log(`content script quiet ${ms} ms after navigation (${last - before} API requests from the page's reference lookups)`);
+    return ms;
+  })();
+
+  const withExt: number[] = [];
+  const withExtEmbedder: number[] = [];
+  for (let i = 0; i < CFG.memReps; i++) {
+    const h = await measure(true);
+    withExt.push(h.js);
+    if (h.embedder !== null) withExtEmbedder.push(h.embedder);
+  }
+  // The same page with the dashboard site switched off: the content script is not registered.
+  const sites = ((await call<{ dashboardSites: { origin: string; enabled: boolean }[] }>(page, 'settings/get', {})).data.dashboardSites ?? []).filter((s) => s.enabled);
+  for (const s of sites) await call(page, 'sites/set-enabled', { origin: s.origin, enabled: false });
+  const without: number[] = [];
+  const withoutEmbedder: number[] = [];
+  try {
+    for (let i = 0; i < CFG.memReps; i++) {
+      const h = await measure(false);
+      without.push(h.js);
+      if (h.embedder !== null) withoutEmbedder.push(h.embedder);
+    }
+    const p = await rig.context.newPage();
+    await p.goto(url);
+    await sleep(800);
+    const running = await p.evaluate(() => document.documentElement.hasAttribute('data-daakey-qr-instance'));
+    await p.close();
+    if (running) throw new Error('content script still ran with the site disabled');
+  } finally {
+    for (const s of sites) await call(page, 'sites/set-enabled', { origin: s.origin, enabled: true });
+  }
+  const mb = (x: number) => x / (1024 * 1024);
+  const a = stats(withExt.map(mb));
+  const b = stats(without.map(mb));
+  const added = a.median - b.median;
+  figures.push({
+    name: `Memory (${CFG.rows.toLocaleString('en')} rows)`,
+    unit: 'MiB JS heap after GC',
+    compare: 'difference',
+    value: a,
+    baseline: b,
+    ratio: { n: a.n, median: Math.round(added * 1000) / 1000, p25: Math.round((a.p25 - b.p75) * 1000) / 1000, p75: Math.round((a.p75 - b.p25) * 1000) / 1000, min: Math.round((a.min - b.max) * 1000) / 1000, max: Math.round((a.max - b.min) * 1000) / 1000 },
+    goal: '≤ 2 MB added',
+    pass: added <= 2,
+    notes: `CDP Runtime.getHeapUsage (renderer isolate, all worlds) after 3× HeapProfiler.collectGarbage, ${settleMs} ms after navigation; baseline: same page with the site disabled. Difference spread is the conservative p25−p75 / min−max cross (unpaired).`,
+    extra: withExtEmbedder.length ? { embedderHeapMiB: { withExtension: stats(withExtEmbedder.map(mb)), without: stats(withoutEmbedder.map(mb)) } } : undefined,
+  });
+}
+
+// ---------------------------------------------------------------- main
+
+function machine() {
+  const cpuinfo = readFileSync('/proc/cpuinfo', 'utf8');
+  const model = /model name\s*:\s*(.+)/.exec(cpuinfo)?.[1]?.trim() ?? os.cpus()[0]?.model ?? 'unknown';
+  let chromium = 'unknown';
+  try {
+    chromium = execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {}
+  return { cpu: model, cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, chromium, os: `${os.type()} ${os.release()}`, date: new Date().toISOString() };
+}
+
+function fmt(s: Stats | null, unit = '', digits = 2): string {
+  if (!s) return '—';
+  if (s.n === 1) return `${s.median.toFixed(digits)}${unit}`;
+  return `${s.median.toFixed(digits)}${unit} [${s.p25.toFixed(digits)}–${s.p75.toFixed(digits)}]`;
+}
+
+function table() {
+  const rows = figures.map((f) => {
+    const u = f.compare === 'absolute' ? ' B' : '';
+    const d = f.compare === 'absolute' ? 0 : 2;
+    const rel = f.compare === 'ratio' ? fmt(f.ratio, '×') : f.compare === 'difference' ? fmt(f.ratio, ` ${f.unit.startsWith('MiB') ? 'MiB' : 'ms'}`) : '—';
+    return [f.name, fmt(f.value, u, d), fmt(f.baseline, '', d), rel, f.goal, f.pass ? 'PASS' : 'MISS'];
+  });
+  const head = ['Figure', 'Value median [p25–p75]', 'Baseline', 'Ratio / difference', 'Goal', ''];
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  console.log([line(head), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n'));
+}
+
+/** tsx (esbuild keepNames) wraps named inner functions in `__name(...)`; the browser side needs a stand-in. */
+const NAME_SHIM = 'globalThis.__name = globalThis.__name || ((f) => f); undefined';
+
+async function main() {
+  log(`${QUICK ? 'quick' : 'full'} mode`, CFG);
+  sizes();
+  const rig = await startRig();
+  try {
+    await rig.context.addInitScript({ content: NAME_SHIM });
+    await configureAndSignIn(rig);
+    await scans(rig);
+    await popup(rig);
+    const page = await rig.openPage('options.html');
+    const worker = await rig.worker();
+    await installRawPost(worker, rig);
+    await send(rig, page, worker);
+    await memory(rig, page);
+    await drain(rig, page, await rig.worker());
+    await page.close();
+  } finally {
+    await rig.close();
+  }
+  const result = { mode: QUICK ? 'quick' : 'full', config: CFG, machine: machine(), durationSeconds: Math.round((Date.now() - started) / 100) / 10, figures };
+  writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
+  table();
+  log(`wrote ${path.relative(process.cwd(), OUT)} in ${result.durationSeconds} s`);
+  if (STRICT && figures.some((f) => !f.pass)) process.exitCode = 1;
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(2);
+});
