@@ -241,13 +241,19 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   // overwritten by the flush's next save. Network calls never happen while it is held.
   const mutex = createMemoryLock();
 
-  const read = () => mutex(async () => readSnapshot(await store.load()));
+  // This instance is the store's only writer (one background per profile), so after the first load the
+  // in-memory copy is the truth: re-reading and re-checking every record on each step made a drain
+  // of N replies cost O(N²). A new instance (a restarted worker) loads afresh.
+  let cached: OutboxSnapshot | null = null;
+  const current = async () => (cached ??= readSnapshot(await store.load()));
+  const read = () => mutex(async () => structuredClone(await current()));
 
   function mutate<R>(fn: (snapshot: OutboxSnapshot, now: number) => R): Promise<R> {
     return mutex(async () => {
-      const snapshot = readSnapshot(await store.load());
+      const snapshot = structuredClone(await current());
       const result = fn(snapshot, clock());
       await store.save(snapshot);
+      cached = snapshot;
       try {
         deps.onChange?.(views(snapshot));
       } catch {
