@@ -210,7 +210,11 @@ const normalizeText = (s: string) => s.replace(/\r\n?/g, '\n').trim();
  * the agency side, not older than the entry (minus clock skew), and not already matched to another entry
  * (two identical "Thanks!" replies must not both claim one message).
  */
-export function findDelivered(messages: readonly TicketMessage[], record: OutboxRecord, claimed: ReadonlySet<number>): TicketMessage | null {
+export function findDelivered(
+  messages: readonly TicketMessage[],
+  record: OutboxRecord,
+  claimed: ReadonlySet<number>,
+): TicketMessage | null {
   const text = normalizeText(record.message);
   const since = record.createdAt - DEDUPE_SKEW_MS;
   for (const m of messages) {
@@ -226,10 +230,12 @@ export function findDelivered(messages: readonly TicketMessage[], record: Outbox
 }
 
 function validateInput(input: EnqueueInput): void {
-  if (typeof input.clientId !== 'string' || input.clientId === '' || input.clientId.length > 200) throw new TypeError('clientId must be a non-empty string');
+  if (typeof input.clientId !== 'string' || input.clientId === '' || input.clientId.length > 200)
+    throw new TypeError('clientId must be a non-empty string');
   if (!Number.isSafeInteger(input.ticketId) || input.ticketId < 1) throw new TypeError('ticketId must be a positive integer');
   if (typeof input.message !== 'string' || input.message.trim() === '') throw new TypeError('message must not be empty');
-  if (!Array.isArray(input.attachments) || !input.attachments.every((a) => typeof a === 'string')) throw new TypeError('attachments must be strings');
+  if (!Array.isArray(input.attachments) || !input.attachments.every((a) => typeof a === 'string'))
+    throw new TypeError('attachments must be strings');
 }
 
 type Phase = 'check' | 'post';
@@ -419,14 +425,15 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       return lock(async () => {
         // Holding the lock means nobody else is sending: a 'sending' record is left from a worker that
         // died mid-request, and its POST may or may not have landed.
-        await mutate((s) => {
-          for (const r of s.records) {
-            if (r.state === 'sending') {
-              r.state = 'queued';
-              r.outcomeUnknown = true;
+        if ((await read()).records.some((r) => r.state === 'sending'))
+          await mutate((s) => {
+            for (const r of s.records) {
+              if (r.state === 'sending') {
+                r.state = 'queued';
+                r.outcomeUnknown = true;
+              }
             }
-          }
-        });
+          });
         const handled = new Set<string>();
         for (;;) {
           const s = await read();

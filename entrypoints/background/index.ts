@@ -8,7 +8,7 @@ import { createHandlers } from '@/utils/handlers';
 import { createCredentialsStore } from '@/utils/credentials-store';
 import { createDaakeyClient } from '@/utils/daakey-client';
 import { createOutbox } from '@/utils/outbox';
-import { draftsItem, settingsItem, templatesItem, draftKey, referencesItem } from '@/utils/storage-schema';
+import { draftsItem, settingsItem, templatesItem, draftKey, referencesItem, type StoredSettings } from '@/utils/storage-schema';
 import { isEnabledDashboard } from '@/utils/dashboard-sites';
 import { outboxStore, withOutboxLock } from './outbox-host';
 import { disableOnSitesOff, syncDashboardScripts } from './dashboard-scripts';
@@ -33,13 +33,29 @@ export default defineBackground(() => {
   if (canLockLocal) void local.setAccessLevel!({ accessLevel: 'TRUSTED_CONTEXTS' }).catch(() => undefined);
   const credentials = createCredentialsStore({ persistent: canLockLocal });
 
+  // Settings are read on every request and every content-script message; they change rarely, so
+  // they are kept in memory and dropped whenever storage says they changed.
+  let settingsMemo: Promise<StoredSettings> | null = null;
+  settingsItem.watch(() => {
+    settingsMemo = null;
+  });
+  const currentSettings = () => (settingsMemo ??= settingsItem.getValue());
+  // Writes from this worker update the copy at once: storage's change event comes later.
+  const settings = {
+    getValue: currentSettings,
+    setValue: async (value: StoredSettings) => {
+      settingsMemo = Promise.resolve(value);
+      await settingsItem.setValue(value);
+    },
+  };
+
   // One client for the worker's life, so what it learns (the server's clock offset) is kept.
   const apiClient = createDaakeyClient({
-    baseUrl: async () => (await settingsItem.getValue()).baseUrl,
+    baseUrl: async () => (await currentSettings()).baseUrl,
     fetch: (input, init) => fetch(input, init),
     clock: () => Date.now(),
     getAuth: async () => {
-      const [settings, creds] = await Promise.all([settingsItem.getValue(), credentials.get()]);
+      const [settings, creds] = await Promise.all([currentSettings(), credentials.get()]);
       const signature =
         settings.signatureMode === 'issued'
           ? creds.issuedSignature
@@ -89,7 +105,7 @@ export default defineBackground(() => {
   }
 
   async function clearDraftIfSent(ticketId: number, message: string) {
-    const [settings, drafts] = await Promise.all([settingsItem.getValue(), draftsItem.getValue()]);
+    const [settings, drafts] = await Promise.all([currentSettings(), draftsItem.getValue()]);
     const key = draftKey(settings.agencyCode, ticketId);
     if (drafts[key] && drafts[key].message.trim() === message.trim()) {
       const next = { ...drafts };
@@ -122,7 +138,7 @@ export default defineBackground(() => {
   }
 
   const handlers = createHandlers({
-    settings: settingsItem,
+    settings,
     credentials,
     drafts: draftsItem,
     templates: templatesItem,
@@ -133,7 +149,7 @@ export default defineBackground(() => {
     managedKeys: async () => Object.keys(await readManaged()),
     hasHostPermission: (pattern) => browser.permissions.contains({ origins: [pattern] }),
     sitesChanged: async () => {
-      const { dashboardSites } = await settingsItem.getValue();
+      const { dashboardSites } = await currentSettings();
       await syncDashboardScripts(dashboardSites);
       await disableOnSitesOff(dashboardSites);
     },
@@ -152,7 +168,7 @@ export default defineBackground(() => {
   const route = createRouter({
     runtimeId: browser.runtime.id,
     extensionOrigin: new URL(browser.runtime.getURL('/')).origin,
-    isDashboardOrigin: async (origin) => isEnabledDashboard((await settingsItem.getValue()).dashboardSites, origin),
+    isDashboardOrigin: async (origin) => isEnabledDashboard((await currentSettings()).dashboardSites, origin),
     handlers,
     onError: (error) => console.error('[daakey] handler failed', error),
   });
@@ -170,7 +186,8 @@ export default defineBackground(() => {
   async function start() {
     flushSoon();
     await applyManaged(await readManaged());
-    await syncDashboardScripts((await settingsItem.getValue()).dashboardSites);
+    settingsMemo = null;
+    await syncDashboardScripts((await currentSettings()).dashboardSites);
   }
   // Every worker start, not only install and browser start: a worker restarted after being stopped
   // mid-send resumes what it left, and registration is checked again (it is cheap when unchanged).
