@@ -58,6 +58,8 @@ check('build chrome-mv3', 'npx', ['wxt', 'build']);
 check('build firefox', 'npx', ['wxt', 'build', '-b', 'firefox']);
 // The firefox build leaves .output/chrome-mv3 alone; the e2e tests load the Chrome build.
 vitest('e2e', ['-c', 'vitest.e2e.config.ts']);
+// Benchmarks are not tests: CI only checks that the short mode runs and writes its JSON.
+check('bench (quick mode runs and writes bench/results.quick.json)', 'npx', ['tsx', 'bench/run.ts', '--quick']);
 
 if (failures.length) console.log(`\nFailed:\n- ${failures.join('\n- ')}`);
 const summary = `${passed} passed, ${failed} failed`;
