@@ -58,11 +58,46 @@ function place(host: HTMLElement, element: Element): boolean {
   return true;
 }
 
+/** Buttons made at once; beyond these, a button is made when its ticket nears the viewport. */
+const EAGER_BUTTONS = 50;
+
 export function init(_ctx: ContentScriptContext, signal: AbortSignal): boolean {
   const hosts = new Map<Element, { host: HTMLElement; button: HTMLButtonElement; id: number }>();
 
-  function add({ id, element }: TicketAnchor): void {
+  // A long list (thousands of rows) must not pay for thousands of buttons up front: the first ones
+  // are made at once, the rest when they come near the viewport.
+  let made = 0;
+  const waiting = new Map<Element, TicketAnchor>();
+  const nearViewport =
+    typeof IntersectionObserver === 'function'
+      ? new IntersectionObserver(
+          (entries) => {
+            for (const entry of entries) {
+              if (!entry.isIntersecting) continue;
+              nearViewport?.unobserve(entry.target);
+              const anchor = waiting.get(entry.target);
+              waiting.delete(entry.target);
+              if (anchor) make(anchor);
+            }
+          },
+          { rootMargin: '100% 0px' },
+        )
+      : null;
+  signal.addEventListener('abort', () => nearViewport?.disconnect(), { once: true });
+
+  function add(anchor: TicketAnchor): void {
+    if (signal.aborted || hosts.has(anchor.element) || waiting.has(anchor.element)) return;
+    if (made < EAGER_BUTTONS || !nearViewport) {
+      make(anchor);
+      return;
+    }
+    waiting.set(anchor.element, anchor);
+    nearViewport.observe(anchor.element);
+  }
+
+  function make({ id, element }: TicketAnchor): void {
     if (signal.aborted || hosts.has(element) || !element.isConnected) return;
+    made++;
     const host = markOwn(document.createElement('span'));
     const shadow = host.attachShadow({ mode: 'open' });
     const style = document.createElement('style');
@@ -90,6 +125,11 @@ export function init(_ctx: ContentScriptContext, signal: AbortSignal): boolean {
   }
 
   function reconcile(): void {
+    for (const element of waiting.keys()) {
+      if (element.isConnected) continue;
+      nearViewport?.unobserve(element);
+      waiting.delete(element);
+    }
     for (const [element, entry] of hosts) {
       if (!element.isConnected) {
         entry.host.remove();
