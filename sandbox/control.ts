@@ -16,6 +16,8 @@ export interface ControlHooks {
   reset(): void;
   addFaults(specs: FaultSpec[]): ActiveFault[];
   clearFaults(): void;
+  /** Replaces the random source of probabilistic faults with a seeded PRNG. */
+  seedRandom?(seed: number): void;
 }
 
 const STATUSES: readonly TicketStatus[] = ['open', 'in_progress', 'resolved', 'closed'];
@@ -41,12 +43,18 @@ export function parseFault(v: unknown): FaultSpec | string {
   const match = parseMatch(v.match);
   if (match === null) return 'match must be { method?: string, pathPrefix?: string }';
   if (!optionalCount(v.times)) return 'times must be a positive integer';
-  const common = { ...(match ? { match } : {}), ...(v.times !== undefined ? { times: v.times as number } : {}) };
+  if (v.probability !== undefined && !(typeof v.probability === 'number' && v.probability > 0 && v.probability <= 1)) return 'probability must be a number with 0 < p <= 1';
+  const common = {
+    ...(match ? { match } : {}),
+    ...(v.times !== undefined ? { times: v.times as number } : {}),
+    ...(v.probability !== undefined ? { probability: v.probability as number } : {}),
+  };
   switch (v.type) {
     case 'latency':
       if (!Number.isFinite(v.ms) || (v.ms as number) < 0 || (v.ms as number) > 120_000) return 'latency needs ms between 0 and 120000';
+      if (v.maxMs !== undefined && !(Number.isFinite(v.maxMs) && (v.maxMs as number) >= (v.ms as number) && (v.maxMs as number) <= 120_000)) return 'maxMs must be between ms and 120000';
       if (v.phase !== undefined && v.phase !== 'before-commit' && v.phase !== 'after-commit') return 'phase must be before-commit or after-commit';
-      return { type: 'latency', ms: v.ms as number, ...(v.phase ? { phase: v.phase } : {}), ...common };
+      return { type: 'latency', ms: v.ms as number, ...(v.maxMs !== undefined ? { maxMs: v.maxMs as number } : {}), ...(v.phase ? { phase: v.phase } : {}), ...common };
     case 'status': {
       if (!FAULT_STATUSES.includes(v.status as (typeof FAULT_STATUSES)[number])) return `status must be one of ${FAULT_STATUSES.join(', ')}`;
       if (v.retryAfter !== undefined && !(Number.isSafeInteger(v.retryAfter) && (v.retryAfter as number) >= 0)) return 'retryAfter must be whole seconds';
@@ -103,12 +111,14 @@ export function handleControl(hooks: ControlHooks, method: string, url: URL, bod
       return { status: 200, body: { faults: state.faults.map(publicFault) } };
     case 'POST /__control/faults': {
       if (!Array.isArray(input.faults)) return bad('expected { faults: [...] }');
+      if (input.seed !== undefined && !Number.isSafeInteger(input.seed)) return bad('seed must be an integer');
       const specs: FaultSpec[] = [];
       for (const raw of input.faults) {
         const fault = parseFault(raw);
         if (typeof fault === 'string') return bad(fault);
         specs.push(fault);
       }
+      if (input.seed !== undefined) hooks.seedRandom?.(input.seed as number);
       hooks.addFaults(specs);
       return { status: 201, body: { faults: state.faults.map(publicFault) } };
     }

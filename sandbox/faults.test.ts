@@ -125,9 +125,75 @@ describe('faults', () => {
     expect((await pending).status).toBe(201);
   });
 
+  it('probabilistic faults: an injected random decides each request, and the fault stays until cleared', async () => {
+    const rolls = [0.1, 0.9, 0.29, 0.3];
+    const own = await startSandbox({ control: true, random: () => rolls.shift() ?? 0.99 });
+    try {
+      const ownToken = await loginDemo(own.url);
+      await control(own.url, 'POST', '/faults', { faults: [{ type: 'status', status: 503, probability: 0.3, match: { method: 'GET' } }] });
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) statuses.push((await signedFetch(own.url, { path: '/tickets', token: ownToken })).status);
+      expect(statuses).toEqual([503, 200, 503, 200, 200]);
+      const { faults } = await control<{ faults: { probability: number; remaining: number | null }[] }>(own.url, 'GET', '/faults');
+      expect(faults).toEqual([expect.objectContaining({ probability: 0.3, remaining: null })]);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('probabilistic faults with a seed are reproducible, near the requested rate, and keep Connection: close for drops', async () => {
+    const run = async () => {
+      await control(sandbox.url, 'DELETE', '/faults');
+      await control(sandbox.url, 'POST', '/faults', { seed: 42, faults: [{ type: 'status', status: 500, probability: 0.25, match: { method: 'GET' } }] });
+      const out: number[] = [];
+      for (let i = 0; i < 80; i++) out.push((await signedFetch(sandbox.url, { path: '/tickets', token })).status);
+      return out;
+    };
+    const first = await run();
+    expect(await run()).toEqual(first);
+    const hits = first.filter((s) => s === 500).length;
+    expect(hits).toBeGreaterThan(8);
+    expect(hits).toBeLessThan(35);
+
+    await control(sandbox.url, 'DELETE', '/faults');
+    await control(sandbox.url, 'POST', '/faults', { seed: 7, faults: [{ type: 'drop-after-commit', probability: 0.5, match: POST_REPLY }] });
+    let dropped = 0;
+    for (let i = 0; i < 12; i++) {
+      try {
+        const res = await reply(`maybe dropped ${i}`, `kp${i}`);
+        expect(res.headers.get('connection')).toBe('close');
+      } catch {
+        dropped++;
+      }
+    }
+    expect(dropped).toBeGreaterThan(0);
+    expect(dropped).toBeLessThan(12);
+    // Every message was committed exactly once, dropped or not.
+    const stored = (await storedMessages()).filter((m) => m.message.startsWith('maybe dropped'));
+    expect(stored).toHaveLength(12);
+    expect((await signedFetch(sandbox.url, { path: '/tickets', token })).headers.get('connection')).toBe('close');
+  });
+
+  it('latency with maxMs draws each delay from the range', async () => {
+    const own = await startSandbox({ control: true, random: () => 1 - Number.EPSILON });
+    try {
+      const ownToken = await loginDemo(own.url);
+      await control(own.url, 'POST', '/faults', { faults: [{ type: 'latency', ms: 50, maxMs: 250, match: { method: 'GET' } }] });
+      const started = Date.now();
+      await signedFetch(own.url, { path: '/tickets', token: ownToken });
+      expect(Date.now() - started).toBeGreaterThanOrEqual(240);
+    } finally {
+      await own.close();
+    }
+  });
+
   it('validates fault descriptions', async () => {
     const res = await fetch(`${sandbox.url}/__control/faults`, { method: 'POST', body: JSON.stringify({ faults: [{ type: 'status', status: 418 }] }) });
     expect(res.status).toBe(400);
+    for (const probability of [0, 1.5, '0.5']) {
+      const r = await fetch(`${sandbox.url}/__control/faults`, { method: 'POST', body: JSON.stringify({ faults: [{ type: 'status', status: 503, probability }] }) });
+      expect(r.status).toBe(400);
+    }
   });
 });
 

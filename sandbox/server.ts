@@ -30,6 +30,20 @@ export interface SandboxOptions {
   now?: () => number;
   /** Enables the test-only `/__control` API (default false). */
   control?: boolean;
+  /** Random source in [0, 1) for probabilistic faults (default `Math.random`; `POST /__control/faults { seed }` replaces it). */
+  random?: () => number;
+}
+
+/** mulberry32: a small seeded PRNG, for reproducible probabilistic faults. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 export interface Sandbox {
@@ -107,6 +121,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const baseNow = options.now ?? Date.now;
   const state = createState(agencies, users);
   const nowMs = () => baseNow() + state.clockOffsetSeconds * 1000;
+  let random = options.random ?? Math.random;
+  const seedRandom = (seed: number) => {
+    random = seededRandom(seed);
+  };
   let baseUrl = '';
 
   const dropPending = () => state.faults.some((f) => f.type === 'drop-after-commit' || f.type === 'drop-before-commit');
@@ -115,8 +133,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const added = specs.map((spec) => ({
       ...spec,
       id: state.nextFaultId++,
-      // A latency without `times` stays until cleared; every other fault fires once by default.
-      remaining: spec.times ?? (spec.type === 'latency' ? Infinity : 1),
+      // A latency or a probabilistic fault without `times` stays until cleared; every other fault fires once by default.
+      remaining: spec.times ?? (spec.type === 'latency' || spec.probability !== undefined ? Infinity : 1),
     }));
     state.faults.push(...added);
     // Chromium resends a POST by itself when a reused keep-alive socket closes before any response byte (see
@@ -140,11 +158,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (fault.remaining <= 0) continue;
       if (fault.match?.method && fault.match.method.toUpperCase() !== method) continue;
       if (fault.match?.pathPrefix && !rawPath.startsWith(fault.match.pathPrefix)) continue;
+      if (fault.type !== 'latency' && terminal) continue;
+      if (fault.probability !== undefined && random() >= fault.probability) continue;
       if (fault.type === 'latency') {
-        if (fault.phase === 'after-commit') after += fault.ms;
-        else before += fault.ms;
-      } else if (terminal) {
-        continue;
+        const ms = fault.maxMs !== undefined ? fault.ms + random() * (fault.maxMs - fault.ms) : fault.ms;
+        if (fault.phase === 'after-commit') after += ms;
+        else before += ms;
       } else {
         terminal = fault;
       }
@@ -406,7 +425,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (!read) return;
       const reply = read.tooLarge
         ? { status: 413, body: { error: 'body too large' } }
-        : handleControl({ state, nowMs, reset, addFaults, clearFaults }, method, url, read.bytes);
+        : handleControl({ state, nowMs, reset, addFaults, clearFaults, seedRandom }, method, url, read.bytes);
       finish(req, res, reply.status, { 'Content-Type': JSON_TYPE, 'Cache-Control': 'no-store' }, JSON.stringify(reply.body));
       return;
     }

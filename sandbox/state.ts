@@ -59,8 +59,21 @@ export interface RecordedRequest {
 }
 
 export type FaultMatch = { method?: string; pathPrefix?: string };
-export type FaultSpec =
-  | { type: 'latency'; ms: number; phase?: 'before-commit' | 'after-commit'; times?: number; match?: FaultMatch }
+/**
+ * `probability` (0 < p ≤ 1): the fault applies to each matching request with that probability (the sandbox's
+ * random source, seedable through `POST /__control/faults { seed }`). Without `times` it stays until cleared;
+ * with `times` it is used up after that many applications.
+ */
+export type FaultSpec = (
+  | {
+      type: 'latency';
+      ms: number;
+      /** With `maxMs`, each delay is drawn uniformly from [ms, maxMs]. */
+      maxMs?: number;
+      phase?: 'before-commit' | 'after-commit';
+      times?: number;
+      match?: FaultMatch;
+    }
   | {
       type: 'status';
       status: 429 | 500 | 502 | 503 | 504;
@@ -71,9 +84,10 @@ export type FaultSpec =
       match?: FaultMatch;
     }
   | { type: 'drop-after-commit'; times?: number; match?: FaultMatch }
-  | { type: 'drop-before-commit'; times?: number; match?: FaultMatch };
+  | { type: 'drop-before-commit'; times?: number; match?: FaultMatch }
+) & { probability?: number };
 
-/** A fault with its remaining uses (`Infinity` for a latency without `times`). */
+/** A fault with its remaining uses (`Infinity` for a latency or a probabilistic fault without `times`). */
 export type ActiveFault = FaultSpec & { id: number; remaining: number };
 
 export interface SandboxState {
