@@ -19,6 +19,9 @@ import { DEMO, EXTENSION_DIR, CHROMIUM, startRig, type Rig } from '../tests/e2e/
 
 const QUICK = process.argv.includes('--quick');
 const STRICT = process.argv.includes('--strict');
+// `--only scans` (or popup, send, memory, drain) runs one group, for profiling a fix; sizes always run.
+const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+const runs = (group: string) => ONLY === undefined || ONLY === group;
 const CFG = QUICK
   ? { reps: 5, rows: 5_000, appended: 100, sendReps: 10, drain: 100, memReps: 2, popupReps: 8 }
   : { reps: 15, rows: 10_000, appended: 100, sendReps: 20, drain: 1_000, memReps: 15, popupReps: 20 };
@@ -590,22 +593,22 @@ async function main() {
   try {
     await rig.context.addInitScript({ content: NAME_SHIM });
     await configureAndSignIn(rig);
-    await scans(rig);
-    await popup(rig);
+    if (runs('scans')) await scans(rig);
+    if (runs('popup')) await popup(rig);
     const page = await rig.openPage('options.html');
     const worker = await rig.worker();
     await installRawPost(worker, rig);
-    await send(rig, page, worker);
-    await memory(rig, page);
-    await drain(rig, page, await rig.worker());
+    if (runs('send')) await send(rig, page, worker);
+    if (runs('memory')) await memory(rig, page);
+    if (runs('drain')) await drain(rig, page, await rig.worker());
     await page.close();
   } finally {
     await rig.close();
   }
   const result = { mode: QUICK ? 'quick' : 'full', config: CFG, machine: machine(), durationSeconds: Math.round((Date.now() - started) / 100) / 10, figures };
-  writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
+  if (ONLY === undefined) writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
   table();
-  log(`wrote ${path.relative(process.cwd(), OUT)} in ${result.durationSeconds} s`);
+  log(ONLY === undefined ? `wrote ${path.relative(process.cwd(), OUT)} in ${result.durationSeconds} s` : `--only ${ONLY}: nothing written (${result.durationSeconds} s)`);
   if (STRICT && figures.some((f) => !f.pass)) process.exitCode = 1;
 }
 

@@ -45,10 +45,21 @@ export interface OutboxSnapshot {
   records: OutboxRecord[];
 }
 
+/** What one mutation changed, so a store can write only that (a full rewrite per step made a drain O(N²)). */
+export interface OutboxDelta {
+  /** Records added or changed. */
+  changed: OutboxRecord[];
+  /** Ids of records removed. */
+  removed: string[];
+  /** `paused`, `holdUntil` or `backoffUntil` changed. */
+  meta: boolean;
+}
+
 export interface OutboxStore {
   /** Whatever was saved last (null/undefined when nothing was); checked again on load. */
   load(): Promise<unknown>;
-  save(snapshot: OutboxSnapshot): Promise<void>;
+  /** `snapshot` is the whole new state; `delta` says which parts differ from what was saved before. */
+  save(snapshot: OutboxSnapshot, delta: OutboxDelta): Promise<void>;
 }
 
 export type OutboxClient = Pick<DaakeyClient, 'addMessage' | 'getTicket'>;
@@ -123,6 +134,43 @@ export function createMemoryOutboxStore(initial?: unknown): OutboxStore & { save
     saved: () => structuredClone(value),
   };
   return store;
+}
+
+const sameJson = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
+
+function sameRecord(a: OutboxRecord, b: OutboxRecord): boolean {
+  return (
+    a.state === b.state &&
+    a.attempts === b.attempts &&
+    a.nextAttemptAt === b.nextAttemptAt &&
+    a.windowStartedAt === b.windowStartedAt &&
+    a.outcomeUnknown === b.outcomeUnknown &&
+    a.sentAt === b.sentAt &&
+    a.message === b.message &&
+    a.ticketId === b.ticketId &&
+    a.idempotencyKey === b.idempotencyKey &&
+    a.createdAt === b.createdAt &&
+    a.attachments.length === b.attachments.length &&
+    a.attachments.every((x, i) => x === b.attachments[i]) &&
+    sameJson(a.sent, b.sent) &&
+    sameJson(a.error, b.error)
+  );
+}
+
+/** The difference between two snapshots, record by record. */
+export function diffSnapshots(before: OutboxSnapshot, after: OutboxSnapshot): OutboxDelta {
+  const old = new Map(before.records.map((r) => [r.id, r]));
+  const changed: OutboxRecord[] = [];
+  for (const record of after.records) {
+    const previous = old.get(record.id);
+    old.delete(record.id);
+    if (!previous || !sameRecord(previous, record)) changed.push(record);
+  }
+  return {
+    changed,
+    removed: [...old.keys()],
+    meta: before.paused !== after.paused || before.holdUntil !== after.holdUntil || before.backoffUntil !== after.backoffUntil,
+  };
 }
 
 function emptySnapshot(): OutboxSnapshot {
@@ -252,13 +300,18 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   // of N replies cost O(N²). A new instance (a restarted worker) loads afresh.
   let cached: OutboxSnapshot | null = null;
   const current = async () => (cached ??= readSnapshot(await store.load()));
-  const read = () => mutex(async () => structuredClone(await current()));
+  // A saved snapshot is never changed in place (`mutate` works on a copy and swaps it in), so readers
+  // can share it without copying.
+  const read = () => mutex(current);
 
   function mutate<R>(fn: (snapshot: OutboxSnapshot, now: number) => R): Promise<R> {
     return mutex(async () => {
-      const snapshot = structuredClone(await current());
+      const before = await current();
+      // Records are flat apart from `attachments`; `sent` and `error` are replaced, never edited.
+      const snapshot = { ...before, records: before.records.map((r) => ({ ...r, attachments: [...r.attachments] })) };
       const result = fn(snapshot, clock());
-      await store.save(snapshot);
+      const delta = diffSnapshots(before, snapshot);
+      if (delta.changed.length || delta.removed.length || delta.meta) await store.save(snapshot, delta);
       cached = snapshot;
       try {
         deps.onChange?.(views(snapshot));
@@ -440,9 +493,11 @@ export function createOutbox(deps: OutboxDeps): Outbox {
           const now = clock();
           if (s.paused || (s.holdUntil ?? 0) > now) break;
           if (!options.force && (s.backoffUntil ?? 0) > now) break;
-          const next = s.records
-            .filter((r) => r.state === 'queued' && !handled.has(r.id) && (options.force || (r.nextAttemptAt ?? 0) <= now))
-            .sort((a, b) => a.createdAt - b.createdAt)[0];
+          let next: OutboxRecord | undefined;
+          for (const r of s.records) {
+            if (r.state !== 'queued' || handled.has(r.id) || (!options.force && (r.nextAttemptAt ?? 0) > now)) continue;
+            if (!next || r.createdAt < next.createdAt) next = r;
+          }
           if (!next) break;
           handled.add(next.id);
           if (await deliver(next.id)) break;

@@ -96,11 +96,7 @@ export function draftKey(agencyCode: string, ticketId: number): string {
   return `${agencyCode || '-'}:${ticketId}`;
 }
 
-/** The outbox snapshot; `utils/outbox.ts` checks its shape again on load (`readSnapshot`). */
-export const outboxItem = storage.defineItem<unknown>('local:outbox', {
-  fallback: null,
-  version: 1,
-});
+// The outbox is stored record by record under `outbox:*` keys: see `utils/outbox-storage.ts`.
 
 /** Daakey references seen through the API → ticket IDs; session-only, rebuilt on demand. */
 export const referencesItem = storage.defineItem<Record<string, number>>('session:references', {

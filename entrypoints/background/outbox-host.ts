@@ -1,11 +1,9 @@
+import { browser } from 'wxt/browser';
 import type { OutboxLock, OutboxStore } from '@/utils/outbox';
 import { createMemoryLock } from '@/utils/outbox';
-import { outboxItem } from '@/utils/storage-schema';
+import { createOutboxStorage } from '@/utils/outbox-storage';
 
-export const outboxStore: OutboxStore = {
-  load: () => outboxItem.getValue(),
-  save: (snapshot) => outboxItem.setValue(snapshot),
-};
+export const outboxStore: OutboxStore = createOutboxStorage(browser.storage.local);
 
 const memoryLock = createMemoryLock();
 

@@ -1,0 +1,118 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { createOutbox, readSnapshot, type OutboxClient } from './outbox';
+import { createOutboxStorage, OUTBOX_LEGACY_KEY, OUTBOX_META_KEY, OUTBOX_RECORD_PREFIX } from './outbox-storage';
+
+const T0 = Date.UTC(2026, 0, 1, 9, 0, 0);
+
+function setup() {
+  const clock = { now: T0 };
+  let nextId = 1;
+  const posted: string[] = [];
+  const client: OutboxClient = {
+    async addMessage(_ticketId, body) {
+      posted.push(body.message);
+      return { ok: true, status: 201, data: { id: nextId++, message: body.message, sender: 'client', sender_name: 'Agent', attachments: [], created_at: new Date(clock.now).toISOString() } };
+    },
+    async getTicket() {
+      throw new Error('not expected');
+    },
+  };
+  const make = () =>
+    createOutbox({ store: createOutboxStorage(fakeBrowser.storage.local), client, clock: () => clock.now++, random: () => 0.5, schedule: () => undefined });
+  return { make, posted };
+}
+
+/** Records every `set`, to see what each step writes. */
+function spyOnSets() {
+  const sets: Record<string, unknown>[] = [];
+  const original = fakeBrowser.storage.local.set.bind(fakeBrowser.storage.local);
+  fakeBrowser.storage.local.set = async (items: Record<string, unknown>) => {
+    sets.push(items);
+    return original(items);
+  };
+  return sets;
+}
+
+describe('outbox storage', () => {
+  beforeEach(() => fakeBrowser.reset());
+
+  it('keeps one key per reply and survives a new instance (a restarted worker)', async () => {
+    const { make, posted } = setup();
+    const first = make();
+    await first.enqueue({ clientId: 'a', ticketId: 1, message: 'first', attachments: [] });
+    await first.enqueue({ clientId: 'b', ticketId: 2, message: 'second', attachments: ['https://cdn.test/x.png'] });
+    const stored = await fakeBrowser.storage.local.get(null);
+    expect(Object.keys(stored).sort()).toEqual([OUTBOX_META_KEY, `${OUTBOX_RECORD_PREFIX}a`, `${OUTBOX_RECORD_PREFIX}b`]);
+
+    const second = make();
+    expect((await second.list()).map((e) => [e.id, e.state])).toEqual([
+      ['a', 'queued'],
+      ['b', 'queued'],
+    ]);
+    await second.flush();
+    expect(posted).toEqual(['first', 'second']);
+    expect((await make().list()).map((e) => e.state)).toEqual(['sent', 'sent']);
+  });
+
+  it('writes only the reply that changed: a step costs the same with 1 or 300 replies waiting', async () => {
+    const { make } = setup();
+    const outbox = make();
+    for (let i = 0; i < 300; i++) await outbox.enqueue({ clientId: `c${i}`, ticketId: 1, message: `m${i}`, attachments: [] });
+    const sets = spyOnSets();
+    await outbox.flush();
+    expect(sets.length).toBeGreaterThanOrEqual(600);
+    const recordKeys = sets.map((items) => Object.keys(items).filter((k) => k.startsWith(OUTBOX_RECORD_PREFIX)));
+    expect(recordKeys.every((keys) => keys.length === 1)).toBe(true);
+    expect(Math.max(...sets.map((items) => JSON.stringify(items).length))).toBeLessThan(1000);
+  });
+
+  it('removes the keys of discarded and pruned replies', async () => {
+    const { make } = setup();
+    const outbox = make();
+    await outbox.enqueue({ clientId: 'gone', ticketId: 1, message: 'x', attachments: [] });
+    await outbox.discard('gone');
+    expect(Object.keys(await fakeBrowser.storage.local.get(null))).toEqual([OUTBOX_META_KEY]);
+  });
+
+  it('migrates a version 1 outbox (the whole snapshot under one key) without losing or resending anything', async () => {
+    const record = (id: string, state: string, createdAt: number) => ({
+      id,
+      idempotencyKey: id,
+      ticketId: 3,
+      message: `text ${id}`,
+      attachments: [],
+      state,
+      attempts: state === 'sent' ? 1 : 0,
+      createdAt,
+      windowStartedAt: createdAt,
+      nextAttemptAt: null,
+      outcomeUnknown: false,
+      sent: state === 'sent' ? { messageId: 9, senderName: 'Agent', createdAt: new Date(createdAt).toISOString() } : null,
+      sentAt: state === 'sent' ? createdAt : null,
+      error: null,
+    });
+    await fakeBrowser.storage.local.set({
+      [OUTBOX_LEGACY_KEY]: { version: 1, paused: true, holdUntil: null, backoffUntil: null, records: [record('old-sent', 'sent', T0 - 2000), record('old-queued', 'queued', T0 - 1000)] },
+      [`${OUTBOX_LEGACY_KEY}$`]: { v: 1 },
+    });
+    const { make, posted } = setup();
+    const outbox = make();
+    expect((await outbox.list()).map((e) => [e.id, e.state])).toEqual([
+      ['old-sent', 'sent'],
+      ['old-queued', 'paused'],
+    ]);
+    await outbox.resume();
+    const stored = await fakeBrowser.storage.local.get(null);
+    expect(Object.keys(stored).sort()).toEqual([OUTBOX_META_KEY, `${OUTBOX_RECORD_PREFIX}old-queued`, `${OUTBOX_RECORD_PREFIX}old-sent`]);
+    await outbox.flush();
+    expect(posted).toEqual(['text old-queued']);
+    expect(readSnapshot(await createOutboxStorage(fakeBrowser.storage.local).load()).records.map((r) => r.state)).toEqual(['sent', 'sent']);
+  });
+
+  it('drops a record it cannot read instead of failing to start', async () => {
+    await fakeBrowser.storage.local.set({ [OUTBOX_META_KEY]: { version: 2, paused: false, holdUntil: null, backoffUntil: null }, [`${OUTBOX_RECORD_PREFIX}bad`]: 'garbage' });
+    const { make } = setup();
+    expect(await make().list()).toEqual([]);
+  });
+});
