@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import type { TicketMessage, TicketWithMessages } from './daakey-types';
 import { createOutbox, readSnapshot, type OutboxClient } from './outbox';
 import { createOutboxStorage, OUTBOX_LEGACY_KEY, OUTBOX_META_KEY, OUTBOX_RECORD_PREFIX } from './outbox-storage';
 
@@ -9,18 +10,23 @@ function setup() {
   const clock = { now: T0 };
   let nextId = 1;
   const posted: string[] = [];
+  const checked: number[] = [];
+  const server: TicketMessage[] = [];
   const client: OutboxClient = {
     async addMessage(_ticketId, body) {
       posted.push(body.message);
-      return { ok: true, status: 201, data: { id: nextId++, message: body.message, sender: 'client', sender_name: 'Agent', attachments: [], created_at: new Date(clock.now).toISOString() } };
+      const message: TicketMessage = { id: nextId++, message: body.message, sender: 'client', sender_name: 'Agent', attachments: [], created_at: new Date(clock.now).toISOString() };
+      server.push(message);
+      return { ok: true, status: 201, data: message };
     },
-    async getTicket() {
-      throw new Error('not expected');
+    async getTicket(ticketId) {
+      checked.push(ticketId);
+      return { ok: true, status: 200, data: { id: ticketId, messages: [...server] } as unknown as TicketWithMessages };
     },
   };
   const make = () =>
     createOutbox({ store: createOutboxStorage(fakeBrowser.storage.local), client, clock: () => clock.now++, random: () => 0.5, schedule: () => undefined });
-  return { make, posted };
+  return { make, posted, checked };
 }
 
 /** Records every `set`, to see what each step writes. */
@@ -61,10 +67,38 @@ describe('outbox storage', () => {
     for (let i = 0; i < 300; i++) await outbox.enqueue({ clientId: `c${i}`, ticketId: 1, message: `m${i}`, attachments: [] });
     const sets = spyOnSets();
     await outbox.flush();
-    expect(sets.length).toBeGreaterThanOrEqual(600);
+    // One write per reply: its 'sending' carries the previous reply's 'sent'; one more for the last 'sent'.
+    expect(sets).toHaveLength(301);
     const recordKeys = sets.map((items) => Object.keys(items).filter((k) => k.startsWith(OUTBOX_RECORD_PREFIX)));
-    expect(recordKeys.every((keys) => keys.length === 1)).toBe(true);
-    expect(Math.max(...sets.map((items) => JSON.stringify(items).length))).toBeLessThan(1000);
+    expect(recordKeys.every((keys) => keys.length >= 1 && keys.length <= 2)).toBe(true);
+    expect(Math.max(...sets.map((items) => JSON.stringify(items).length))).toBeLessThan(2000);
+    const stored = readSnapshot(await createOutboxStorage(fakeBrowser.storage.local).load());
+    expect(stored.records.filter((r) => r.state === 'sent')).toHaveLength(300);
+  });
+
+  it("a worker that dies before a reply's deferred 'sent' is written: the next one finds the reply on the server and posts nothing", async () => {
+    const { make, posted, checked } = setup();
+    const outbox = make();
+    await outbox.enqueue({ clientId: 'late', ticketId: 4, message: 'deferred', attachments: [] });
+    const copies: Record<string, unknown>[] = [];
+    const original = fakeBrowser.storage.local.set.bind(fakeBrowser.storage.local);
+    fakeBrowser.storage.local.set = async (items: Record<string, unknown>) => {
+      await original(items);
+      copies.push(structuredClone(await fakeBrowser.storage.local.get(null)));
+    };
+    await outbox.flush();
+    expect(posted).toEqual(['deferred']);
+    // Storage as it was after the 'sending' write, before the 'sent' one: the worker died in between.
+    const beforeSent = copies.findLast((c) => (c[`${OUTBOX_RECORD_PREFIX}late`] as { state: string }).state === 'sending');
+    expect(beforeSent).toBeDefined();
+    fakeBrowser.reset();
+    await fakeBrowser.storage.local.set(beforeSent!);
+
+    const restarted = make();
+    const [entry] = await restarted.flush();
+    expect(entry).toMatchObject({ id: 'late', state: 'sent' });
+    expect(checked).toEqual([4]);
+    expect(posted).toEqual(['deferred']);
   });
 
   it('removes the keys of discarded and pruned replies', async () => {

@@ -304,14 +304,30 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   // can share it without copying.
   const read = () => mutex(current);
 
-  function mutate<R>(fn: (snapshot: OutboxSnapshot, now: number) => R): Promise<R> {
+  // Records changed in memory whose write was deferred (see the end of `deliver`): the next write takes
+  // them along, or a timer writes them when no next write comes.
+  const unsaved = new Set<string>();
+  let unsavedTimer: ReturnType<typeof setTimeout> | undefined;
+  const writeUnsaved = () => mutate(() => undefined);
+
+  function mutate<R>(fn: (snapshot: OutboxSnapshot, now: number) => R, options: { deferWrite?: boolean } = {}): Promise<R> {
     return mutex(async () => {
       const before = await current();
       // Records are flat apart from `attachments`; `sent` and `error` are replaced, never edited.
       const snapshot = { ...before, records: before.records.map((r) => ({ ...r, attachments: [...r.attachments] })) };
       const result = fn(snapshot, clock());
       const delta = diffSnapshots(before, snapshot);
-      if (delta.changed.length || delta.removed.length || delta.meta) await store.save(snapshot, delta);
+      if (options.deferWrite && !delta.removed.length && !delta.meta) {
+        for (const r of delta.changed) unsaved.add(r.id);
+        clearTimeout(unsavedTimer);
+        unsavedTimer = setTimeout(() => void writeUnsaved().catch(() => undefined), 0);
+      } else {
+        if (unsaved.size) {
+          for (const r of snapshot.records) if (unsaved.has(r.id) && !delta.changed.includes(r)) delta.changed.push(r);
+        }
+        if (delta.changed.length || delta.removed.length || delta.meta) await store.save(snapshot, delta);
+        unsaved.clear();
+      }
       cached = snapshot;
       try {
         deps.onChange?.(views(snapshot));
@@ -438,10 +454,16 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       { idempotencyKey: started.idempotencyKey },
     );
     if (!result.ok) return settleFailure(id, result.error, 'post');
-    await mutate((s, now) => {
-      const r = find(s, id);
-      if (r) markSent(r, result.data, now);
-    });
+    // Written with the next reply's 'sending' (one storage write per reply instead of two). If the worker
+    // dies before that, storage still says 'sending', and recovery looks the reply up on the server before
+    // posting again: the worst case is one extra GET, never a second message.
+    await mutate(
+      (s, now) => {
+        const r = find(s, id);
+        if (r) markSent(r, result.data, now);
+      },
+      { deferWrite: true },
+    );
     return false;
   }
 
@@ -502,6 +524,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
           handled.add(next.id);
           if (await deliver(next.id)) break;
         }
+        if (unsaved.size) await writeUnsaved();
         const final = await read();
         await scheduleNext(final);
         return views(final);

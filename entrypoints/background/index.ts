@@ -7,6 +7,7 @@ import { createRouter, isEnvelope, type SenderInfo } from '@/utils/router';
 import { createHandlers } from '@/utils/handlers';
 import { createCredentialsStore } from '@/utils/credentials-store';
 import { createDaakeyClient } from '@/utils/daakey-client';
+import { memoItem } from '@/utils/memo-item';
 import { createOutbox } from '@/utils/outbox';
 import { draftsItem, settingsItem, templatesItem, draftKey, referencesItem, type StoredSettings } from '@/utils/storage-schema';
 import { isEnabledDashboard } from '@/utils/dashboard-sites';
@@ -33,21 +34,11 @@ export default defineBackground(() => {
   if (canLockLocal) void local.setAccessLevel!({ accessLevel: 'TRUSTED_CONTEXTS' }).catch(() => undefined);
   const credentials = createCredentialsStore({ persistent: canLockLocal });
 
-  // Settings are read on every request and every content-script message; they change rarely, so
-  // they are kept in memory and dropped whenever storage says they changed.
-  let settingsMemo: Promise<StoredSettings> | null = null;
-  settingsItem.watch(() => {
-    settingsMemo = null;
-  });
-  const currentSettings = () => (settingsMemo ??= settingsItem.getValue());
-  // Writes from this worker update the copy at once: storage's change event comes later.
-  const settings = {
-    getValue: currentSettings,
-    setValue: async (value: StoredSettings) => {
-      settingsMemo = Promise.resolve(value);
-      await settingsItem.setValue(value);
-    },
-  };
+  // Settings are read on every request and every content-script message, drafts on every reply sent;
+  // both change rarely and only through this worker, so they are kept in memory.
+  const settings = memoItem(settingsItem);
+  const currentSettings = settings.getValue;
+  const drafts = memoItem(draftsItem);
 
   // One client for the worker's life, so what it learns (the server's clock offset) is kept.
   const apiClient = createDaakeyClient({
@@ -105,12 +96,12 @@ export default defineBackground(() => {
   }
 
   async function clearDraftIfSent(ticketId: number, message: string) {
-    const [settings, drafts] = await Promise.all([currentSettings(), draftsItem.getValue()]);
+    const [settings, stored] = await Promise.all([currentSettings(), drafts.getValue()]);
     const key = draftKey(settings.agencyCode, ticketId);
-    if (drafts[key] && drafts[key].message.trim() === message.trim()) {
-      const next = { ...drafts };
+    if (stored[key] && stored[key].message.trim() === message.trim()) {
+      const next = { ...stored };
       delete next[key];
-      await draftsItem.setValue(next);
+      await drafts.setValue(next);
     }
   }
 
@@ -140,7 +131,7 @@ export default defineBackground(() => {
   const handlers = createHandlers({
     settings,
     credentials,
-    drafts: draftsItem,
+    drafts,
     templates: templatesItem,
     references: referencesItem,
     client,
@@ -186,7 +177,7 @@ export default defineBackground(() => {
   async function start() {
     flushSoon();
     await applyManaged(await readManaged());
-    settingsMemo = null;
+    settings.forget();
     await syncDashboardScripts((await currentSettings()).dashboardSites);
   }
   // Every worker start, not only install and browser start: a worker restarted after being stopped
