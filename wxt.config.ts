@@ -11,7 +11,8 @@ const OPTIONAL_ORIGINS = ['https://*/*'];
 export default defineConfig({
   imports: false,
   modules: ['@wxt-dev/webextension-polyfill'],
-  vite: () => ({ plugins: [preact()] }),
+  // DQR_NO_MINIFY=1 keeps function names, for reading a CPU profile (bench/README.md).
+  vite: () => ({ plugins: [preact()], ...(process.env.DQR_NO_MINIFY ? { build: { minify: false } } : {}) }),
   manifest: ({ browser, manifestVersion }) => ({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',

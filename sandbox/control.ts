@@ -22,7 +22,7 @@ export interface ControlHooks {
 
 const STATUSES: readonly TicketStatus[] = ['open', 'in_progress', 'resolved', 'closed'];
 const PRIORITIES: readonly TicketPriority[] = ['low', 'normal', 'high', 'critical'];
-const FAULT_STATUSES = [429, 500, 502, 503, 504] as const;
+const FAULT_STATUSES = [422, 429, 500, 502, 503, 504] as const;
 
 const bad = (message: string): ControlReply => ({ status: 400, body: { error: message } });
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -30,6 +30,8 @@ export interface SandboxOptions {
   now?: () => number;
   /** Enables the test-only `/__control` API (default false). */
   control?: boolean;
+  /** How many requests `/__control/requests` keeps, oldest dropped first (default 1000). */
+  maxRecordedRequests?: number;
   /** Random source in [0, 1) for probabilistic faults (default `Math.random`; `POST /__control/faults { seed }` replaces it). */
   random?: () => number;
 }
@@ -120,6 +122,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const users = options.users ?? [DEMO_USER];
   const baseNow = options.now ?? Date.now;
   const state = createState(agencies, users);
+  const maxRecorded = options.maxRecordedRequests ?? MAX_RECORDED_REQUESTS;
   const nowMs = () => baseNow() + state.clockOffsetSeconds * 1000;
   let random = options.random ?? Math.random;
   const seedRandom = (seed: number) => {
@@ -354,7 +357,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       faults: [],
     };
     state.requests.push(record);
-    if (state.requests.length > MAX_RECORDED_REQUESTS) state.requests.splice(0, state.requests.length - MAX_RECORDED_REQUESTS);
+    if (state.requests.length > maxRecorded) state.requests.splice(0, state.requests.length - maxRecorded);
 
     const plan = takeFaults(method, rawPath);
     record.faults = plan.applied;
@@ -388,7 +391,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       } else if (terminal.body === 'empty') {
         finish(req, res, terminal.status, { ...cors, ...headers }, '');
       } else {
-        respond({ ...envelope(terminal.status, { status: terminal.status, message }, null, requestId), headers });
+        const errors = terminal.status === 422 ? { message: ['The message was refused by the sandbox (injected validation fault).'] } : undefined;
+        respond({ ...envelope(terminal.status, { status: terminal.status, message: errors ? 'The given data was invalid.' : message, ...(errors ? { errors } : {}) }, null, requestId), headers });
       }
       return;
     }

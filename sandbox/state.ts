@@ -76,7 +76,8 @@ export type FaultSpec = (
     }
   | {
       type: 'status';
-      status: 429 | 500 | 502 | 503 | 504;
+      /** 422 answers with field errors on `message`, as Laravel validation would. */
+      status: 422 | 429 | 500 | 502 | 503 | 504;
       retryAfter?: number;
       /** Body of the error response: the JSON envelope (default), an HTML error page, or nothing. */
       body?: 'json' | 'html' | 'empty';

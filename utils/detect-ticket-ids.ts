@@ -45,6 +45,7 @@ export const MAX_TICKET_ID = 2 ** 31 - 1;
 const DIGIT = '[0-9\\u0660-\\u0669\\u06f0-\\u06f9]';
 const HAS_DIGIT = /[0-9\u0660-\u0669\u06f0-\u06f9]/;
 const HAS_KEYWORD = /ticket|تذكر|TK-/i;
+const HAS_WORD = /ticket|تذكر/i;
 
 /** Converts Eastern Arabic and Persian digits to ASCII; other characters are kept as they are. */
 export function normalizeDigits(text: string): string {
@@ -104,6 +105,20 @@ function compileUrlPattern(pattern: string): { regex: RegExp; full: boolean } | 
   return { regex: new RegExp(`${start}${before}([^/?#&]+)${after}(?=$|[/?#&])`, 'i'), full };
 }
 
+// Every built-in route names "ticket"; agency patterns can name anything, so they skip this test.
+const HREF_HINT = /ticket/i;
+
+// Links are resolved against the same page URL thousands of times in one scan.
+let lastBase = '';
+let lastOrigin: string | undefined;
+function originOf(base: string): string | undefined {
+  if (base !== lastBase) {
+    lastBase = base;
+    lastOrigin = parseUrl(base)?.origin;
+  }
+  return lastOrigin;
+}
+
 function parseUrl(url: string, base?: string): URL | null {
   try {
     return new URL(url, base);
@@ -152,16 +167,24 @@ export function createTicketDetector(options: TicketDetectorOptions = {}): Ticke
   const mightContainTicket = (text: string): boolean => HAS_DIGIT.test(text) && HAS_KEYWORD.test(text);
 
   function fromText(text: string): TextMatch[] {
-    if (!mightContainTicket(text)) return [];
+    if (!HAS_DIGIT.test(text)) return [];
+    // Each full pattern runs only where its own keyword is present: most dashboard text has one or none.
+    const word = HAS_WORD.test(text);
+    const reference = text.includes('TK-');
+    if (!word && !reference) return [];
     const found: TextMatch[] = [];
-    for (const match of text.matchAll(TICKET_IN_TEXT)) {
-      const id = parseTicketId(match[1] ?? '');
-      if (id !== null) found.push({ id, index: match.index, length: match[0].length });
+    if (word) {
+      for (const match of text.matchAll(TICKET_IN_TEXT)) {
+        const id = parseTicketId(match[1] ?? '');
+        if (id !== null) found.push({ id, index: match.index, length: match[0].length });
+      }
     }
-    for (const match of text.matchAll(REFERENCE_IN_TEXT)) {
-      found.push({ reference: match[0], index: match.index, length: match[0].length });
+    if (reference) {
+      for (const match of text.matchAll(REFERENCE_IN_TEXT)) {
+        found.push({ reference: match[0], index: match.index, length: match[0].length });
+      }
     }
-    return found.sort((a, b) => a.index - b.index);
+    return found.length > 1 ? found.sort((a, b) => a.index - b.index) : found;
   }
 
   return {
@@ -173,9 +196,10 @@ export function createTicketDetector(options: TicketDetectorOptions = {}): Ticke
       return parsed ? fromParsedUrl(parsed) : null;
     },
     fromHref(href, base) {
-      if (!HAS_DIGIT.test(href)) return null;
+      // Cheap tests first: a page has many links and few of them are ticket links.
+      if (!HAS_DIGIT.test(href) || (!custom.length && !HREF_HINT.test(href))) return null;
       const url = parseUrl(href, base);
-      const origin = parseUrl(base)?.origin;
+      const origin = originOf(base);
       // Another system's "/tickets/42" is not Daakey ticket 42.
       if (!url || url.origin !== origin) return null;
       return fromParsedUrl(url);

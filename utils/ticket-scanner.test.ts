@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createTicketDetector } from './detect-ticket-ids';
-import { OWN_NODE_ATTRIBUTE, createTicketScanner, type TicketAnchor } from './ticket-scanner';
+import { OWN_NODE_ATTRIBUTE, createTicketScanner, hasIdToken, type TicketAnchor } from './ticket-scanner';
 
 const detector = createTicketDetector();
 
@@ -124,6 +124,45 @@ describe('ticket scanner', () => {
     expect(pending).toEqual(['TK-2026-00004']);
     cache.set('TK-2026-00004', 4);
     expect(s.scanAll()).toEqual([{ id: 4, element: ref, source: 'text' }]);
+  });
+
+  it("takes a reference inside a row that carries its ticket as that row's label, without a lookup", () => {
+    const row = el('tr', { 'data-ticket-id': '7' }, el('td', {}, el('a', { href: '/dashboard/tickets/7' }, 'TK-2026-00007')), el('td', {}, 'Ticket 7 subject'));
+    const other = el('tr', { 'data-ticket-id': '8' }, el('td', {}, 'Duplicate of ticket #9'));
+    root.append(el('table', {}, el('tbody', {}, row, other)));
+    const pending: string[] = [];
+    const s = createTicketScanner({ detector, root, getUrl: () => 'http://127.0.0.1/dashboard', resolveReference: () => undefined, onReference: ({ reference }) => pending.push(reference) });
+    // One anchor per row, and another ticket named inside a row still gets its own.
+    expect(s.scanAll().map((a) => [a.id, a.source])).toEqual([
+      [7, 'data'],
+      [8, 'data'],
+      [9, 'text'],
+    ]);
+    expect(pending).toEqual([]);
+  });
+
+  it('finds a one-digit ID split from its keyword ("Ticket #<b>7</b>") and nothing in scripts or editable areas', () => {
+    const split = el('p', {}, 'Ticket #', el('b', {}, '7'));
+    const editable = el('div', { contenteditable: '' }, el('p', {}, 'Ticket #8'));
+    const notEditable = el('div', { contenteditable: 'false' }, el('p', {}, 'Ticket #9'));
+    const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+    svg.append(document.createElementNS('http://www.w3.org/2000/svg', 'text'));
+    svg.firstChild!.textContent = 'Ticket #10';
+    root.append(split, editable, notEditable, svg, el('script', {}, 'var t = "Ticket #11"'));
+    expect(ids(scanner().scanAll())).toEqual([7, 9]);
+  });
+
+  it("a row's own link repeats the row; a link to another ticket inside the row is that ticket", () => {
+    const own = el('a', { href: '/dashboard/tickets/42?tab=thread' }, 'Open');
+    const merged = el('a', { href: '/dashboard/tickets/142' }, 'merged into');
+    root.append(el('div', { 'data-ticket-id': '42' }, own, ' ', merged));
+    expect(scanner().scanAll().map((a) => [a.id, a.source, a.element])).toEqual([
+      [42, 'data', root.firstChild],
+      [142, 'link', merged],
+    ]);
+    expect(hasIdToken('/t/42', 42)).toBe(true);
+    expect(hasIdToken('/t/420?x=142', 42)).toBe(false);
+    expect(hasIdToken('/t/1?ticket=42', 42)).toBe(true);
   });
 
   it('uses agency selectors and ignores an invalid one', () => {

@@ -46,23 +46,37 @@ export interface TicketScanner {
 
 /** Attribute carried by every node the extension adds to a page. */
 export const OWN_NODE_ATTRIBUTE = 'data-daakey-qr';
+const OWN_NODE_ATTRIBUTE_NAME = OWN_NODE_ATTRIBUTE;
 
 export function isOwnNodeDefault(node: Node): boolean {
   const element = node.nodeType === 1 ? (node as Element) : node.parentElement;
   return element?.closest(`[${OWN_NODE_ATTRIBUTE}]`) != null;
 }
 
-const SKIP_TAGS = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'TEXTAREA', 'INPUT', 'SELECT', 'OPTION', 'SVG', 'CODE']);
+// Elements whose insides are never scanned: our own nodes, code, icons and whatever the agent edits.
+const CONTAINERS = `[${OWN_NODE_ATTRIBUTE_NAME}], svg, code, [contenteditable]:not([contenteditable="false"])`;
+// Elements whose only content is raw text (no child elements to find), checked by tag on a text's parent.
+const RAW_TEXT_TAGS = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'TEXTAREA', 'TITLE', 'OPTION', 'SELECT', 'INPUT']);
+// Both as one selector, so "is this inside something we never scan?" is one native `closest` call.
+const EXCLUDED = `${CONTAINERS}, script, style, noscript, template, textarea, title, input, select, option`;
 const BASE_SELECTOR = 'a[href], [data-ticket-id], [data-ticket]';
 const HEADINGS = 'h1, h2, [role="heading"]';
 const FAST_DIGIT = /[0-9\u0660-\u0669\u06f0-\u06f9]/;
+// Text that may continue a mention begun in the previous sibling: "#42", "n° 42", ": 42", "42".
+const LEADING_ID = /^[\s\u200e\u200f\u061c:#＃]*(?:n[°º]|no\.?|num[a-zé]*\.?|id|رقم)?[\s\u200e\u200f\u061c:#＃]*[0-9\u0660-\u0669\u06f0-\u06f9]/iu;
 // Text before a split mention, as in "Ticket <b>#42</b>": only this much of the previous sibling counts.
 const CONTEXT_CHARS = 24;
 
-function isSkipped(element: Element): boolean {
-  if (SKIP_TAGS.has(element.tagName.toUpperCase())) return true;
-  const editable = element.getAttribute('contenteditable');
-  return editable !== null && editable !== 'false';
+/** True when `text` holds `id` as a whole number ("/tickets/42?x" yes, "/tickets/142" no). */
+export function hasIdToken(text: string, id: number): boolean {
+  const digits = String(id);
+  for (let at = text.indexOf(digits); at >= 0; at = text.indexOf(digits, at + 1)) {
+    const before = text.charCodeAt(at - 1);
+    const after = text.charCodeAt(at + digits.length);
+    const isDigit = (c: number) => c >= 48 && c <= 57;
+    if (!isDigit(before) && !isDigit(after)) return true;
+  }
+  return false;
 }
 
 function tokenPattern(id: number): RegExp {
@@ -97,13 +111,34 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
   const carried = new WeakMap<Element, number>();
   let found: TicketAnchor[] = [];
 
-  function isInsideSkipped(element: Element): boolean {
-    for (let el: Element | null = element; el && el !== root; el = el.parentElement) {
-      if (isSkipped(el)) return true;
-    }
-    return false;
+  // The default own-node test is part of EXCLUDED; a custom one is asked as well.
+  const customOwn = isOwnNode === isOwnNodeDefault ? null : isOwnNode;
+  function isExcluded(element: Element): boolean {
+    const excluded = element.closest(EXCLUDED);
+    if (excluded && (excluded === element || root.contains(excluded) || root === excluded)) return true;
+    return customOwn?.(element) ?? false;
   }
 
+  /**
+   * Everything inside the excluded elements of `subtree`, listed once per walk: pages hold few of them
+   * (scripts, icons, our own buttons), so one pass over their insides is far cheaper than asking each
+   * of thousands of candidates whether it has an excluded ancestor.
+   */
+  function excludedZone(subtree: Node): { elements: Set<Element>; texts: Set<Node> } | null {
+    if (subtree.nodeType !== 1 && subtree.nodeType !== 9 && subtree.nodeType !== 11) return null;
+    const containers = [...(subtree as ParentNode).querySelectorAll(CONTAINERS)];
+    if (subtree.nodeType === 1 && (subtree as Element).matches(CONTAINERS)) containers.push(subtree as Element);
+    if (!containers.length) return null;
+    const elements = new Set<Element>();
+    const texts = new Set<Node>();
+    for (const container of containers) {
+      elements.add(container);
+      for (const el of container.querySelectorAll(elementSelector)) elements.add(el);
+      const walker = doc.createTreeWalker(container, 0x4 /* SHOW_TEXT */);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) texts.add(node);
+    }
+    return { elements, texts };
+  }
   function resolve(ref: TicketRef, element: Element, source: AnchorSource): number | null {
     if ('id' in ref) return ref.id;
     const id = options.resolveReference?.(ref.reference);
@@ -134,22 +169,48 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
     out.push(result);
   }
 
-  function scanElement(element: Element, out: TicketAnchor[]): void {
+  /** The ticket carried by the nearest link or data element around `element` (itself included), if any. */
+  function carriedAround(element: Element): number | undefined {
+    for (let holder = element.closest(elementSelector); holder; holder = holder.parentElement?.closest(elementSelector) ?? null) {
+      const id = carried.get(holder);
+      if (id !== undefined) return id;
+    }
+    return undefined;
+  }
+
+  function scanElement(element: Element, url: string, zone: ReturnType<typeof excludedZone>, out: TicketAnchor[]): void {
     if (processedElements.has(element) || anchored.has(element)) return;
-    if (isOwnNode(element) || isInsideSkipped(element)) return;
+    if (zone?.elements.has(element) || customOwn?.(element)) return;
     let ref: TicketRef | null = null;
     let source: AnchorSource = 'data';
     const dataValue = element.getAttribute('data-ticket-id') ?? element.getAttribute('data-ticket');
     if (dataValue !== null) ref = detector.fromAttribute(dataValue);
-    if (!ref && element.tagName === 'A' && element.hasAttribute('href')) {
-      ref = detector.fromHref(element.getAttribute('href') ?? '', getUrl());
-      source = 'link';
+    if (!ref && element.tagName === 'A') {
+      const href = element.getAttribute('href');
+      if (href !== null) {
+        // A row's own link ("/tickets/42" inside the row for 42) only repeats the row's ticket; it is
+        // most links on a list page, and parsing each URL was a large share of a first scan.
+        const holderId = element.parentElement ? carriedAround(element.parentElement) : undefined;
+        if (holderId !== undefined && hasIdToken(href, holderId)) {
+          processedElements.add(element);
+          carried.set(element, holderId);
+          return;
+        }
+        ref = detector.fromHref(href, url);
+        source = 'link';
+      }
     }
     if (!ref && agencySelector && element.matches(agencySelector)) {
       ref = detector.fromSelectedText(element.textContent ?? '');
       source = 'data';
     }
     if (!ref) {
+      processedElements.add(element);
+      return;
+    }
+    // A reference inside an element that already carries a ticket (the row's "TK-2026-00042" link) is
+    // that ticket's label: looking it up would cost a request per row and add nothing.
+    if ('reference' in ref && element.parentElement && carriedAround(element.parentElement) !== undefined) {
       processedElements.add(element);
       return;
     }
@@ -161,15 +222,19 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
     anchor(element, id, source, out);
   }
 
+  /** `node` is known not to be inside an excluded element (the caller checked). */
   function scanText(node: Text, out: TicketAnchor[]): void {
+    // Only text that named a ticket is remembered: most digit-bearing text (prices, dates, phones)
+    // does not, and bookkeeping for it cost more than looking at it again in a later scan.
     if (processedText.has(node)) return;
-    processedText.add(node);
     const parent = node.parentElement;
     if (!parent) return;
     const text = node.data;
     let matches = detector.fromText(text);
     if (!matches.length) {
-      // "Ticket <strong>#42</strong>": the keyword sits in the previous sibling's text.
+      // "Ticket <strong>#42</strong>": the keyword sits in the previous sibling's text, and this text
+      // starts with the number (or its marker).
+      if (!LEADING_ID.test(text)) return;
       const before = node.previousSibling?.textContent ?? parent.previousSibling?.textContent ?? '';
       if (!before) return;
       const context = before.slice(-CONTEXT_CHARS);
@@ -177,51 +242,51 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
     }
     const [first] = matches;
     if (!first) return;
+    processedText.add(node);
+    if (RAW_TEXT_TAGS.has(parent.tagName.toUpperCase()) || customOwn?.(parent)) return;
+    // A link or data element around this text that carries a ticket: the same ticket keeps its one
+    // anchor, and a reference there is that ticket's label (see scanElement).
+    const holderId = carriedAround(parent);
+    if (holderId !== undefined && ('reference' in first || first.id === holderId)) return;
     const id = resolve(first, parent, 'text');
     if (id === null) {
       processedText.delete(node);
       return;
     }
-    // A link or data element around this text that carries the same ticket keeps the one anchor.
-    for (let holder = parent.closest(elementSelector); holder; holder = holder.parentElement?.closest(elementSelector) ?? null) {
-      if (carried.get(holder) === id) return;
-    }
+    if (id === holderId) return;
     anchor(parent, id, 'text', out);
   }
 
   function walk(subtree: Node, out: TicketAnchor[]): void {
+    const url = getUrl();
     // The URL's ticket heading first, then links and data attributes, then text, so the most
     // specific element keeps the ticket's one anchor.
-    anchorPrimary(subtree, out);
+    anchorPrimary(subtree, url, out);
+    const zone = excludedZone(subtree);
     if (subtree.nodeType === 1) {
       const element = subtree as Element;
-      if (element.matches(elementSelector)) scanElement(element, out);
-      for (const el of element.querySelectorAll(elementSelector)) scanElement(el, out);
+      if (element.matches(elementSelector)) scanElement(element, url, zone, out);
+      for (const el of element.querySelectorAll(elementSelector)) scanElement(el, url, zone, out);
     } else if (subtree.nodeType === 9 || subtree.nodeType === 11) {
-      for (const el of (subtree as ParentNode).querySelectorAll(elementSelector)) scanElement(el, out);
+      for (const el of (subtree as ParentNode).querySelectorAll(elementSelector)) scanElement(el, url, zone, out);
     }
-    const walker = doc.createTreeWalker(subtree, 0x1 | 0x4 /* SHOW_ELEMENT | SHOW_TEXT */, {
-      acceptNode(node) {
-        if (node.nodeType === 1) {
-          return isSkipped(node as Element) || isOwnNode(node) ? 2 /* FILTER_REJECT */ : 3 /* FILTER_SKIP */;
-        }
-        const data = (node as Text).data;
-        return FAST_DIGIT.test(data) ? 1 /* FILTER_ACCEPT */ : 3;
-      },
-    });
-    for (let node = walker.nextNode(); node; node = walker.nextNode()) scanText(node as Text, out);
+    // No filter callback: a JS filter is called for every node and made the walk many times slower.
+    const walker = doc.createTreeWalker(subtree, 0x4 /* SHOW_TEXT */);
+    for (let node = walker.nextNode() as Text | null; node; node = walker.nextNode() as Text | null) {
+      if (FAST_DIGIT.test(node.data) && !zone?.texts.has(node)) scanText(node, out);
+    }
   }
 
-  function anchorPrimary(subtree: Node, out: TicketAnchor[]): void {
+  function anchorPrimary(subtree: Node, url: string, out: TicketAnchor[]): void {
     if (subtree.nodeType !== 1 && subtree.nodeType !== 9 && subtree.nodeType !== 11) return;
-    const primary = detector.fromUrl(getUrl());
+    const primary = detector.fromUrl(url);
     if (!primary || !('id' in primary)) return;
     // The page's main heading often shows "#42 Printer broken" without the word "ticket".
     const token = tokenPattern(primary.id);
     const headings = [...(subtree as ParentNode).querySelectorAll(HEADINGS)];
     if (subtree.nodeType === 1 && (subtree as Element).matches(HEADINGS)) headings.unshift(subtree as Element);
     for (const heading of headings) {
-      if (anchored.has(heading) || isOwnNode(heading) || isInsideSkipped(heading)) continue;
+      if (anchored.has(heading) || isExcluded(heading)) continue;
       if (token.test(heading.textContent ?? '')) {
         anchor(heading, primary.id, 'url', out);
         return;
@@ -238,12 +303,12 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
     scanAdded(nodes) {
       const out: TicketAnchor[] = [];
       for (const node of nodes) {
-        if (!node.isConnected || isOwnNode(node)) continue;
+        if (!node.isConnected) continue;
         if (node.nodeType === 3) {
           const parent = node.parentElement;
-          if (parent && !isInsideSkipped(parent) && FAST_DIGIT.test((node as Text).data)) scanText(node as Text, out);
+          if (parent && FAST_DIGIT.test((node as Text).data) && !isExcluded(parent)) scanText(node as Text, out);
         } else if (node.nodeType === 1) {
-          if (isInsideSkipped(node as Element)) continue;
+          if (isExcluded(node as Element)) continue;
           walk(node, out);
         }
       }

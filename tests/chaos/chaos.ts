@@ -145,7 +145,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   const log = options.log ?? ((line: string) => console.log(line));
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const started = Date.now();
-  const rig = await startRig();
+  // Every request of the run is counted: keep them all (each reply makes a few).
+  const rig = await startRig({ maxRecordedRequests: options.replies * 20 + 1000 });
   try {
     await signIn(rig);
     const page = await rig.openPage('popup.html');

@@ -62,8 +62,8 @@ async function extensionWorker(context: BrowserContext): Promise<Worker> {
   return existing ?? context.waitForEvent('serviceworker', { timeout: 15_000 });
 }
 
-export async function startRig(options: { env?: Record<string, string> } = {}): Promise<Rig> {
-  const sandbox = await startSandbox({ port: 0, control: true });
+export async function startRig(options: { env?: Record<string, string>; maxRecordedRequests?: number } = {}): Promise<Rig> {
+  const sandbox = await startSandbox({ port: 0, control: true, ...(options.maxRecordedRequests ? { maxRecordedRequests: options.maxRecordedRequests } : {}) });
   const profileDir = await mkdtemp(path.join(tmpdir(), 'dqr-profile-'));
   const extensionDir = await snapshotBuild();
   let context = await launch(profileDir, extensionDir, options.env);

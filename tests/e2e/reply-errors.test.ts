@@ -80,6 +80,28 @@ describe('reply errors', () => {
     expect((await storedMessages(rig, 10)).filter((m) => m.message === 'After a 503')).toHaveLength(1);
   });
 
+  it('429 with Retry-After: queued, no attempt before the wait, then sent once', async () => {
+    await control(rig, 'POST', '/faults', { faults: [{ type: 'status', status: 429, retryAfter: 3, times: 1, match: { method: 'POST' } }] });
+    const popup = await typeAndSend(8, 'After a 429');
+    await waitForStatus(popup, /queued|retry|waiting/i);
+    await waitForStatus(popup, /sent/i, 30_000);
+    const posts = await recordedPosts(rig, 8);
+    expect(posts.map((p) => p.status)).toEqual([429, 201]);
+    expect(new Date(posts[1]!.time).getTime() - new Date(posts[0]!.time).getTime()).toBeGreaterThanOrEqual(2900);
+    expect((await storedMessages(rig, 8)).filter((m) => m.message === 'After a 429')).toHaveLength(1);
+  });
+
+  it('422: the field error shows beside the message, the text stays, and nothing is retried', async () => {
+    await control(rig, 'POST', '/faults', { faults: [{ type: 'status', status: 422, times: 1, match: { method: 'POST' } }] });
+    const popup = await typeAndSend(6, 'Refused by validation');
+    await waitForStatus(popup, /fail|not sent|refused|invalid/i);
+    await expect.poll(async () => (await popup.locator('.field-error').textContent()) ?? '', { timeout: 10_000 }).toMatch(/refused by the sandbox/);
+    expect(await popup.getByRole('textbox', { name: 'Message' }).inputValue()).toBe('Refused by validation');
+    await popup.waitForTimeout(4000);
+    expect((await recordedPosts(rig, 6)).map((p) => p.status)).toEqual([422]);
+    expect((await storedMessages(rig, 6)).filter((m) => m.message === 'Refused by validation')).toHaveLength(0);
+  });
+
   it('network failure: queued, then sent once', async () => {
     await control(rig, 'POST', '/faults', { faults: [{ type: 'drop-before-commit', times: 1, match: { method: 'POST', pathPrefix: '/api/v1/client/tickets/12/messages' } }] });
     const popup = await typeAndSend(12, 'After a dropped connection');
