@@ -4,7 +4,13 @@ import { WxtVitest } from 'wxt/testing/vitest-plugin';
 export default defineConfig({
   plugins: [WxtVitest()],
   test: {
-    include: ['utils/**/*.test.ts', 'components/**/*.test.tsx', 'sandbox/**/*.test.ts', 'entrypoints/**/*.test.ts', 'tests/unit/**/*.test.{ts,tsx}'],
+    include: [
+      'utils/**/*.test.ts',
+      'components/**/*.test.tsx',
+      'sandbox/**/*.test.ts',
+      'entrypoints/**/*.test.ts',
+      'tests/unit/**/*.test.{ts,tsx}',
+    ],
     environment: 'node',
   },
 });

@@ -48,7 +48,14 @@ function quantile(sorted: number[], q: number): number {
 function stats(values: number[]): Stats {
   const s = [...values].sort((a, b) => a - b);
   const r = (x: number) => Math.round(x * 1000) / 1000;
-  return { n: s.length, median: r(quantile(s, 0.5)), p25: r(quantile(s, 0.25)), p75: r(quantile(s, 0.75)), min: r(s[0] ?? NaN), max: r(s.at(-1) ?? NaN) };
+  return {
+    n: s.length,
+    median: r(quantile(s, 0.5)),
+    p25: r(quantile(s, 0.25)),
+    p75: r(quantile(s, 0.75)),
+    min: r(s[0] ?? NaN),
+    max: r(s.at(-1) ?? NaN),
+  };
 }
 
 interface Figure {
@@ -67,10 +74,31 @@ interface Figure {
 }
 const figures: Figure[] = [];
 
-function paired(name: string, unit: string, compare: 'ratio' | 'difference', value: number[], baseline: number[], goalMax: number, goal: string, notes?: string, extra?: Record<string, unknown>) {
+function paired(
+  name: string,
+  unit: string,
+  compare: 'ratio' | 'difference',
+  value: number[],
+  baseline: number[],
+  goalMax: number,
+  goal: string,
+  notes?: string,
+  extra?: Record<string, unknown>,
+) {
   const per = value.map((v, i) => (compare === 'ratio' ? v / baseline[i]! : v - baseline[i]!));
   const ratio = stats(per);
-  figures.push({ name, unit, compare, value: stats(value), baseline: stats(baseline), ratio, goal, pass: ratio.median <= goalMax, notes, extra });
+  figures.push({
+    name,
+    unit,
+    compare,
+    value: stats(value),
+    baseline: stats(baseline),
+    ratio,
+    goal,
+    pass: ratio.median <= goalMax,
+    notes,
+    extra,
+  });
 }
 
 // ---------------------------------------------------------------- helpers
@@ -106,11 +134,17 @@ async function configureAndSignIn(rig: Rig): Promise<void> {
 
 /** Sends a protocol message from an extension page. */
 function call<T = unknown>(page: Page, type: string, payload: unknown): Promise<{ ok: boolean; data: T; error?: unknown }> {
-  return page.evaluate(([type, payload]) => chrome.runtime.sendMessage({ channel: 'daakey-qr/v1', type, payload }), [type, payload] as const);
+  return page.evaluate(([type, payload]) => chrome.runtime.sendMessage({ channel: 'daakey-qr/v1', type, payload }), [
+    type,
+    payload,
+  ] as const);
 }
 
 async function newTicket(rig: Rig, subject: string): Promise<number> {
-  const t = await control<{ id?: number; ticket?: { id: number }; data?: { id: number } }>(rig, 'POST', '/tickets', { subject, status: 'open' });
+  const t = await control<{ id?: number; ticket?: { id: number }; data?: { id: number } }>(rig, 'POST', '/tickets', {
+    subject,
+    status: 'open',
+  });
   const id = t.id ?? t.ticket?.id ?? t.data?.id;
   if (typeof id !== 'number') throw new Error(`control /tickets answered ${JSON.stringify(t)}`);
   return id;
@@ -137,7 +171,10 @@ function gz(file: string): { raw: number; gzip: number } {
 /** popup.html's module script and modulepreloads, plus their static imports, transitively. */
 function popupScripts(): string[] {
   const html = readFileSync(path.join(EXTENSION_DIR, 'popup.html'), 'utf8');
-  const queue = [...html.matchAll(/<script[^>]*\bsrc="([^"]+)"/g), ...html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g)].map((m) => m[1]!);
+  const queue = [
+    ...html.matchAll(/<script[^>]*\bsrc="([^"]+)"/g),
+    ...html.matchAll(/<link[^>]*rel="modulepreload"[^>]*href="([^"]+)"/g),
+  ].map((m) => m[1]!);
   const seen = new Set<string>();
   while (queue.length) {
     const url = queue.shift()!;
@@ -199,7 +236,10 @@ const BASELINE_INIT = () => {
 };
 
 async function waitMeasure(page: Page, name: string, timeout = 20_000): Promise<number> {
-  const handle = await page.waitForFunction((n) => performance.getEntriesByName(n, 'measure')[0]?.duration ?? null, name, { timeout, polling: 20 });
+  const handle = await page.waitForFunction((n) => performance.getEntriesByName(n, 'measure')[0]?.duration ?? null, name, {
+    timeout,
+    polling: 20,
+  });
   return (await handle.jsonValue()) as number;
 }
 
@@ -245,15 +285,36 @@ async function scans(rig: Rig) {
     await small.goto(`${rig.sandbox.url}/dashboard/big?rows=${CFG.appended}`);
     fresh100.push(await waitMeasure(small, 'dqr-scan'));
     await small.close();
-    log(`scan rep ${rep + 1}/${CFG.reps}: first ${first.at(-1)!.toFixed(1)} ms (find ${firstFind.at(-1)!.toFixed(1)}) vs walker ${b.ms.toFixed(1)} ms; +${CFG.appended} rows ${incr.at(-1)!.toFixed(2)} ms vs fresh ${fresh100.at(-1)!.toFixed(2)} ms`);
+    log(
+      `scan rep ${rep + 1}/${CFG.reps}: first ${first.at(-1)!.toFixed(1)} ms (find ${firstFind.at(-1)!.toFixed(1)}) vs walker ${b.ms.toFixed(1)} ms; +${CFG.appended} rows ${incr.at(-1)!.toFixed(2)} ms vs fresh ${fresh100.at(-1)!.toFixed(2)} ms`,
+    );
   }
-  paired(`First scan (${CFG.rows.toLocaleString('en')} rows)`, 'ms', 'ratio', first, base, 1.5, '≤ 1.5× TreeWalker text pass', 'dqr-scan: scanAll + anchors handed to the inline buttons (all synchronous work of the first scan)', {
-    buttons,
-    findOnly: stats(firstFind),
-    findOnlyRatio: stats(firstFind.map((v, i) => v / base[i]!)),
-    baselineDom: baseInfo,
-  });
-  paired(`Incremental scan (+${CFG.appended} rows)`, 'ms', 'ratio', incr, fresh100, 2, '≤ 2× first scan of a fresh 100-row page', 'dqr-scan-incremental vs dqr-scan of /dashboard/big?rows=100');
+  paired(
+    `First scan (${CFG.rows.toLocaleString('en')} rows)`,
+    'ms',
+    'ratio',
+    first,
+    base,
+    1.5,
+    '≤ 1.5× TreeWalker text pass',
+    'dqr-scan: scanAll + anchors handed to the inline buttons (all synchronous work of the first scan)',
+    {
+      buttons,
+      findOnly: stats(firstFind),
+      findOnlyRatio: stats(firstFind.map((v, i) => v / base[i]!)),
+      baselineDom: baseInfo,
+    },
+  );
+  paired(
+    `Incremental scan (+${CFG.appended} rows)`,
+    'ms',
+    'ratio',
+    incr,
+    fresh100,
+    2,
+    '≤ 2× first scan of a fresh 100-row page',
+    'dqr-scan-incremental vs dqr-scan of /dashboard/big?rows=100',
+  );
 }
 
 // ---------------------------------------------------------------- popup
@@ -301,7 +362,16 @@ async function popup(rig: Rig) {
       floor.push(fl);
     }
   }
-  paired('Popup start', 'ms', 'ratio', ready, floor, 2, '≤ 2× opening an extension resource with no script', 'navigation start → "Ticket ID" textbox present and enabled; floor: chrome-extension://<id>/icon/16.png navigation start → loadEventEnd (the build has no script-free HTML page)');
+  paired(
+    'Popup start',
+    'ms',
+    'ratio',
+    ready,
+    floor,
+    2,
+    '≤ 2× opening an extension resource with no script',
+    'navigation start → "Ticket ID" textbox present and enabled; floor: chrome-extension://<id>/icon/16.png navigation start → loadEventEnd (the build has no script-free HTML page)',
+  );
 }
 
 // ---------------------------------------------------------------- send
@@ -322,7 +392,11 @@ async function installRawPost(worker: Worker, rig: Rig) {
       }
       async function post(p: string, payload: unknown, token?: string, idem?: string) {
         const body = JSON.stringify(payload);
-        const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': 'application/json', 'X-Agency-Signature': await sign('POST', p, body) };
+        const headers: Record<string, string> = {
+          Accept: 'application/json',
+          'Content-Type': 'application/json',
+          'X-Agency-Signature': await sign('POST', p, body),
+        };
         if (token) headers.Authorization = `Bearer ${token}`;
         if (idem) headers['Idempotency-Key'] = idem;
         const res = await fetch(base + p, { method: 'POST', headers, body });
@@ -367,14 +441,21 @@ async function send(rig: Rig, page: Page, worker: Worker) {
     const t1 = await page.evaluate(
       async ([ticketId, message]) => {
         const t0 = Date.now();
-        await chrome.runtime.sendMessage({ channel: 'daakey-qr/v1', type: 'reply/send', payload: { clientId: crypto.randomUUID(), ticketId, message, attachments: [] } });
+        await chrome.runtime.sendMessage({
+          channel: 'daakey-qr/v1',
+          type: 'reply/send',
+          payload: { clientId: crypto.randomUUID(), ticketId, message, attachments: [] },
+        });
         return { t0, enqueued: Date.now() };
       },
       [ticketId, m1] as const,
     );
     const r1 = await waitFor(() => receiptOf(rig, m1));
     // Let the outbox record it as sent before the baseline runs.
-    await waitFor(() => (rig.sandbox.state.requests as { body: string; status: number | null }[]).find((q) => q.body.includes(m1) && q.status !== null), 10_000);
+    await waitFor(
+      () => (rig.sandbox.state.requests as { body: string; status: number | null }[]).find((q) => q.body.includes(m1) && q.status !== null),
+      10_000,
+    );
     await sleep(150);
     // Baseline: the same body, signed and fetched raw from the same service worker.
     const m2 = `bench send raw ${rep} ${Math.random()}`;
@@ -394,9 +475,19 @@ async function send(rig: Rig, page: Page, worker: Worker) {
       enqueue.push(t1.enqueued - t1.t0);
     }
   }
-  paired('Send overhead (to sandbox receipt)', 'ms', 'difference', ext, raw, 5, '≤ +5 ms median', 'reply/send from an extension page → sandbox receipt, minus a raw signed fetch from the service worker → receipt (ms clocks)', {
-    replySendAnswerMs: stats(enqueue),
-  });
+  paired(
+    'Send overhead (to sandbox receipt)',
+    'ms',
+    'difference',
+    ext,
+    raw,
+    5,
+    '≤ +5 ms median',
+    'reply/send from an extension page → sandbox receipt, minus a raw signed fetch from the service worker → receipt (ms clocks)',
+    {
+      replySendAnswerMs: stats(enqueue),
+    },
+  );
 }
 
 // ---------------------------------------------------------------- drain
@@ -426,11 +517,22 @@ async function drain(rig: Rig, page: Page, worker: Worker) {
     async ([ticketId, n]) => {
       const t0 = performance.now();
       for (let i = 0; i < n; i++) {
-        const record = { id: `bench-${i}`, ticketId, message: `durable floor ${i}`, attachments: [], state: 'sending', attempts: 1, createdAt: Date.now() };
+        const record = {
+          id: `bench-${i}`,
+          ticketId,
+          message: `durable floor ${i}`,
+          attachments: [],
+          state: 'sending',
+          attempts: 1,
+          createdAt: Date.now(),
+        };
         await chrome.storage.local.set({ [`bench:r:${i}`]: record, 'bench:meta': { version: 2, paused: false } });
         const r = await (globalThis as any).__dqrRaw(ticketId, `durable floor ${i}`);
         if (r.status !== 201) throw new Error(`raw POST ${r.status}`);
-        await chrome.storage.local.set({ [`bench:r:${i}`]: { ...record, state: 'sent', sent: r.json.data }, 'bench:meta': { version: 2, paused: false } });
+        await chrome.storage.local.set({
+          [`bench:r:${i}`]: { ...record, state: 'sent', sent: r.json.data },
+          'bench:meta': { version: 2, paused: false },
+        });
       }
       const ms = performance.now() - t0;
       await chrome.storage.local.remove([...Array.from({ length: n }, (_, i) => `bench:r:${i}`), 'bench:meta']);
@@ -450,7 +552,11 @@ async function drain(rig: Rig, page: Page, worker: Worker) {
       for (let i = 0; i < n; i += batch) {
         await Promise.all(
           Array.from({ length: Math.min(batch, n - i) }, (_, k) =>
-            chrome.runtime.sendMessage({ channel: 'daakey-qr/v1', type: 'reply/send', payload: { clientId: crypto.randomUUID(), ticketId, message: `outbox drain ${i + k}`, attachments: [] } }),
+            chrome.runtime.sendMessage({
+              channel: 'daakey-qr/v1',
+              type: 'reply/send',
+              payload: { clientId: crypto.randomUUID(), ticketId, message: `outbox drain ${i + k}`, attachments: [] },
+            }),
           ),
         );
       }
@@ -468,7 +574,9 @@ async function drain(rig: Rig, page: Page, worker: Worker) {
   await waitFor(() => storedCount(rig, ticketId) >= n, 20 * 60_000, 5);
   const outboxMs = Date.now() - t0;
   await sleep(1000);
-  const stored = ((await control<{ messages: { message: string }[] }>(rig, 'GET', `/tickets/${ticketId}/messages`)).messages ?? []).filter((m) => m.message.startsWith('outbox drain '));
+  const stored = ((await control<{ messages: { message: string }[] }>(rig, 'GET', `/tickets/${ticketId}/messages`)).messages ?? []).filter(
+    (m) => m.message.startsWith('outbox drain '),
+  );
   const distinct = new Set(stored.map((m) => m.message)).size;
   log(`outbox drain: ${stored.length} stored (${distinct} distinct) in ${outboxMs} ms`);
   figures.push({
@@ -480,7 +588,8 @@ async function drain(rig: Rig, page: Page, worker: Worker) {
     ratio: stats([outboxMs / rawMs]),
     goal: `≤ 1.5× sequential raw POSTs; exactly ${n} arrive`,
     pass: outboxMs / rawMs <= 1.5 && stored.length === n && distinct === n,
-    notes: 'one run each (each is itself n requests): sign-in → the n-th reply stored, vs n sequential signed fetches in the worker; the extension figure includes the sign-in request',
+    notes:
+      'one run each (each is itself n requests): sign-in → the n-th reply stored, vs n sequential signed fetches in the worker; the extension figure includes the sign-in request',
     extra: {
       stored: stored.length,
       distinct,
@@ -545,7 +654,9 @@ async function memory(rig: Rig, page: Page) {
     if (h.embedder !== null) withExtEmbedder.push(h.embedder);
   }
   // The same page with the dashboard site switched off: the content script is not registered.
-  const sites = ((await call<{ dashboardSites: { origin: string; enabled: boolean }[] }>(page, 'settings/get', {})).data.dashboardSites ?? []).filter((s) => s.enabled);
+  const sites = (
+    (await call<{ dashboardSites: { origin: string; enabled: boolean }[] }>(page, 'settings/get', {})).data.dashboardSites ?? []
+  ).filter((s) => s.enabled);
   for (const s of sites) await call(page, 'sites/set-enabled', { origin: s.origin, enabled: false });
   const without: number[] = [];
   const withoutEmbedder: number[] = [];
@@ -574,11 +685,20 @@ async function memory(rig: Rig, page: Page) {
     compare: 'difference',
     value: a,
     baseline: b,
-    ratio: { n: a.n, median: Math.round(added * 1000) / 1000, p25: Math.round((a.p25 - b.p75) * 1000) / 1000, p75: Math.round((a.p75 - b.p25) * 1000) / 1000, min: Math.round((a.min - b.max) * 1000) / 1000, max: Math.round((a.max - b.min) * 1000) / 1000 },
+    ratio: {
+      n: a.n,
+      median: Math.round(added * 1000) / 1000,
+      p25: Math.round((a.p25 - b.p75) * 1000) / 1000,
+      p75: Math.round((a.p75 - b.p25) * 1000) / 1000,
+      min: Math.round((a.min - b.max) * 1000) / 1000,
+      max: Math.round((a.max - b.min) * 1000) / 1000,
+    },
     goal: '≤ 2 MB added',
     pass: added <= 2,
     notes: `CDP Runtime.getHeapUsage (renderer isolate, all worlds) after 3× HeapProfiler.collectGarbage, ${settleMs} ms after navigation; baseline: same page with the site disabled. Difference spread is the conservative p25−p75 / min−max cross (unpaired).`,
-    extra: withExtEmbedder.length ? { embedderHeapMiB: { withExtension: stats(withExtEmbedder.map(mb)), without: stats(withoutEmbedder.map(mb)) } } : undefined,
+    extra: withExtEmbedder.length
+      ? { embedderHeapMiB: { withExtension: stats(withExtEmbedder.map(mb)), without: stats(withoutEmbedder.map(mb)) } }
+      : undefined,
   });
 }
 
@@ -591,7 +711,15 @@ function machine() {
   try {
     chromium = execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
   } catch {}
-  return { cpu: model, cores: os.cpus().length, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version, chromium, os: `${os.type()} ${os.release()}`, date: new Date().toISOString() };
+  return {
+    cpu: model,
+    cores: os.cpus().length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    chromium,
+    os: `${os.type()} ${os.release()}`,
+    date: new Date().toISOString(),
+  };
 }
 
 function fmt(s: Stats | null, unit = '', digits = 2): string {
@@ -604,7 +732,12 @@ function table() {
   const rows = figures.map((f) => {
     const u = f.compare === 'absolute' ? ' B' : '';
     const d = f.compare === 'absolute' ? 0 : 2;
-    const rel = f.compare === 'ratio' ? fmt(f.ratio, '×') : f.compare === 'difference' ? fmt(f.ratio, ` ${f.unit.startsWith('MiB') ? 'MiB' : 'ms'}`) : '—';
+    const rel =
+      f.compare === 'ratio'
+        ? fmt(f.ratio, '×')
+        : f.compare === 'difference'
+          ? fmt(f.ratio, ` ${f.unit.startsWith('MiB') ? 'MiB' : 'ms'}`)
+          : '—';
     return [f.name, fmt(f.value, u, d), fmt(f.baseline, '', d), rel, f.goal, f.pass ? 'PASS' : 'MISS'];
   });
   const head = ['Figure', 'Value median [p25–p75]', 'Baseline', 'Ratio / difference', 'Goal', ''];
@@ -635,10 +768,20 @@ async function main() {
   } finally {
     await rig.close();
   }
-  const result = { mode: QUICK ? 'quick' : 'full', config: CFG, machine: machine(), durationSeconds: Math.round((Date.now() - started) / 100) / 10, figures };
+  const result = {
+    mode: QUICK ? 'quick' : 'full',
+    config: CFG,
+    machine: machine(),
+    durationSeconds: Math.round((Date.now() - started) / 100) / 10,
+    figures,
+  };
   if (ONLY === undefined) writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
   table();
-  log(ONLY === undefined ? `wrote ${path.relative(process.cwd(), OUT)} in ${result.durationSeconds} s` : `--only ${ONLY}: nothing written (${result.durationSeconds} s)`);
+  log(
+    ONLY === undefined
+      ? `wrote ${path.relative(process.cwd(), OUT)} in ${result.durationSeconds} s`
+      : `--only ${ONLY}: nothing written (${result.durationSeconds} s)`,
+  );
   if (STRICT && figures.some((f) => !f.pass)) process.exitCode = 1;
 }
 

@@ -32,7 +32,10 @@ export default defineUnlistedScript(() => {
   async function open({ ticketId, host, returnFocusTo, onClose, signal }: PanelOpenOptions) {
     const prefs = await request('ui/prefs', {});
     const lang = prefs.ok ? prefs.data.language : 'en';
-    const t = createTranslator((prefs.ok ? prefs.data.messages : {}) as LocaleMessages, (prefs.ok ? prefs.data.fallback : undefined) as LocaleMessages | undefined);
+    const t = createTranslator(
+      (prefs.ok ? prefs.data.messages : {}) as LocaleMessages,
+      (prefs.ok ? prefs.data.fallback : undefined) as LocaleMessages | undefined,
+    );
     // Open, not closed: shadow DOM here isolates styles, it is no secrecy boundary (the panel holds
     // no secret), and an open root lets assistive tech and tests reach the form.
     const root = host.shadowRoot ?? host.attachShadow({ mode: 'open' });

@@ -42,7 +42,10 @@ describe('envelope, config and login', () => {
   });
 
   it('logs in with a signature and no bearer, and /auth/me returns the user', async () => {
-    const res = await signedFetch(sandbox.url, { path: '/auth/login', body: { email: 'agent@demo.daakey.test', password: 'demo-password' } });
+    const res = await signedFetch(sandbox.url, {
+      path: '/auth/login',
+      body: { email: 'agent@demo.daakey.test', password: 'demo-password' },
+    });
     expect(res.status).toBe(200);
     const body = await read<{ token: string; user: { id: number; name: string; email: string } }>(res);
     expect(body).toMatchObject({ success: true, meta: { agency_id: 123, agency_code: 'AGENCY123' } });
@@ -73,7 +76,11 @@ describe('envelope, config and login', () => {
   it('answers CORS preflights for extension origins', async () => {
     const res = await fetch(`${sandbox.url}/api/v1/client/tickets/1/messages`, {
       method: 'OPTIONS',
-      headers: { Origin: 'chrome-extension://abcdef', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,x-agency-signature,content-type,idempotency-key' },
+      headers: {
+        Origin: 'chrome-extension://abcdef',
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'authorization,x-agency-signature,content-type,idempotency-key',
+      },
     });
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('chrome-extension://abcdef');
@@ -87,24 +94,64 @@ describe('request verification', () => {
     const noAccept = await signedFetch(sandbox.url, { path: '/tickets', token, headers: { Accept: 'text/html' } });
     expect(noAccept.status).toBe(406);
     expect((await read(noAccept)).message).toMatch(/Accept/);
-    const text = await signedFetch(sandbox.url, { path: '/tickets/1/messages', token, body: 'message=hi', headers: { 'Content-Type': 'text/plain' } });
+    const text = await signedFetch(sandbox.url, {
+      path: '/tickets/1/messages',
+      token,
+      body: 'message=hi',
+      headers: { 'Content-Type': 'text/plain' },
+    });
     expect(text.status).toBe(415);
   });
 
   const cases: Array<[string, () => Promise<Response>, string]> = [
     ['missing', () => signedFetch(sandbox.url, { path: '/tickets', token, signature: null }), 'Missing agency signature'],
-    ['malformed', () => signedFetch(sandbox.url, { path: '/tickets', token, signature: 'AGENCY123.notatime.xyz' }), 'Malformed agency signature'],
-    ['stale', () => signedFetch(sandbox.url, { path: '/tickets', token, timestamp: Math.floor(Date.now() / 1000) - 301 }), 'Stale agency signature timestamp'],
-    ['future', () => signedFetch(sandbox.url, { path: '/tickets', token, timestamp: Math.floor(Date.now() / 1000) + 400 }), 'Stale agency signature timestamp'],
-    ['unknown agency', () => signedFetch(sandbox.url, { path: '/tickets', token, credentials: { mode: 'computed', agencyCode: 'OTHER', secret: 'x' } }), 'Unknown agency'],
-    ['wrong secret', () => signedFetch(sandbox.url, { path: '/tickets', token, credentials: { mode: 'computed', agencyCode: 'AGENCY123', secret: 'wrong' } }), 'Invalid agency signature'],
     [
-      'tampered body',
-      () => signedFetch(sandbox.url, { path: '/tickets/1/messages', token, body: { message: 'Pay 1000 €' }, signBody: JSON.stringify({ message: 'Pay 10 €' }) }),
+      'malformed',
+      () => signedFetch(sandbox.url, { path: '/tickets', token, signature: 'AGENCY123.notatime.xyz' }),
+      'Malformed agency signature',
+    ],
+    [
+      'stale',
+      () => signedFetch(sandbox.url, { path: '/tickets', token, timestamp: Math.floor(Date.now() / 1000) - 301 }),
+      'Stale agency signature timestamp',
+    ],
+    [
+      'future',
+      () => signedFetch(sandbox.url, { path: '/tickets', token, timestamp: Math.floor(Date.now() / 1000) + 400 }),
+      'Stale agency signature timestamp',
+    ],
+    [
+      'unknown agency',
+      () => signedFetch(sandbox.url, { path: '/tickets', token, credentials: { mode: 'computed', agencyCode: 'OTHER', secret: 'x' } }),
+      'Unknown agency',
+    ],
+    [
+      'wrong secret',
+      () =>
+        signedFetch(sandbox.url, { path: '/tickets', token, credentials: { mode: 'computed', agencyCode: 'AGENCY123', secret: 'wrong' } }),
       'Invalid agency signature',
     ],
-    ['other path', () => signedFetch(sandbox.url, { path: '/tickets?status=closed', token, signPath: '/api/v1/client/tickets?status=open' }), 'Invalid agency signature'],
-    ['wrong issued value', () => signedFetch(sandbox.url, { path: '/tickets', token, signature: 'ISSUED-AGENCY123-wrong' }), 'Malformed agency signature'],
+    [
+      'tampered body',
+      () =>
+        signedFetch(sandbox.url, {
+          path: '/tickets/1/messages',
+          token,
+          body: { message: 'Pay 1000 €' },
+          signBody: JSON.stringify({ message: 'Pay 10 €' }),
+        }),
+      'Invalid agency signature',
+    ],
+    [
+      'other path',
+      () => signedFetch(sandbox.url, { path: '/tickets?status=closed', token, signPath: '/api/v1/client/tickets?status=open' }),
+      'Invalid agency signature',
+    ],
+    [
+      'wrong issued value',
+      () => signedFetch(sandbox.url, { path: '/tickets', token, signature: 'ISSUED-AGENCY123-wrong' }),
+      'Malformed agency signature',
+    ],
   ];
   it.each(cases)('403 when the signature is %s', async (_name, send, message) => {
     const res = await send();
@@ -113,13 +160,22 @@ describe('request verification', () => {
   });
 
   it('a tampered body stores nothing', async () => {
-    await signedFetch(sandbox.url, { path: '/tickets/1/messages', token, body: { message: 'tampered' }, signBody: '{"message":"original"}' });
+    await signedFetch(sandbox.url, {
+      path: '/tickets/1/messages',
+      token,
+      body: { message: 'tampered' },
+      signBody: '{"message":"original"}',
+    });
     expect(sandbox.state.tickets.get(1)?.messages.some((m) => m.message === 'tampered')).toBe(false);
   });
 
   it('accepts a signature within the 300 s window and the issued value verbatim', async () => {
     expect((await signedFetch(sandbox.url, { path: '/tickets', token, timestamp: Math.floor(Date.now() / 1000) - 290 })).status).toBe(200);
-    const issued = await signedFetch(sandbox.url, { path: '/tickets', token, credentials: { mode: 'issued', value: DEMO_AGENCY.issuedSignature ?? '' } });
+    const issued = await signedFetch(sandbox.url, {
+      path: '/tickets',
+      token,
+      credentials: { mode: 'issued', value: DEMO_AGENCY.issuedSignature ?? '' },
+    });
     expect(issued.status).toBe(200);
   });
 
@@ -137,12 +193,34 @@ describe('request verification', () => {
 
   it('verifies the documented test vectors (server side)', async () => {
     const vectors = [
-      ['POST', '/api/v1/client/tickets/1/messages', '{"message":"The technician arrived and fixed the issue. Thank you!","attachments":[]}', 'AGENCY123.1767225600.a302346d3577c15b51994ae2459fd75d45cd8febbb6d43c9ba6f7b568612fd19'],
-      ['GET', '/api/v1/client/tickets?status=open&page=2', '', 'AGENCY123.1767225600.5a64caccdfb80f59f029ece8a205ea5ae94da2e7caf653b039fd3fccabd8d4cb'],
-      ['POST', '/api/v1/client/tickets/42/messages', '{"message":"تم إصلاح المركبة، شكراً"}', 'AGENCY123.1767225600.5d19edc634cf2ad56e92f134ca6ad81dee04287c61a93753f9eaf3e6d3315b79'],
+      [
+        'POST',
+        '/api/v1/client/tickets/1/messages',
+        '{"message":"The technician arrived and fixed the issue. Thank you!","attachments":[]}',
+        'AGENCY123.1767225600.a302346d3577c15b51994ae2459fd75d45cd8febbb6d43c9ba6f7b568612fd19',
+      ],
+      [
+        'GET',
+        '/api/v1/client/tickets?status=open&page=2',
+        '',
+        'AGENCY123.1767225600.5a64caccdfb80f59f029ece8a205ea5ae94da2e7caf653b039fd3fccabd8d4cb',
+      ],
+      [
+        'POST',
+        '/api/v1/client/tickets/42/messages',
+        '{"message":"تم إصلاح المركبة، شكراً"}',
+        'AGENCY123.1767225600.5d19edc634cf2ad56e92f134ca6ad81dee04287c61a93753f9eaf3e6d3315b79',
+      ],
     ] as const;
     for (const [method, path, body, header] of vectors) {
-      const check = await verifyAgencySignature({ header, method, pathWithQuery: path, body: new TextEncoder().encode(body), nowSeconds: 1767225600 + 100, agencies: [DEMO_AGENCY] });
+      const check = await verifyAgencySignature({
+        header,
+        method,
+        pathWithQuery: path,
+        body: new TextEncoder().encode(body),
+        nowSeconds: 1767225600 + 100,
+        agencies: [DEMO_AGENCY],
+      });
       expect(check.ok).toBe(true);
     }
   });
@@ -168,7 +246,18 @@ describe('tickets', () => {
     expect(body.data).toHaveLength(5);
     expect(body.meta).toMatchObject({ agency_id: 123, agency_code: 'AGENCY123', current_page: 2, per_page: 5, total: 12, last_page: 3 });
     expect(Object.keys(body.data[0] ?? {}).sort()).toEqual(
-      ['category', 'created_at', 'id', 'last_message', 'last_message_at', 'priority', 'reference', 'status', 'subject', 'unread_count'].sort(),
+      [
+        'category',
+        'created_at',
+        'id',
+        'last_message',
+        'last_message_at',
+        'priority',
+        'reference',
+        'status',
+        'subject',
+        'unread_count',
+      ].sort(),
     );
     const open = await read<Ticket[]>(await signedFetch(sandbox.url, { path: '/tickets?status=open', token }));
     expect(open.data.map((t) => t.id).sort((a, b) => a - b)).toEqual([1, 5, 6, 10, 12]);
@@ -180,15 +269,31 @@ describe('tickets', () => {
     const body = await read<TicketWithMessages>(await signedFetch(sandbox.url, { path: '/tickets/3', token }));
     expect(body.data).toMatchObject({ id: 3, reference: 'TK-2026-00003', status: 'closed', subject: 'استرداد مبلغ التأمين' });
     expect(body.data.messages.length).toBeGreaterThanOrEqual(2);
-    expect(Object.keys(body.data.messages[0] ?? {}).sort()).toEqual(['attachments', 'created_at', 'id', 'message', 'sender', 'sender_name']);
+    expect(Object.keys(body.data.messages[0] ?? {}).sort()).toEqual([
+      'attachments',
+      'created_at',
+      'id',
+      'message',
+      'sender',
+      'sender_name',
+    ]);
   });
 
   it('adds a message (201) and lists it', async () => {
-    const res = await signedFetch(sandbox.url, { path: '/tickets/1/messages', token, body: { message: 'The technician arrived and fixed the issue. Thank you!', attachments: [] } });
+    const res = await signedFetch(sandbox.url, {
+      path: '/tickets/1/messages',
+      token,
+      body: { message: 'The technician arrived and fixed the issue. Thank you!', attachments: [] },
+    });
     expect(res.status).toBe(201);
     const body = await read<TicketMessage>(res);
     expect(body).toMatchObject({ success: true, message: 'Message added', meta: { agency_id: 123, agency_code: 'AGENCY123' } });
-    expect(body.data).toMatchObject({ message: 'The technician arrived and fixed the issue. Thank you!', sender: 'client', sender_name: 'Sara Haddad', attachments: [] });
+    expect(body.data).toMatchObject({
+      message: 'The technician arrived and fixed the issue. Thank you!',
+      sender: 'client',
+      sender_name: 'Sara Haddad',
+      attachments: [],
+    });
     expect(body.data.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     const list = await read<TicketMessage[]>(await signedFetch(sandbox.url, { path: '/tickets/1/messages', token }));
     expect(list.data.at(-1)?.id).toBe(body.data.id);
@@ -196,7 +301,11 @@ describe('tickets', () => {
 
   it('reopens a resolved ticket', async () => {
     expect(sandbox.state.tickets.get(2)?.status).toBe('resolved');
-    const res = await signedFetch(sandbox.url, { path: '/tickets/2/messages', token, body: { message: 'Finalement, le problème revient.' } });
+    const res = await signedFetch(sandbox.url, {
+      path: '/tickets/2/messages',
+      token,
+      body: { message: 'Finalement, le problème revient.' },
+    });
     expect(res.status).toBe(201);
     expect(sandbox.state.tickets.get(2)?.status).toBe('open');
   });
@@ -234,13 +343,22 @@ describe('tickets', () => {
   });
 
   it('answers malformed JSON with 400 and a message', async () => {
-    const res = await signedFetch(sandbox.url, { path: '/tickets/1/messages', token, body: '{"message":', headers: { 'Content-Type': 'application/json' } });
+    const res = await signedFetch(sandbox.url, {
+      path: '/tickets/1/messages',
+      token,
+      body: '{"message":',
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(res.status).toBe(400);
     expect((await read(res)).message).toMatch(/JSON/);
   });
 
   it('creates a ticket (201) and validates it (422)', async () => {
-    const res = await signedFetch(sandbox.url, { path: '/tickets', token, body: { subject: 'Door stuck', message: 'The door is stuck.', category: 'vehicle', booking_id: 20931 } });
+    const res = await signedFetch(sandbox.url, {
+      path: '/tickets',
+      token,
+      body: { subject: 'Door stuck', message: 'The door is stuck.', category: 'vehicle', booking_id: 20931 },
+    });
     expect(res.status).toBe(201);
     const body = await read<TicketWithMessages>(res);
     expect(body.data).toMatchObject({ id: 13, subject: 'Door stuck', status: 'open', priority: 'normal', category: 'vehicle' });
@@ -278,7 +396,13 @@ describe('idempotency', () => {
 
   it('re-signs per attempt: a replay with a fresh timestamp is still a replay', async () => {
     const body = { message: 'retry me' };
-    const a = await signedFetch(sandbox.url, { path: '/tickets/1/messages', token, body, headers: { 'Idempotency-Key': 'k3' }, timestamp: Math.floor(Date.now() / 1000) - 100 });
+    const a = await signedFetch(sandbox.url, {
+      path: '/tickets/1/messages',
+      token,
+      body,
+      headers: { 'Idempotency-Key': 'k3' },
+      timestamp: Math.floor(Date.now() / 1000) - 100,
+    });
     const b = await signedFetch(sandbox.url, { path: '/tickets/1/messages', token, body, headers: { 'Idempotency-Key': 'k3' } });
     expect((await read<TicketMessage>(b)).data.id).toBe((await read<TicketMessage>(a)).data.id);
   });
@@ -293,8 +417,12 @@ describe('idempotency', () => {
 
   it('honours the key on POST /tickets too', async () => {
     const body = { subject: 'Once', message: 'Create once', category: 'other' };
-    const a = await read<TicketWithMessages>(await signedFetch(sandbox.url, { path: '/tickets', token, body, headers: { 'Idempotency-Key': 'create-1' } }));
-    const b = await read<TicketWithMessages>(await signedFetch(sandbox.url, { path: '/tickets', token, body, headers: { 'Idempotency-Key': 'create-1' } }));
+    const a = await read<TicketWithMessages>(
+      await signedFetch(sandbox.url, { path: '/tickets', token, body, headers: { 'Idempotency-Key': 'create-1' } }),
+    );
+    const b = await read<TicketWithMessages>(
+      await signedFetch(sandbox.url, { path: '/tickets', token, body, headers: { 'Idempotency-Key': 'create-1' } }),
+    );
     expect(b.data.id).toBe(a.data.id);
     expect([...sandbox.state.tickets.values()].filter((t) => t.subject === 'Once')).toHaveLength(1);
   });
@@ -302,20 +430,29 @@ describe('idempotency', () => {
   it('records requests for the control API', async () => {
     await control(sandbox.url, 'DELETE', '/requests');
     await send('key-5', 'recorded');
-    const { requests } = await control<{ requests: Array<{ method: string; path: string; status: number; signatureValid: boolean; idempotencyKey: string; body: string }> }>(
-      sandbox.url,
-      'GET',
-      '/requests',
-    );
+    const { requests } = await control<{
+      requests: Array<{ method: string; path: string; status: number; signatureValid: boolean; idempotencyKey: string; body: string }>;
+    }>(sandbox.url, 'GET', '/requests');
     expect(requests).toHaveLength(1);
-    expect(requests[0]).toMatchObject({ method: 'POST', path: '/api/v1/client/tickets/1/messages', status: 201, signatureValid: true, idempotencyKey: 'key-5' });
+    expect(requests[0]).toMatchObject({
+      method: 'POST',
+      path: '/api/v1/client/tickets/1/messages',
+      status: 201,
+      signatureValid: true,
+      idempotencyKey: 'key-5',
+    });
     expect(requests[0]?.body).toBe(JSON.stringify({ message: 'recorded' }));
   });
 });
 
 it('computeSignature output is what the server expects for a GET with a query', async () => {
   const ts = Math.floor(Date.now() / 1000);
-  const header = await computeSignature({ mode: 'computed', agencyCode: 'AGENCY123', secret: 'sandbox-secret-123' }, { method: 'GET', pathWithQuery: '/api/v1/client/tickets?status=open&page=1', body: null, timestamp: ts });
-  const res = await fetch(`${sandbox.url}/api/v1/client/tickets?status=open&page=1`, { headers: { Accept: 'application/json', 'X-Agency-Signature': header, Authorization: `Bearer ${token}` } });
+  const header = await computeSignature(
+    { mode: 'computed', agencyCode: 'AGENCY123', secret: 'sandbox-secret-123' },
+    { method: 'GET', pathWithQuery: '/api/v1/client/tickets?status=open&page=1', body: null, timestamp: ts },
+  );
+  const res = await fetch(`${sandbox.url}/api/v1/client/tickets?status=open&page=1`, {
+    headers: { Accept: 'application/json', 'X-Agency-Signature': header, Authorization: `Bearer ${token}` },
+  });
   expect(res.status).toBe(200);
 });

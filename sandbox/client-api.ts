@@ -3,13 +3,7 @@
  * signature, token, faults, idempotency, envelope) live in `server.ts`.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  ATTACHMENT_MAX_BYTES,
-  ATTACHMENT_MAX_FILES,
-  ATTACHMENT_TYPES,
-  MESSAGE_MAX_CHARS,
-  SUBJECT_MAX_CHARS,
-} from '../utils/api-contract';
+import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES, ATTACHMENT_TYPES, MESSAGE_MAX_CHARS, SUBJECT_MAX_CHARS } from '../utils/api-contract';
 import type { DaakeyUser, TicketMessage, TicketPriority, TicketStatus, UploadedMedia } from '../utils/daakey-types';
 import type { SandboxAgency, SandboxUser } from './seed';
 import { isoSeconds, ticketDetail, ticketSummary, type SandboxState, type StoredTicket } from './state';
@@ -244,7 +238,8 @@ export async function handleApi(ctx: ApiContext): Promise<ApiReply> {
       const errors: Record<string, string[]> = {};
       const { subject, category, priority, booking_id } = input;
       if (typeof subject !== 'string' || subject.trim() === '') errors.subject = ['The subject field is required.'];
-      else if (charCount(subject) > SUBJECT_MAX_CHARS) errors.subject = [`The subject may not be greater than ${SUBJECT_MAX_CHARS} characters.`];
+      else if (charCount(subject) > SUBJECT_MAX_CHARS)
+        errors.subject = [`The subject may not be greater than ${SUBJECT_MAX_CHARS} characters.`];
       validateMessage(input.message, errors);
       if (typeof category !== 'string' || category.trim() === '') errors.category = ['The category field is required.'];
       if (priority !== undefined && priority !== null && !PRIORITIES.includes(priority as TicketPriority)) {
@@ -341,6 +336,9 @@ export async function handleApi(ctx: ApiContext): Promise<ApiReply> {
 export function safeFileName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
   // eslint-disable-next-line no-control-regex
-  const cleaned = base.replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '').trim().slice(0, 200);
+  const cleaned = base
+    .replace(/[\u0000-\u001f\u007f\u202a-\u202e\u2066-\u2069]/g, '')
+    .trim()
+    .slice(0, 200);
   return cleaned === '' || cleaned === '.' || cleaned === '..' ? 'file' : cleaned;
 }

@@ -43,7 +43,8 @@ export function parseFault(v: unknown): FaultSpec | string {
   const match = parseMatch(v.match);
   if (match === null) return 'match must be { method?: string, pathPrefix?: string }';
   if (!optionalCount(v.times)) return 'times must be a positive integer';
-  if (v.probability !== undefined && !(typeof v.probability === 'number' && v.probability > 0 && v.probability <= 1)) return 'probability must be a number with 0 < p <= 1';
+  if (v.probability !== undefined && !(typeof v.probability === 'number' && v.probability > 0 && v.probability <= 1))
+    return 'probability must be a number with 0 < p <= 1';
   const common = {
     ...(match ? { match } : {}),
     ...(v.times !== undefined ? { times: v.times as number } : {}),
@@ -52,12 +53,22 @@ export function parseFault(v: unknown): FaultSpec | string {
   switch (v.type) {
     case 'latency':
       if (!Number.isFinite(v.ms) || (v.ms as number) < 0 || (v.ms as number) > 120_000) return 'latency needs ms between 0 and 120000';
-      if (v.maxMs !== undefined && !(Number.isFinite(v.maxMs) && (v.maxMs as number) >= (v.ms as number) && (v.maxMs as number) <= 120_000)) return 'maxMs must be between ms and 120000';
-      if (v.phase !== undefined && v.phase !== 'before-commit' && v.phase !== 'after-commit') return 'phase must be before-commit or after-commit';
-      return { type: 'latency', ms: v.ms as number, ...(v.maxMs !== undefined ? { maxMs: v.maxMs as number } : {}), ...(v.phase ? { phase: v.phase } : {}), ...common };
+      if (v.maxMs !== undefined && !(Number.isFinite(v.maxMs) && (v.maxMs as number) >= (v.ms as number) && (v.maxMs as number) <= 120_000))
+        return 'maxMs must be between ms and 120000';
+      if (v.phase !== undefined && v.phase !== 'before-commit' && v.phase !== 'after-commit')
+        return 'phase must be before-commit or after-commit';
+      return {
+        type: 'latency',
+        ms: v.ms as number,
+        ...(v.maxMs !== undefined ? { maxMs: v.maxMs as number } : {}),
+        ...(v.phase ? { phase: v.phase } : {}),
+        ...common,
+      };
     case 'status': {
-      if (!FAULT_STATUSES.includes(v.status as (typeof FAULT_STATUSES)[number])) return `status must be one of ${FAULT_STATUSES.join(', ')}`;
-      if (v.retryAfter !== undefined && !(Number.isSafeInteger(v.retryAfter) && (v.retryAfter as number) >= 0)) return 'retryAfter must be whole seconds';
+      if (!FAULT_STATUSES.includes(v.status as (typeof FAULT_STATUSES)[number]))
+        return `status must be one of ${FAULT_STATUSES.join(', ')}`;
+      if (v.retryAfter !== undefined && !(Number.isSafeInteger(v.retryAfter) && (v.retryAfter as number) >= 0))
+        return 'retryAfter must be whole seconds';
       if (v.body !== undefined && v.body !== 'json' && v.body !== 'html' && v.body !== 'empty') return 'body must be json, html or empty';
       return {
         type: 'status',
@@ -147,8 +158,16 @@ export function handleControl(hooks: ControlHooks, method: string, url: URL, bod
         body: {
           now: new Date(hooks.nowMs()).toISOString(),
           clockOffsetSeconds: state.clockOffsetSeconds,
-          tickets: [...state.tickets.values()].map((t) => ({ id: t.id, reference: t.reference, status: t.status, messages: t.messages.length })),
-          tokens: { active: [...state.tokens.values()].filter((t) => !t.revoked).length, revoked: [...state.tokens.values()].filter((t) => t.revoked).length },
+          tickets: [...state.tickets.values()].map((t) => ({
+            id: t.id,
+            reference: t.reference,
+            status: t.status,
+            messages: t.messages.length,
+          })),
+          tokens: {
+            active: [...state.tokens.values()].filter((t) => !t.revoked).length,
+            revoked: [...state.tokens.values()].filter((t) => t.revoked).length,
+          },
           faults: state.faults.map(publicFault),
           requests: state.requests.length,
           idempotencyKeys: state.idempotency.size,

@@ -80,7 +80,10 @@ function ticketRow(ticket: StoredTicket): string {
 const TABLE_HEAD = `<thead><tr><th scope="col">Reference</th><th scope="col">Subject</th><th scope="col">Status</th><th scope="col">Priority</th><th scope="col">Updated</th></tr></thead>`;
 
 export function ticketsPage(state: SandboxState): string {
-  const rows = [...state.tickets.values()].sort((a, b) => a.id - b.id).map(ticketRow).join('\n');
+  const rows = [...state.tickets.values()]
+    .sort((a, b) => a.id - b.id)
+    .map(ticketRow)
+    .join('\n');
   return layout(
     'Tickets',
     `<h1>Support tickets</h1>
@@ -101,7 +104,10 @@ export function inboxPage(state: SandboxState): string {
   const items = [...state.tickets.values()]
     .filter((t) => t.status !== 'closed')
     .sort((a, b) => a.id - b.id)
-    .map((t) => `<li class="digest-item"><span class="ref">${escapeHtml(t.reference)}</span> <span dir="auto"${langAttr(t)}>${escapeHtml(t.subject)}</span></li>`)
+    .map(
+      (t) =>
+        `<li class="digest-item"><span class="ref">${escapeHtml(t.reference)}</span> <span dir="auto"${langAttr(t)}>${escapeHtml(t.subject)}</span></li>`,
+    )
     .join('\n');
   return layout('Digest', `<h1>Today's digest</h1>\n<ul class="digest">\n${items}\n</ul>`);
 }
@@ -236,7 +242,11 @@ ${parts.join('\n')}
 }
 
 const html = (status: number, body: string): PageReply => ({ status, contentType: 'text/html; charset=utf-8', body });
-const json = (status: number, value: unknown): PageReply => ({ status, contentType: 'application/json; charset=utf-8', body: JSON.stringify(value) });
+const json = (status: number, value: unknown): PageReply => ({
+  status,
+  contentType: 'application/json; charset=utf-8',
+  body: JSON.stringify(value),
+});
 
 function intParam(raw: string | null, fallback: number, min: number, max: number): number {
   if (raw === null || !/^\d{1,9}$/.test(raw)) return fallback;
@@ -252,7 +262,8 @@ export function handleDashboard(state: SandboxState, method: string, url: URL): 
     return { status: 405, contentType: 'text/plain; charset=utf-8', body: 'Method not allowed', headers: { Allow: 'GET, HEAD' } };
   }
   const assetEntry = ASSETS[path];
-  if (assetEntry) return { status: 200, contentType: assetEntry.type, body: asset(assetEntry.file), headers: { 'Cache-Control': 'no-cache' } };
+  if (assetEntry)
+    return { status: 200, contentType: assetEntry.type, body: asset(assetEntry.file), headers: { 'Cache-Control': 'no-cache' } };
   if (path === '/dashboard' || path === '/dashboard/') {
     return { status: 302, contentType: 'text/plain; charset=utf-8', body: '', headers: { Location: '/dashboard/tickets' } };
   }
@@ -265,11 +276,15 @@ export function handleDashboard(state: SandboxState, method: string, url: URL): 
     return ticket ? html(200, ticketPage(ticket)) : html(404, notFoundPage());
   }
   if (path === '/dashboard/spa' || /^\/dashboard\/spa\/tickets\/[^/]+$/.test(path)) return html(200, spaShell());
-  if (path === '/dashboard/hostile') return html(200, hostilePage(state, intParam(url.searchParams.get('bytes'), 1_000_000, 0, 10_000_000)));
+  if (path === '/dashboard/hostile')
+    return html(200, hostilePage(state, intParam(url.searchParams.get('bytes'), 1_000_000, 0, 10_000_000)));
   if (path === '/dashboard/big') return html(200, bigPage(intParam(url.searchParams.get('rows'), 1000, 0, 100_000)));
   // JSON for the SPA page (same data as the pages; no auth, like the pages).
   if (path === '/dashboard/data/tickets') {
-    return json(200, [...state.tickets.values()].sort((a, b) => a.id - b.id).map((t) => ({ ...ticketSummary(t), lang: t.lang })));
+    return json(
+      200,
+      [...state.tickets.values()].sort((a, b) => a.id - b.id).map((t) => ({ ...ticketSummary(t), lang: t.lang })),
+    );
   }
   const data = /^\/dashboard\/data\/tickets\/([1-9]\d{0,9})$/.exec(path);
   if (data) {

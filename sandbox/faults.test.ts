@@ -22,7 +22,8 @@ beforeEach(async () => {
 
 const reply = (message: string, key?: string) =>
   signedFetch(sandbox.url, { path: '/tickets/1/messages', token, body: { message }, headers: key ? { 'Idempotency-Key': key } : {} });
-const storedMessages = async (id = 1) => (await control<{ messages: TicketMessage[] }>(sandbox.url, 'GET', `/tickets/${id}/messages`)).messages;
+const storedMessages = async (id = 1) =>
+  (await control<{ messages: TicketMessage[] }>(sandbox.url, 'GET', `/tickets/${id}/messages`)).messages;
 
 describe('faults', () => {
   it('latency delays matching requests until cleared', async () => {
@@ -42,7 +43,9 @@ describe('faults', () => {
   });
 
   it('429 with Retry-After, consumed after `times` uses, commits nothing', async () => {
-    await control(sandbox.url, 'POST', '/faults', { faults: [{ type: 'status', status: 429, retryAfter: 7, times: 2, match: POST_REPLY }] });
+    await control(sandbox.url, 'POST', '/faults', {
+      faults: [{ type: 'status', status: 429, retryAfter: 7, times: 2, match: POST_REPLY }],
+    });
     for (let i = 0; i < 2; i++) {
       const res = await reply('rate limited');
       expect(res.status).toBe(429);
@@ -85,7 +88,11 @@ describe('faults', () => {
     stored = (await storedMessages()).filter((m) => m.message === 'committed then dropped');
     expect(stored).toHaveLength(1);
 
-    const { requests } = await control<{ requests: RecordedRequest[] }>(sandbox.url, 'GET', '/requests?method=POST&pathPrefix=/api/v1/client/tickets/1/messages');
+    const { requests } = await control<{ requests: RecordedRequest[] }>(
+      sandbox.url,
+      'GET',
+      '/requests?method=POST&pathPrefix=/api/v1/client/tickets/1/messages',
+    );
     expect(requests.map((r) => r.outcome)).toEqual(['dropped-after-commit', 'responded']);
     expect(requests[0]).toMatchObject({ status: 201, signatureValid: true, faults: ['drop-after-commit'] });
   });
@@ -118,7 +125,9 @@ describe('faults', () => {
   });
 
   it('latency after commit stores the message before answering', async () => {
-    await control(sandbox.url, 'POST', '/faults', { faults: [{ type: 'latency', ms: 300, phase: 'after-commit', times: 1, match: POST_REPLY }] });
+    await control(sandbox.url, 'POST', '/faults', {
+      faults: [{ type: 'latency', ms: 300, phase: 'after-commit', times: 1, match: POST_REPLY }],
+    });
     const pending = reply('slow answer');
     await new Promise((r) => setTimeout(r, 100));
     expect((await storedMessages()).some((m) => m.message === 'slow answer')).toBe(true);
@@ -144,7 +153,10 @@ describe('faults', () => {
   it('probabilistic faults with a seed are reproducible, near the requested rate, and keep Connection: close for drops', async () => {
     const run = async () => {
       await control(sandbox.url, 'DELETE', '/faults');
-      await control(sandbox.url, 'POST', '/faults', { seed: 42, faults: [{ type: 'status', status: 500, probability: 0.25, match: { method: 'GET' } }] });
+      await control(sandbox.url, 'POST', '/faults', {
+        seed: 42,
+        faults: [{ type: 'status', status: 500, probability: 0.25, match: { method: 'GET' } }],
+      });
       const out: number[] = [];
       for (let i = 0; i < 80; i++) out.push((await signedFetch(sandbox.url, { path: '/tickets', token })).status);
       return out;
@@ -156,7 +168,10 @@ describe('faults', () => {
     expect(hits).toBeLessThan(35);
 
     await control(sandbox.url, 'DELETE', '/faults');
-    await control(sandbox.url, 'POST', '/faults', { seed: 7, faults: [{ type: 'drop-after-commit', probability: 0.5, match: POST_REPLY }] });
+    await control(sandbox.url, 'POST', '/faults', {
+      seed: 7,
+      faults: [{ type: 'drop-after-commit', probability: 0.5, match: POST_REPLY }],
+    });
     let dropped = 0;
     for (let i = 0; i < 12; i++) {
       try {
@@ -188,10 +203,16 @@ describe('faults', () => {
   });
 
   it('validates fault descriptions', async () => {
-    const res = await fetch(`${sandbox.url}/__control/faults`, { method: 'POST', body: JSON.stringify({ faults: [{ type: 'status', status: 418 }] }) });
+    const res = await fetch(`${sandbox.url}/__control/faults`, {
+      method: 'POST',
+      body: JSON.stringify({ faults: [{ type: 'status', status: 418 }] }),
+    });
     expect(res.status).toBe(400);
     for (const probability of [0, 1.5, '0.5']) {
-      const r = await fetch(`${sandbox.url}/__control/faults`, { method: 'POST', body: JSON.stringify({ faults: [{ type: 'status', status: 503, probability }] }) });
+      const r = await fetch(`${sandbox.url}/__control/faults`, {
+        method: 'POST',
+        body: JSON.stringify({ faults: [{ type: 'status', status: 503, probability }] }),
+      });
       expect(r.status).toBe(400);
     }
   });

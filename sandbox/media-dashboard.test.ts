@@ -21,7 +21,10 @@ beforeEach(async () => {
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3, 4]);
 
 /** Encodes a multipart body once, so the exact bytes can be signed and sent. */
-async function multipart(parts: Record<string, Blob | string>, fileName = 'photo.png'): Promise<{ bytes: Uint8Array; contentType: string }> {
+async function multipart(
+  parts: Record<string, Blob | string>,
+  fileName = 'photo.png',
+): Promise<{ bytes: Uint8Array; contentType: string }> {
   const form = new FormData();
   for (const [k, v] of Object.entries(parts)) {
     if (typeof v === 'string') form.append(k, v);
@@ -49,7 +52,11 @@ describe('media', () => {
     expect(file.headers.get('content-type')).toBe('image/png');
     expect(new Uint8Array(await file.arrayBuffer())).toEqual(PNG);
 
-    const msg = await signedFetch(sandbox.url, { path: '/tickets/4/messages', token, body: { message: 'Photo attached', attachments: [data.url] } });
+    const msg = await signedFetch(sandbox.url, {
+      path: '/tickets/4/messages',
+      token,
+      body: { message: 'Photo attached', attachments: [data.url] },
+    });
     expect(msg.status).toBe(201);
     expect(((await msg.json()) as { data: TicketMessage }).data.attachments).toEqual([data.url]);
   });
@@ -75,7 +82,13 @@ describe('media', () => {
     const tampered = bytes.slice();
     const at = tampered.length - 60;
     tampered[at] = (tampered[at] ?? 0) ^ 1;
-    const res = await signedFetch(sandbox.url, { path: '/media', token, body: tampered, signBody: bytes, headers: { 'Content-Type': contentType } });
+    const res = await signedFetch(sandbox.url, {
+      path: '/media',
+      token,
+      body: tampered,
+      signBody: bytes,
+      headers: { 'Content-Type': contentType },
+    });
     expect(res.status).toBe(403);
   });
 });
@@ -136,7 +149,11 @@ describe('dashboard', () => {
     // Booleans, not toContain: a failure must not print a megabyte of page.
     const has = (s: string) => html.includes(s);
     expect(has('<tr data-ticket-id="1">') && has('<tr data-ticket-id="2">')).toBe(true);
-    expect({ img: has('<img'), script: has('<script>window'), style: has('</style>') }).toEqual({ img: false, script: false, style: false });
+    expect({ img: has('<img'), script: has('<script>window'), style: has('</style>') }).toEqual({
+      img: false,
+      script: false,
+      style: false,
+    });
     // No event-handler attribute in any tag once quoted attribute values are set aside.
     expect(/<[^>]*\son\w+=/i.test(html.replace(/"[^"]*"/g, '""'))).toBe(false);
     expect(has('&lt;img src=x onerror=&quot;window.__pwned=1&quot;&gt;')).toBe(true);

@@ -88,19 +88,47 @@ const t = (
   booking_id: number | null = null,
 ): SeedTicket => ({ id, lang, status, priority, category, subject, messages, booking_id, created_at: createdAt(id) });
 
-const c = (sender_name: string, message: string, afterMinutes: number): SeedMessage => ({ sender: 'client', sender_name, message, afterMinutes });
-const a = (sender_name: string, message: string, afterMinutes: number): SeedMessage => ({ sender: 'agent', sender_name, message, afterMinutes });
+const c = (sender_name: string, message: string, afterMinutes: number): SeedMessage => ({
+  sender: 'client',
+  sender_name,
+  message,
+  afterMinutes,
+});
+const a = (sender_name: string, message: string, afterMinutes: number): SeedMessage => ({
+  sender: 'agent',
+  sender_name,
+  message,
+  afterMinutes,
+});
 
 export const SEED_TICKETS: readonly SeedTicket[] = [
-  t(1, 'en', 'open', 'high', 'vehicle', "Car won't unlock with the app", [
-    c('John Doe', 'The car does not unlock when I tap "Unlock" in the app. I am standing next to it.', 0),
-    a(SUPPORT_EN, 'Sorry about that. Could you try turning Bluetooth off and on again, then retry?', 12),
-  ], 20931),
-  t(2, 'fr', 'resolved', 'normal', 'billing', 'Facture en double pour la réservation BK-20931', [
-    c('Claire Martin', "J'ai été facturée deux fois pour la même réservation.", 0),
-    a(SUPPORT_FR, 'Nous avons annulé le second prélèvement. Le remboursement arrivera sous 5 jours.', 95),
-    c('Claire Martin', 'Merci, c’est bien reçu.', 2000),
-  ], 20931),
+  t(
+    1,
+    'en',
+    'open',
+    'high',
+    'vehicle',
+    "Car won't unlock with the app",
+    [
+      c('John Doe', 'The car does not unlock when I tap "Unlock" in the app. I am standing next to it.', 0),
+      a(SUPPORT_EN, 'Sorry about that. Could you try turning Bluetooth off and on again, then retry?', 12),
+    ],
+    20931,
+  ),
+  t(
+    2,
+    'fr',
+    'resolved',
+    'normal',
+    'billing',
+    'Facture en double pour la réservation BK-20931',
+    [
+      c('Claire Martin', "J'ai été facturée deux fois pour la même réservation.", 0),
+      a(SUPPORT_FR, 'Nous avons annulé le second prélèvement. Le remboursement arrivera sous 5 jours.', 95),
+      c('Claire Martin', 'Merci, c’est bien reçu.', 2000),
+    ],
+    20931,
+  ),
   t(3, 'ar', 'closed', 'normal', 'billing', 'استرداد مبلغ التأمين', [
     c('كريم بن علي', 'لم أستلم مبلغ التأمين بعد انتهاء الحجز.', 0),
     a(SUPPORT_AR, 'تم تحويل المبلغ إلى حسابك. شكراً لصبرك.', 240),
@@ -129,10 +157,19 @@ export const SEED_TICKETS: readonly SeedTicket[] = [
     c('Fleet Ops', 'The tracker of AB-123-CD has not reported for 3 days.', 0),
     a(SUPPORT_EN, 'The tracker was replaced. Closing this ticket.', 1440),
   ]),
-  t(10, 'ar', 'open', 'normal', 'booking', 'طلب تمديد الحجز', [
-    c('يوسف العمري', 'أرغب في تمديد الحجز ليومين إضافيين.', 0),
-    a(SUPPORT_AR, 'يمكنك تمديد الحجز من التطبيق، أو نقوم بذلك نيابة عنك.', 40),
-  ], 30412),
+  t(
+    10,
+    'ar',
+    'open',
+    'normal',
+    'booking',
+    'طلب تمديد الحجز',
+    [
+      c('يوسف العمري', 'أرغب في تمديد الحجز ليومين إضافيين.', 0),
+      a(SUPPORT_AR, 'يمكنك تمديد الحجز من التطبيق، أو نقوم بذلك نيابة عنك.', 40),
+    ],
+    30412,
+  ),
   t(11, 'fr', 'resolved', 'low', 'billing', 'Remboursement des frais de stationnement', [
     c('Antoine Leroy', 'Pouvez-vous rembourser les frais de stationnement à l’aéroport ?', 0),
     a(SUPPORT_FR, 'Le remboursement de 18,00 € a été effectué.', 300),

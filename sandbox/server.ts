@@ -5,7 +5,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { API_PREFIX, ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES, ATTACHMENT_TYPES, IDEMPOTENCY_HEADER, MESSAGE_MAX_CHARS } from '../utils/api-contract';
+import {
+  API_PREFIX,
+  ATTACHMENT_MAX_BYTES,
+  ATTACHMENT_MAX_FILES,
+  ATTACHMENT_TYPES,
+  IDEMPOTENCY_HEADER,
+  MESSAGE_MAX_CHARS,
+} from '../utils/api-contract';
 import { sha256Hex, SIGNATURE_MAX_SKEW_SECONDS } from '../utils/signature';
 import { handleApi, resolveRoute, type ApiReply } from './client-api';
 import { handleControl } from './control';
@@ -183,7 +190,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (dropPending()) res.setHeader('Connection', 'close');
   }
 
-  function finish(req: IncomingMessage, res: ServerResponse, status: number, headers: Record<string, string>, body: string | Uint8Array): void {
+  function finish(
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    headers: Record<string, string>,
+    body: string | Uint8Array,
+  ): void {
     if (res.headersSent || res.destroyed) return;
     commonHeaders(res);
     const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
@@ -208,9 +221,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     return { status, payload, headers: { ...reply.headers } };
   }
 
-  async function processApi(req: IncomingMessage, rawPath: string, url: URL, body: Uint8Array, tooLarge: boolean, record: RecordedRequest, requestId: string): Promise<Envelope> {
+  async function processApi(
+    req: IncomingMessage,
+    rawPath: string,
+    url: URL,
+    body: Uint8Array,
+    tooLarge: boolean,
+    record: RecordedRequest,
+    requestId: string,
+  ): Promise<Envelope> {
     const method = record.method;
-    const err = (status: number, message: string, extra: Partial<ApiReply> = {}) => envelope(status, { status, message, ...extra }, null, requestId);
+    const err = (status: number, message: string, extra: Partial<ApiReply> = {}) =>
+      envelope(status, { status, message, ...extra }, null, requestId);
     const sub = url.pathname.slice(API_PREFIX.length) || '/';
 
     if (sub === '/config') {
@@ -252,7 +274,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (expected === 'multipart' && type !== 'multipart/form-data') {
       return err(415, 'Unsupported Media Type: upload files as multipart/form-data');
     }
-    if (body.length > 0 && expected !== 'multipart' && type !== 'application/json' && !(expected === null && type === 'multipart/form-data')) {
+    if (
+      body.length > 0 &&
+      expected !== 'multipart' &&
+      type !== 'application/json' &&
+      !(expected === null && type === 'multipart/form-data')
+    ) {
       return err(415, 'Unsupported Media Type: send JSON bodies with "Content-Type: application/json"');
     }
 
@@ -283,7 +310,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     }
 
     const call = async () =>
-      handleApi({ state, route, query: url.searchParams, body, contentType: contentType ?? '', agency, user, token, nowMs: nowMs(), baseUrl });
+      handleApi({
+        state,
+        route,
+        query: url.searchParams,
+        body,
+        contentType: contentType ?? '',
+        agency,
+        user,
+        token,
+        nowMs: nowMs(),
+        baseUrl,
+      });
 
     const key = headerValue(req, IDEMPOTENCY_HEADER)?.trim() || null;
     record.idempotencyKey = key;
@@ -291,7 +329,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       const reply = await call();
       return envelope(reply.status, reply, agency, requestId);
     }
-    if (key.length > 255) return err(422, 'The Idempotency-Key may not be greater than 255 characters.', { errors: { idempotency_key: ['The Idempotency-Key may not be greater than 255 characters.'] } });
+    if (key.length > 255)
+      return err(422, 'The Idempotency-Key may not be greater than 255 characters.', {
+        errors: { idempotency_key: ['The Idempotency-Key may not be greater than 255 characters.'] },
+      });
     const bodyHash = await sha256Hex(body);
     const scope = `${agency.id}:${key}`;
     const stored = state.idempotency.get(scope);
@@ -323,14 +364,22 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const cors = { 'Access-Control-Allow-Origin': '*', 'Access-Control-Expose-Headers': CORS_EXPOSE_HEADERS };
     if (method === 'OPTIONS') {
       const origin = headerValue(req, 'origin');
-      finish(req, res, 204, {
-        'Access-Control-Allow-Origin': origin ?? '*',
-        'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
-        'Access-Control-Allow-Headers': CORS_ALLOW_HEADERS,
-        'Access-Control-Max-Age': '600',
-        ...(headerValue(req, 'access-control-request-private-network') === 'true' ? { 'Access-Control-Allow-Private-Network': 'true' } : {}),
-        Vary: 'Origin',
-      }, '');
+      finish(
+        req,
+        res,
+        204,
+        {
+          'Access-Control-Allow-Origin': origin ?? '*',
+          'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+          'Access-Control-Allow-Headers': CORS_ALLOW_HEADERS,
+          'Access-Control-Max-Age': '600',
+          ...(headerValue(req, 'access-control-request-private-network') === 'true'
+            ? { 'Access-Control-Allow-Private-Network': 'true' }
+            : {}),
+          Vary: 'Origin',
+        },
+        '',
+      );
       return;
     }
 
@@ -338,7 +387,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const read = await readBody(req, sub === '/media' ? MEDIA_BODY_LIMIT : API_BODY_LIMIT);
     if (!read) return;
     const requestId = randomUUID();
-    const bodyText = Buffer.from(read.bytes.subarray(0, RECORDED_BODY_CHARS * 4)).toString('utf8').slice(0, RECORDED_BODY_CHARS);
+    const bodyText = Buffer.from(read.bytes.subarray(0, RECORDED_BODY_CHARS * 4))
+      .toString('utf8')
+      .slice(0, RECORDED_BODY_CHARS);
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
     const record: RecordedRequest = {
@@ -376,7 +427,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       record.status = result.status;
       record.outcome = 'responded';
       const body = result.payload === null ? '' : JSON.stringify(result.payload);
-      finish(req, res, result.status, { 'Content-Type': JSON_TYPE, 'Cache-Control': 'no-store', 'X-Request-Id': requestId, ...cors, ...result.headers }, body);
+      finish(
+        req,
+        res,
+        result.status,
+        { 'Content-Type': JSON_TYPE, 'Cache-Control': 'no-store', 'X-Request-Id': requestId, ...cors, ...result.headers },
+        body,
+      );
     };
 
     const terminal = plan.terminal;
@@ -387,12 +444,27 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       record.status = terminal.status;
       record.outcome = 'responded';
       if (terminal.body === 'html') {
-        finish(req, res, terminal.status, { 'Content-Type': 'text/html; charset=utf-8', ...cors, ...headers }, `<!doctype html><html><head><title>${terminal.status}</title></head><body><h1>${terminal.status} ${message}</h1><p>nginx</p></body></html>`);
+        finish(
+          req,
+          res,
+          terminal.status,
+          { 'Content-Type': 'text/html; charset=utf-8', ...cors, ...headers },
+          `<!doctype html><html><head><title>${terminal.status}</title></head><body><h1>${terminal.status} ${message}</h1><p>nginx</p></body></html>`,
+        );
       } else if (terminal.body === 'empty') {
         finish(req, res, terminal.status, { ...cors, ...headers }, '');
       } else {
-        const errors = terminal.status === 422 ? { message: ['The message was refused by the sandbox (injected validation fault).'] } : undefined;
-        respond({ ...envelope(terminal.status, { status: terminal.status, message: errors ? 'The given data was invalid.' : message, ...(errors ? { errors } : {}) }, null, requestId), headers });
+        const errors =
+          terminal.status === 422 ? { message: ['The message was refused by the sandbox (injected validation fault).'] } : undefined;
+        respond({
+          ...envelope(
+            terminal.status,
+            { status: terminal.status, message: errors ? 'The given data was invalid.' : message, ...(errors ? { errors } : {}) },
+            null,
+            requestId,
+          ),
+          headers,
+        });
       }
       return;
     }
@@ -422,7 +494,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     if (path === '/__control' || path.startsWith('/__control/')) {
       if (!options.control) {
-        finish(req, res, 404, { 'Content-Type': JSON_TYPE }, JSON.stringify({ error: 'The control API is off (start with control: true or --control)' }));
+        finish(
+          req,
+          res,
+          404,
+          { 'Content-Type': JSON_TYPE },
+          JSON.stringify({ error: 'The control API is off (start with control: true or --control)' }),
+        );
         return;
       }
       const read = await readBody(req, API_BODY_LIMIT);
@@ -441,12 +519,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         finish(req, res, 404, { 'Content-Type': 'text/plain; charset=utf-8' }, 'Not found');
         return;
       }
-      finish(req, res, 200, {
-        'Content-Type': media.mimeType,
-        'Content-Disposition': `inline; filename*=UTF-8''${encodeURIComponent(media.name)}`,
-        'Access-Control-Allow-Origin': '*',
-        'Cache-Control': 'private, max-age=3600',
-      }, media.bytes);
+      finish(
+        req,
+        res,
+        200,
+        {
+          'Content-Type': media.mimeType,
+          'Content-Disposition': `inline; filename*=UTF-8''${encodeURIComponent(media.name)}`,
+          'Access-Control-Allow-Origin': '*',
+          'Cache-Control': 'private, max-age=3600',
+        },
+        media.bytes,
+      );
       return;
     }
 
@@ -462,7 +546,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     handle(req, res).catch((error: unknown) => {
       console.error('[sandbox] internal error', error);
       if (!res.headersSent && !res.destroyed) {
-        finish(req, res, 500, { 'Content-Type': JSON_TYPE }, JSON.stringify({ success: false, message: 'Internal sandbox error', data: null, request_id: randomUUID(), timestamp: new Date(nowMs()).toISOString() }));
+        finish(
+          req,
+          res,
+          500,
+          { 'Content-Type': JSON_TYPE },
+          JSON.stringify({
+            success: false,
+            message: 'Internal sandbox error',
+            data: null,
+            request_id: randomUUID(),
+            timestamp: new Date(nowMs()).toISOString(),
+          }),
+        );
       } else {
         res.destroy();
       }

@@ -6,9 +6,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { hmacHex, parseSignatureHeader, sha256Hex, stringToSign, SIGNATURE_MAX_SKEW_SECONDS } from '../utils/signature';
 import type { SandboxAgency } from './seed';
 
-export type SignatureCheck =
-  | { ok: true; agency: SandboxAgency; mode: 'computed' | 'issued' }
-  | { ok: false; message: string };
+export type SignatureCheck = { ok: true; agency: SandboxAgency; mode: 'computed' | 'issued' } | { ok: false; message: string };
 
 export const SIGNATURE_ERRORS = {
   missing: 'Missing agency signature',
@@ -55,7 +53,11 @@ export async function verifyAgencySignature(options: {
   const bodyHash = await sha256Hex(options.body);
   const expected = await hmacHex(
     agency.secret,
-    stringToSign(agency.code, { method: options.method, pathWithQuery: options.pathWithQuery, body: options.body, timestamp: parsed.timestamp }, bodyHash),
+    stringToSign(
+      agency.code,
+      { method: options.method, pathWithQuery: options.pathWithQuery, body: options.body, timestamp: parsed.timestamp },
+      bodyHash,
+    ),
   );
   // Both are 64 lowercase hex characters (parseSignatureHeader guarantees it for the received one): 32 bytes each.
   const ok = timingSafeEqual(Buffer.from(expected, 'hex'), Buffer.from(parsed.signature, 'hex'));

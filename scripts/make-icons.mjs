@@ -38,7 +38,8 @@ function shape(x, y) {
     return (px - cx) ** 2 + (py - cy) ** 2 <= r * r && px >= x0 && px <= x1 && py >= y0 && py <= y1;
   };
   if (!inRounded(x, y, 0, 0, 1, 1, 0.22)) return null;
-  const bubble = inRounded(x, y, 0.18, 0.2, 0.82, 0.68, 0.12) || (x > 0.28 && x < 0.42 && y >= 0.66 && y < 0.84 && x - 0.28 < (0.84 - y) * 0.8);
+  const bubble =
+    inRounded(x, y, 0.18, 0.2, 0.82, 0.68, 0.12) || (x > 0.28 && x < 0.42 && y >= 0.66 && y < 0.84 && x - 0.28 < (0.84 - y) * 0.8);
   if (!bubble) return TEAL;
   // A return arrow inside the bubble.
   const stroke = 0.055;
@@ -56,11 +57,19 @@ function png(size) {
   for (let py = 0; py < size; py++) {
     raw[py * (size * 4 + 1)] = 0;
     for (let px = 0; px < size; px++) {
-      let r = 0, g = 0, b = 0, a = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        a = 0;
       for (let sy = 0; sy < S; sy++)
         for (let sx = 0; sx < S; sx++) {
           const c = shape((px + (sx + 0.5) / S) / size, (py + (sy + 0.5) / S) / size);
-          if (c) { r += c[0]; g += c[1]; b += c[2]; a++; }
+          if (c) {
+            r += c[0];
+            g += c[1];
+            b += c[2];
+            a++;
+          }
         }
       const o = py * (size * 4 + 1) + 1 + px * 4;
       raw[o] = a ? Math.round(r / a) : 0;
@@ -72,8 +81,17 @@ function png(size) {
   const ihdr = Buffer.alloc(13);
   ihdr.writeUInt32BE(size, 0);
   ihdr.writeUInt32BE(size, 4);
-  ihdr[8] = 8; ihdr[9] = 6; ihdr[10] = 0; ihdr[11] = 0; ihdr[12] = 0;
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  ihdr[8] = 8;
+  ihdr[9] = 6;
+  ihdr[10] = 0;
+  ihdr[11] = 0;
+  ihdr[12] = 0;
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 mkdirSync('public/icon', { recursive: true });

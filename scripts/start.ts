@@ -60,7 +60,11 @@ await options.getByRole('button', { name: 'Save' }).click();
 await options.getByRole('textbox', { name: 'Email' }).fill('agent@demo.daakey.test');
 await options.getByLabel('Password').fill('demo-password');
 await options.getByRole('button', { name: 'Sign in' }).click();
-await options.getByText('agent@demo.daakey.test').first().waitFor({ timeout: 10_000 }).catch(() => {});
+await options
+  .getByText('agent@demo.daakey.test')
+  .first()
+  .waitFor({ timeout: 10_000 })
+  .catch(() => {});
 if (headless) await options.screenshot({ path: 'artifacts/options.png', fullPage: true });
 
 const dashboard = await context.newPage();

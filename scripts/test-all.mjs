@@ -5,7 +5,11 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 
 const polyfills = '--import ./scripts/node20-polyfills.mjs';
-const env = { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${polyfills}`.trim(), FORCE_COLOR: process.env.CI ? '0' : '1' };
+const env = {
+  ...process.env,
+  NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} ${polyfills}`.trim(),
+  FORCE_COLOR: process.env.CI ? '0' : '1',
+};
 mkdirSync('.tmp', { recursive: true });
 let passed = 0;
 let failed = 0;
@@ -53,6 +57,7 @@ function vitest(label, configArgs) {
 
 check('typecheck', 'npx', ['tsc', '--noEmit']);
 check('lint (biome + HTML sinks)', 'npm', ['run', '--silent', 'lint']);
+check('format (biome)', 'npm', ['run', '--silent', 'format:check']);
 vitest('unit', []);
 check('build chrome-mv3', 'npx', ['wxt', 'build']);
 check('build firefox', 'npx', ['wxt', 'build', '-b', 'firefox']);

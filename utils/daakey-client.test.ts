@@ -36,7 +36,14 @@ function fakeFetch(handler: Handler): { fetch: FetchLike; calls: Recorded[] } {
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 const ok = (data: unknown, status = 200, meta: Record<string, unknown> = {}) =>
-  json(status, { success: true, message: 'OK', data, meta: { agency_id: 1, agency_code: 'AGENCY123', ...meta }, request_id: 'r', timestamp: 't' });
+  json(status, {
+    success: true,
+    message: 'OK',
+    data,
+    meta: { agency_id: 1, agency_code: 'AGENCY123', ...meta },
+    request_id: 'r',
+    timestamp: 't',
+  });
 const fail = (status: number, message: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
   json(status, { success: false, message, data: null, request_id: 'r', timestamp: 't', ...extra }, headers);
 const html = (status: number, headers: Record<string, string> = {}) =>
@@ -105,7 +112,9 @@ describe('daakey client: requests', () => {
     const rec = only(calls);
     expect(rec.method).toBe('POST');
     expect(rec.url.href).toBe('http://127.0.0.1:8787/api/v1/client/tickets/1/messages');
-    expect(new TextDecoder().decode(rec.body)).toBe('{"message":"The technician arrived and fixed the issue. Thank you!","attachments":[]}');
+    expect(new TextDecoder().decode(rec.body)).toBe(
+      '{"message":"The technician arrived and fixed the issue. Thank you!","attachments":[]}',
+    );
     expect(await sha256Hex(rec.body)).toBe('2bec521f1baa258f548589b36192a24c7408928039badc136f11730c5ecdd6e0');
     expect(rec.headers.get('accept')).toBe('application/json');
     expect(rec.headers.get('content-type')).toBe('application/json');
@@ -120,7 +129,10 @@ describe('daakey client: requests', () => {
     const { client, calls } = setup(() => ok(message, 201));
     await client.addMessage(42, { message: 'تم إصلاح المركبة، شكراً', attachments: ['https://cdn.example/a.png'] }, { idempotencyKey: 'k' });
     const rec = only(calls);
-    expect(JSON.parse(new TextDecoder().decode(rec.body))).toEqual({ message: 'تم إصلاح المركبة، شكراً', attachments: ['https://cdn.example/a.png'] });
+    expect(JSON.parse(new TextDecoder().decode(rec.body))).toEqual({
+      message: 'تم إصلاح المركبة، شكراً',
+      attachments: ['https://cdn.example/a.png'],
+    });
     await expectSignatureVerifies(rec, VECTOR_TS_MS);
   });
 
@@ -198,7 +210,11 @@ describe('daakey client: requests', () => {
     const contentType = rec.headers.get('content-type')!;
     expect(contentType).toMatch(/^multipart\/form-data; boundary=----DaakeyQuickReply[0-9a-f]{32}$/);
     await expectSignatureVerifies(rec, VECTOR_TS_MS);
-    const form = await new Request('http://x/', { method: 'POST', headers: { 'content-type': contentType }, body: rec.body as BufferSource }).formData();
+    const form = await new Request('http://x/', {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body: rec.body as BufferSource,
+    }).formData();
     const file = form.get('file');
     expect(file).toBeInstanceOf(File);
     // Escaped on the wire as browsers do (%22), read back by a multipart parser as the original name.
@@ -233,7 +249,12 @@ describe('daakey client: not configured', () => {
   it('accepts a base URL getter so settings changes apply without a new client', async () => {
     let base: string | null = null;
     const { fetch, calls } = fakeFetch(() => ok([]));
-    const client = createDaakeyClient({ baseUrl: () => base, getAuth: async () => ({ token: 't', signature: creds }), fetch, clock: () => VECTOR_TS_MS });
+    const client = createDaakeyClient({
+      baseUrl: () => base,
+      getAuth: async () => ({ token: 't', signature: creds }),
+      fetch,
+      clock: () => VECTOR_TS_MS,
+    });
     expect(errorOf(await client.listMessages(1)).kind).toBe('not_configured');
     base = 'https://staging-api.daakey.com';
     expect((await client.listMessages(1)).ok).toBe(true);
@@ -251,13 +272,25 @@ describe('daakey client: status mapping', () => {
   };
 
   it('400 closed ticket → closed, other 400 → bad_request', async () => {
-    expect(await send(() => fail(400, 'Cannot add message to closed ticket'))).toEqual({ kind: 'closed', status: 400, message: 'Cannot add message to closed ticket' });
-    expect(await send(() => fail(400, 'Malformed JSON body'))).toEqual({ kind: 'bad_request', status: 400, message: 'Malformed JSON body' });
+    expect(await send(() => fail(400, 'Cannot add message to closed ticket'))).toEqual({
+      kind: 'closed',
+      status: 400,
+      message: 'Cannot add message to closed ticket',
+    });
+    expect(await send(() => fail(400, 'Malformed JSON body'))).toEqual({
+      kind: 'bad_request',
+      status: 400,
+      message: 'Malformed JSON body',
+    });
   });
 
   it('401 → unauthorized, also for Laravel’s bare { message } body', async () => {
     expect(await send(() => fail(401, 'Token revoked'))).toEqual({ kind: 'unauthorized', status: 401, message: 'Token revoked' });
-    expect(await send(() => json(401, { message: 'Unauthenticated.' }))).toEqual({ kind: 'unauthorized', status: 401, message: 'Unauthenticated.' });
+    expect(await send(() => json(401, { message: 'Unauthenticated.' }))).toEqual({
+      kind: 'unauthorized',
+      status: 401,
+      message: 'Unauthenticated.',
+    });
   });
 
   it('403 → forbidden with the server message kept as plain text', async () => {
@@ -273,40 +306,70 @@ describe('daakey client: status mapping', () => {
   it('404, 413, 418', async () => {
     expect(await send(() => fail(404, 'Ticket not found'))).toEqual({ kind: 'not_found', status: 404, message: 'Ticket not found' });
     expect(await send(() => fail(413, 'Too big'))).toEqual({ kind: 'too_large', status: 413, message: 'Too big' });
-    expect(await send(() => new Response('<html>413 Request Entity Too Large</html>', { status: 413, headers: { 'content-type': 'text/html' } })))
-      .toMatchObject({ kind: 'too_large', status: 413 });
+    expect(
+      await send(
+        () => new Response('<html>413 Request Entity Too Large</html>', { status: 413, headers: { 'content-type': 'text/html' } }),
+      ),
+    ).toMatchObject({ kind: 'too_large', status: 413 });
     expect(await send(() => fail(418, 'teapot'))).toEqual({ kind: 'http', status: 418, message: 'teapot' });
   });
 
   it('422 → validation with fields', async () => {
-    const error = await send(() => fail(422, 'The message field is required.', { errors: { message: ['The message field is required.'], bogus: 5 } }));
-    expect(error).toEqual({ kind: 'validation', status: 422, message: 'The message field is required.', fields: { message: ['The message field is required.'] } });
+    const error = await send(() =>
+      fail(422, 'The message field is required.', { errors: { message: ['The message field is required.'], bogus: 5 } }),
+    );
+    expect(error).toEqual({
+      kind: 'validation',
+      status: 422,
+      message: 'The message field is required.',
+      fields: { message: ['The message field is required.'] },
+    });
   });
 
   it('429 with Retry-After in seconds', async () => {
-    expect(await send(() => fail(429, 'Slow down', {}, { 'retry-after': '120' }))).toEqual({ kind: 'rate_limited', status: 429, message: 'Slow down', retryAfterMs: 120_000 });
+    expect(await send(() => fail(429, 'Slow down', {}, { 'retry-after': '120' }))).toEqual({
+      kind: 'rate_limited',
+      status: 429,
+      message: 'Slow down',
+      retryAfterMs: 120_000,
+    });
   });
 
   it('429 with Retry-After as an HTTP-date, relative to the injected clock', async () => {
     const now = Date.UTC(2026, 0, 1, 12, 0, 0);
     const at = new Date(now + 90_000).toUTCString();
-    expect(await send(() => fail(429, 'Slow down', {}, { 'retry-after': at }), now)).toMatchObject({ kind: 'rate_limited', retryAfterMs: 90_000 });
+    expect(await send(() => fail(429, 'Slow down', {}, { 'retry-after': at }), now)).toMatchObject({
+      kind: 'rate_limited',
+      retryAfterMs: 90_000,
+    });
   });
 
   it('429 without or with garbage Retry-After → retryAfterMs null', async () => {
     expect(await send(() => fail(429, 'Slow down'))).toMatchObject({ kind: 'rate_limited', retryAfterMs: null });
-    expect(await send(() => fail(429, 'Slow down', {}, { 'retry-after': 'soon' }))).toMatchObject({ kind: 'rate_limited', retryAfterMs: null });
+    expect(await send(() => fail(429, 'Slow down', {}, { 'retry-after': 'soon' }))).toMatchObject({
+      kind: 'rate_limited',
+      retryAfterMs: null,
+    });
   });
 
   it('5xx → server with retryAfterMs, even when a proxy sends an HTML page', async () => {
-    expect(await send(() => fail(500, 'Server Error'))).toEqual({ kind: 'server', status: 500, message: 'Server Error', retryAfterMs: null });
+    expect(await send(() => fail(500, 'Server Error'))).toEqual({
+      kind: 'server',
+      status: 500,
+      message: 'Server Error',
+      retryAfterMs: null,
+    });
     expect(await send(() => html(503, { 'retry-after': '30' }))).toEqual({
       kind: 'server',
       status: 503,
       message: 'The server sent an unexpected answer (HTTP 503, HTML page).',
       retryAfterMs: 30_000,
     });
-    expect(await send(() => html(502))).toMatchObject({ kind: 'server', status: 502, message: 'The server sent an unexpected answer (HTTP 502, HTML page).' });
+    expect(await send(() => html(502))).toMatchObject({
+      kind: 'server',
+      status: 502,
+      message: 'The server sent an unexpected answer (HTTP 502, HTML page).',
+    });
   });
 });
 
@@ -317,9 +380,17 @@ describe('daakey client: malformed answers', () => {
   };
 
   it.each([
-    ['an HTML page', () => new Response('<!doctype html><p>hi</p>', { status: 200, headers: { 'content-type': 'text/html' } }), 'HTML page'],
+    [
+      'an HTML page',
+      () => new Response('<!doctype html><p>hi</p>', { status: 200, headers: { 'content-type': 'text/html' } }),
+      'HTML page',
+    ],
     ['an empty body', () => new Response('', { status: 200 }), 'empty answer'],
-    ['truncated JSON', () => new Response('{"success":true,"data":{"id":1', { status: 200, headers: { 'content-type': 'application/json' } }), 'unreadable JSON'],
+    [
+      'truncated JSON',
+      () => new Response('{"success":true,"data":{"id":1', { status: 200, headers: { 'content-type': 'application/json' } }),
+      'unreadable JSON',
+    ],
     ['plain text', () => new Response('OK', { status: 200, headers: { 'content-type': 'text/plain' } }), 'not JSON'],
     ['JSON without the envelope', () => json(200, [1, 2]), 'not the usual envelope'],
     ['success: false on 200', () => json(200, { success: false, message: 'x', data: null }), 'success is false'],
@@ -335,8 +406,16 @@ describe('daakey client: malformed answers', () => {
   });
 
   it('a 4xx that is not Daakey’s JSON → malformed (e.g. a wrong server address)', async () => {
-    expect(await get(() => html(404))).toEqual({ kind: 'malformed', status: 404, message: 'The server sent an unexpected answer (HTTP 404, HTML page).' });
-    expect(await get(() => new Response('', { status: 401 }))).toEqual({ kind: 'malformed', status: 401, message: 'The server sent an unexpected answer (HTTP 401, empty answer).' });
+    expect(await get(() => html(404))).toEqual({
+      kind: 'malformed',
+      status: 404,
+      message: 'The server sent an unexpected answer (HTTP 404, HTML page).',
+    });
+    expect(await get(() => new Response('', { status: 401 }))).toEqual({
+      kind: 'malformed',
+      status: 401,
+      message: 'The server sent an unexpected answer (HTTP 401, empty answer).',
+    });
   });
 
   it('a login answer without a token → malformed', async () => {
@@ -366,7 +445,9 @@ describe('daakey client: transport failures', () => {
 
   it('times out a body that stops arriving after the headers', async () => {
     const stalled = new ReadableStream<Uint8Array>({ start: (c) => c.enqueue(new TextEncoder().encode('{"succ')) });
-    const { client } = setup(() => new Response(stalled, { status: 201, headers: { 'content-type': 'application/json' } }), { timeoutMs: 40 });
+    const { client } = setup(() => new Response(stalled, { status: 201, headers: { 'content-type': 'application/json' } }), {
+      timeoutMs: 40,
+    });
     expect(errorOf(await client.addMessage(1, { message: 'x', attachments: [] }, { idempotencyKey: 'k' })).kind).toBe('timeout');
   });
 
@@ -438,7 +519,9 @@ describe('clock skew', () => {
   });
 
   it('does not loop on a refusal that is not about the clock', async () => {
-    const { client, calls } = setup(() => fail(403, 'Invalid agency signature', { timestamp: new Date(VECTOR_TS_MS + 3_600_000).toISOString() }));
+    const { client, calls } = setup(() =>
+      fail(403, 'Invalid agency signature', { timestamp: new Date(VECTOR_TS_MS + 3_600_000).toISOString() }),
+    );
     const result = await client.me();
     expect(result).toMatchObject({ ok: false, error: { kind: 'forbidden' } });
     expect(calls).toHaveLength(1);

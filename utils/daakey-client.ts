@@ -233,7 +233,15 @@ export function classifyResponse<T>(
   const envelope = parsed ? readEnvelope(json) : null;
 
   if (status >= 200 && status < 300) {
-    if (!envelope) return { ok: false, error: { kind: 'malformed', status, message: unexpected(status, parsed ? 'not the usual envelope' : describeBody(text, contentType)) } };
+    if (!envelope)
+      return {
+        ok: false,
+        error: {
+          kind: 'malformed',
+          status,
+          message: unexpected(status, parsed ? 'not the usual envelope' : describeBody(text, contentType)),
+        },
+      };
     if (!envelope.success) return { ok: false, error: { kind: 'malformed', status, message: unexpected(status, 'success is false') } };
     const checked = check((_value, _path) => read(envelope), envelope.data);
     if (!checked.ok) return { ok: false, error: { kind: 'malformed', status, message: unexpected(status, checked.problem) } };
@@ -352,7 +360,8 @@ export function createDaakeyClient(deps: DaakeyClientDeps): DaakeyClient {
         context: { daakey: context },
       });
     } catch (error) {
-      if (isTimeoutError(error)) return { ok: false, error: { kind: 'timeout', message: `Daakey did not answer within ${Math.round(timeoutMs / 1000)} s.` } };
+      if (isTimeoutError(error))
+        return { ok: false, error: { kind: 'timeout', message: `Daakey did not answer within ${Math.round(timeoutMs / 1000)} s.` } };
       if (isNetworkError(error) || error instanceof TypeError) {
         return { ok: false, error: { kind: 'network', message: 'Could not reach Daakey. Check the connection.' } };
       }
@@ -362,13 +371,17 @@ export function createDaakeyClient(deps: DaakeyClientDeps): DaakeyClient {
 
     const body = await readBody(response, timeoutMs);
     if (body.kind === 'timeout') return { ok: false, error: { kind: 'timeout', message: 'Daakey stopped sending its answer.' } };
-    if (body.kind === 'network') return { ok: false, error: { kind: 'network', message: 'The connection dropped while reading Daakey’s answer.' } };
+    if (body.kind === 'network')
+      return { ok: false, error: { kind: 'network', message: 'The connection dropped while reading Daakey’s answer.' } };
     if (response.status === 403) lastServerTime = serverTime(response, body.text);
     return classifyResponse(response.status, response.headers, body.text, spec.read, clock());
   }
 
   const json = (value: unknown) => ({ bytes: encoder.encode(JSON.stringify(value)), contentType: 'application/json' });
-  const data = <T>(read: Reader<T>) => (envelope: Envelope) => read(envelope.data, 'data');
+  const data =
+    <T>(read: Reader<T>) =>
+    (envelope: Envelope) =>
+      read(envelope.data, 'data');
 
   return {
     login: (email, password) =>

@@ -200,7 +200,11 @@ export function readEnvelope(value: unknown): Envelope | null {
   const errors: Record<string, string[]> = {};
   if (isRecord(value.errors)) {
     for (const [field, messages] of Object.entries(value.errors)) {
-      const texts = Array.isArray(messages) ? messages.filter((m): m is string => typeof m === 'string') : typeof messages === 'string' ? [messages] : [];
+      const texts = Array.isArray(messages)
+        ? messages.filter((m): m is string => typeof m === 'string')
+        : typeof messages === 'string'
+          ? [messages]
+          : [];
       if (texts.length > 0) errors[field] = texts;
     }
   }

@@ -13,13 +13,27 @@ const page: HandlerContext = { sender: 'extension-page', tabId: null, origin: nu
 
 function setup(overrides: Partial<DaakeyClient> = {}) {
   const client = {
-    login: vi.fn(async () => ({ ok: true as const, status: 200, data: { token: TOKEN, user: { id: 7, name: 'Sara Haddad', email: 'agent@demo.daakey.test' } } })),
+    login: vi.fn(async () => ({
+      ok: true as const,
+      status: 200,
+      data: { token: TOKEN, user: { id: 7, name: 'Sara Haddad', email: 'agent@demo.daakey.test' } },
+    })),
     logout: vi.fn(async () => ({ ok: true as const, status: 200, data: null })),
-    addMessage: vi.fn(async () => ({ ok: true as const, status: 201, data: { id: 99, message: 'x', sender: 'client', sender_name: 'Sara', attachments: [], created_at: '2026-01-01T00:00:00Z' } })),
+    addMessage: vi.fn(async () => ({
+      ok: true as const,
+      status: 201,
+      data: { id: 99, message: 'x', sender: 'client', sender_name: 'Sara', attachments: [], created_at: '2026-01-01T00:00:00Z' },
+    })),
     getTicket: vi.fn(),
     ...overrides,
   } as unknown as DaakeyClient;
-  const outbox = createOutbox({ store: createMemoryOutboxStore(), client, clock: () => 1_000, random: () => 0.5, schedule: () => undefined });
+  const outbox = createOutbox({
+    store: createMemoryOutboxStore(),
+    client,
+    clock: () => 1_000,
+    random: () => 0.5,
+    schedule: () => undefined,
+  });
   const flushSoon = vi.fn();
   const sitesChanged = vi.fn(async () => undefined);
   const deps: HandlerDeps = {
@@ -59,7 +73,10 @@ describe('background handlers', () => {
 
   it('refuses a base URL that is not http(s) and keeps the old settings', async () => {
     const { handlers } = setup();
-    const reply = await handlers['settings/save']({ environment: 'custom', baseUrl: 'ftp://x', signatureMode: 'computed', agencyCode: 'A' }, page);
+    const reply = await handlers['settings/save'](
+      { environment: 'custom', baseUrl: 'ftp://x', signatureMode: 'computed', agencyCode: 'A' },
+      page,
+    );
     expect(reply).toMatchObject({ ok: false, error: { kind: 'bad_request' } });
     expect((await settingsItem.getValue()).baseUrl).toBe('http://127.0.0.1:8787');
   });
@@ -68,14 +85,19 @@ describe('background handlers', () => {
     const { handlers, outbox, flushSoon } = setup();
     await outbox.pause();
     const reply = await handlers['auth/sign-in']({ email: ' agent@demo.daakey.test ', password: 'pw' }, page);
-    expect(reply).toEqual({ ok: true, data: { signedIn: true, user: expect.objectContaining({ name: 'Sara Haddad' }), needsSignIn: false } });
+    expect(reply).toEqual({
+      ok: true,
+      data: { signedIn: true, user: expect.objectContaining({ name: 'Sara Haddad' }), needsSignIn: false },
+    });
     expect(JSON.stringify(reply)).not.toContain(TOKEN);
     expect(await outbox.isPaused()).toBe(false);
     expect(flushSoon).toHaveBeenCalled();
   });
 
   it('signs out even when the server cannot be reached', async () => {
-    const { handlers } = setup({ logout: vi.fn(async () => ({ ok: false as const, error: { kind: 'network' as const, message: 'offline' } })) });
+    const { handlers } = setup({
+      logout: vi.fn(async () => ({ ok: false as const, error: { kind: 'network' as const, message: 'offline' } })),
+    });
     await handlers['auth/sign-in']({ email: 'a@b.c', password: 'pw' }, page);
     expect(await handlers['auth/sign-out']({}, page)).toMatchObject({ ok: true, data: { signedIn: false } });
     expect((await credentialsItem.getValue()).token).toBeNull();
@@ -101,7 +123,10 @@ describe('background handlers', () => {
 
   it('gives the inline panel the language in effect and its messages', async () => {
     const { handlers } = setup();
-    expect(await handlers['ui/prefs']({}, page)).toMatchObject({ ok: true, data: { language: 'fr', theme: 'system', messages: { send_reply: { message: 'Envoyer la réponse' } } } });
+    expect(await handlers['ui/prefs']({}, page)).toMatchObject({
+      ok: true,
+      data: { language: 'fr', theme: 'system', messages: { send_reply: { message: 'Envoyer la réponse' } } },
+    });
     await settingsItem.setValue({ ...(await settingsItem.getValue()), language: 'ar' });
     expect(await handlers['ui/prefs']({}, page)).toMatchObject({ ok: true, data: { language: 'ar' } });
   });
@@ -109,7 +134,11 @@ describe('background handlers', () => {
   it('resolves Daakey references through the ticket list, once', async () => {
     const page1 = Array.from({ length: 100 }, (_, i) => ({ id: 200 - i, reference: `TK-2026-${String(200 - i).padStart(5, '0')}` }));
     const page2 = [{ id: 7, reference: 'TK-2026-00007' }];
-    const listTickets = vi.fn(async ({ page }: { page: number }) => ({ ok: true as const, status: 200, data: { items: page === 1 ? page1 : page2, page, perPage: 100, total: 101 } }));
+    const listTickets = vi.fn(async ({ page }: { page: number }) => ({
+      ok: true as const,
+      status: 200,
+      data: { items: page === 1 ? page1 : page2, page, perPage: 100, total: 101 },
+    }));
     const { handlers } = setup({ listTickets } as unknown as Partial<DaakeyClient>);
     expect(await handlers['ticket/resolve']({ references: ['TK-2026-00007', 'TK-2026-00150', 'TK-1999-00001'] }, page)).toEqual({
       ok: true,
@@ -123,18 +152,35 @@ describe('background handlers', () => {
   it('keeps the agency detection patterns and gives them to the content script', async () => {
     const { handlers } = setup();
     await handlers['detection/save']({ urlPatterns: [' /support/case/{id} '], selectors: ['.case-number'] }, page);
-    expect(await handlers['ui/prefs']({}, page)).toMatchObject({ ok: true, data: { detection: { urlPatterns: ['/support/case/{id}'], selectors: ['.case-number'] } } });
+    expect(await handlers['ui/prefs']({}, page)).toMatchObject({
+      ok: true,
+      data: { detection: { urlPatterns: ['/support/case/{id}'], selectors: ['.case-number'] } },
+    });
   });
 
   it('migrates version 1 settings, adding empty detection patterns', async () => {
-    await fakeBrowser.storage.local.set({ settings: { environment: 'production', baseUrl: 'https://api.daakey.com', signatureMode: 'computed', agencyCode: 'A', dashboardSites: [], language: 'fr', theme: 'dark' }, settings$: { v: 1 } });
+    await fakeBrowser.storage.local.set({
+      settings: {
+        environment: 'production',
+        baseUrl: 'https://api.daakey.com',
+        signatureMode: 'computed',
+        agencyCode: 'A',
+        dashboardSites: [],
+        language: 'fr',
+        theme: 'dark',
+      },
+      settings$: { v: 1 },
+    });
     await settingsItem.migrate();
     expect(await settingsItem.getValue()).toMatchObject({ language: 'fr', detection: { urlPatterns: [], selectors: [] } });
   });
 
   it('adds a dashboard site only once the browser granted it', async () => {
     const { handlers, sitesChanged } = setup();
-    expect(await handlers['sites/add']({ origin: 'https://other.example.com' }, page)).toMatchObject({ ok: false, error: { kind: 'bad_request' } });
+    expect(await handlers['sites/add']({ origin: 'https://other.example.com' }, page)).toMatchObject({
+      ok: false,
+      error: { kind: 'bad_request' },
+    });
     expect(sitesChanged).not.toHaveBeenCalled();
     const reply = await handlers['sites/add']({ origin: 'https://dash.example.com/tickets' }, page);
     expect(reply.ok && reply.data.dashboardSites).toContainEqual({ origin: 'https://dash.example.com', enabled: true });

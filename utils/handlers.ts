@@ -96,9 +96,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'settings/save': async (input: SettingsInput) => {
       const current = await deps.settings.getValue();
       const managed = await deps.managedKeys();
-      const baseUrl = input.environment === 'custom' || input.environment === 'sandbox' ? input.baseUrl.trim().replace(/\/+$/, '') : ENVIRONMENTS[input.environment];
-      if (!/^https?:\/\/[^\s/]+/.test(baseUrl) || normaliseOrigin(baseUrl) === null) return bad('The API base URL must start with http:// or https://.');
-      if (!/^[A-Za-z0-9._-]{1,200}$/.test(input.agencyCode.trim())) return bad('The agency code may hold letters, digits, dots, dashes and underscores.');
+      const baseUrl =
+        input.environment === 'custom' || input.environment === 'sandbox'
+          ? input.baseUrl.trim().replace(/\/+$/, '')
+          : ENVIRONMENTS[input.environment];
+      if (!/^https?:\/\/[^\s/]+/.test(baseUrl) || normaliseOrigin(baseUrl) === null)
+        return bad('The API base URL must start with http:// or https://.');
+      if (!/^[A-Za-z0-9._-]{1,200}$/.test(input.agencyCode.trim()))
+        return bad('The agency code may hold letters, digits, dots, dashes and underscores.');
       const next: StoredSettings = {
         ...current,
         environment: managed.includes('environment') ? current.environment : input.environment,
@@ -120,7 +125,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     'detection/save': async ({ urlPatterns, selectors }) => {
       const settings = await deps.settings.getValue();
-      await deps.settings.setValue({ ...settings, detection: { urlPatterns: urlPatterns.map((p) => p.trim()), selectors: selectors.map((s) => s.trim()) } });
+      await deps.settings.setValue({
+        ...settings,
+        detection: { urlPatterns: urlPatterns.map((p) => p.trim()), selectors: selectors.map((s) => s.trim()) },
+      });
       return ok(await settingsView());
     },
 
@@ -130,7 +138,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       if (!(await deps.hasHostPermission(matchPatternFor(normalised)))) return bad('The browser has not granted access to this site.');
       return updateSites((sites) => [...sites.filter((s) => s.origin !== normalised), { origin: normalised, enabled: true }]);
     },
-    'sites/set-enabled': async ({ origin, enabled }) => updateSites((sites) => sites.map((s) => (s.origin === origin ? { ...s, enabled } : s))),
+    'sites/set-enabled': async ({ origin, enabled }) =>
+      updateSites((sites) => sites.map((s) => (s.origin === origin ? { ...s, enabled } : s))),
     'sites/remove': async ({ origin }) => updateSites((sites) => sites.filter((s) => s.origin !== origin)),
 
     'auth/status': async () => ok(await authView()),
@@ -155,8 +164,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     'ticket/get': async ({ ticketId }) => fromApi(await (await deps.client()).getTicket(ticketId)),
 
-    'ticket/create': async (input) =>
-      fromApi(await (await deps.client()).createTicket(input, { idempotencyKey: crypto.randomUUID() })),
+    'ticket/create': async (input) => fromApi(await (await deps.client()).createTicket(input, { idempotencyKey: crypto.randomUUID() })),
 
     'reply/send': async ({ clientId, ticketId, message, attachments }) => {
       const entry = await deps.outbox.enqueue({ clientId, ticketId, message, attachments });

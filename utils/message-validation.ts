@@ -56,7 +56,8 @@ const CHECKS: { [T in MessageType]: Check } = {
       p.theme === undefined || ['system', 'light', 'dark'].includes(p.theme as string) ? null : 'Unknown theme.',
     ),
   'detection/save': (p) => {
-    const list = (v: unknown) => Array.isArray(v) && v.length <= 20 && v.every((x) => typeof x === 'string' && x.length > 0 && x.length <= 300);
+    const list = (v: unknown) =>
+      Array.isArray(v) && v.length <= 20 && v.every((x) => typeof x === 'string' && x.length > 0 && x.length <= 300);
     if (!list(p.urlPatterns) || !list(p.selectors)) return 'Give at most 20 patterns and 20 selectors, each up to 300 characters.';
     return (p.urlPatterns as string[]).every((x) => x.includes('{id}')) ? null : 'Each URL pattern needs {id} where the ticket ID goes.';
   },
@@ -95,11 +96,22 @@ const CHECKS: { [T in MessageType]: Check } = {
   'templates/save': (p) =>
     Array.isArray(p.templates) &&
     p.templates.length <= 200 &&
-    p.templates.every((t) => isObject(t) && typeof t.id === 'string' && typeof t.name === 'string' && typeof t.body === 'string' && t.name.length <= 200 && t.body.length <= MESSAGE_MAX_CHARS)
+    p.templates.every(
+      (t) =>
+        isObject(t) &&
+        typeof t.id === 'string' &&
+        typeof t.name === 'string' &&
+        typeof t.body === 'string' &&
+        t.name.length <= 200 &&
+        t.body.length <= MESSAGE_MAX_CHARS,
+    )
       ? null
       : 'templates are malformed.',
   'ticket/resolve': (p) =>
-    Array.isArray(p.references) && p.references.length > 0 && p.references.length <= 50 && p.references.every((r) => typeof r === 'string' && REFERENCE.test(r))
+    Array.isArray(p.references) &&
+    p.references.length > 0 &&
+    p.references.length <= 50 &&
+    p.references.every((r) => typeof r === 'string' && REFERENCE.test(r))
       ? null
       : 'references must be 1 to 50 ticket references such as TK-2026-00001.',
   'ui/prefs': none,

@@ -3,7 +3,16 @@
  * Each type names who may send it (`SENDERS`); the background's handler map is typed against
  * `ProtocolMap`, so a message without a handler fails to compile.
  */
-import type { ApiError, DaakeyUser, TicketMessage, TicketStatus, TicketWithMessages, UploadedMedia, CreateTicketInput, Ticket } from './daakey-types';
+import type {
+  ApiError,
+  DaakeyUser,
+  TicketMessage,
+  TicketStatus,
+  TicketWithMessages,
+  UploadedMedia,
+  CreateTicketInput,
+  Ticket,
+} from './daakey-types';
 import type { EnvironmentName } from './api-contract';
 
 export type SenderClass = 'extension-page' | 'content-script';
@@ -173,9 +182,7 @@ export type ProtocolError =
   | { kind: 'unknown_type'; message: string }
   | { kind: 'internal'; message: string };
 
-export type Reply<T extends MessageType> =
-  | { ok: true; data: ResponseOf<T> }
-  | { ok: false; error: ApiError | ProtocolError };
+export type Reply<T extends MessageType> = { ok: true; data: ResponseOf<T> } | { ok: false; error: ApiError | ProtocolError };
 
 /** Messages the background or popup send to a dashboard tab's content script. */
 export interface TabProtocolMap {

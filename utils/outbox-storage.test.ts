@@ -15,7 +15,14 @@ function setup() {
   const client: OutboxClient = {
     async addMessage(_ticketId, body) {
       posted.push(body.message);
-      const message: TicketMessage = { id: nextId++, message: body.message, sender: 'client', sender_name: 'Agent', attachments: [], created_at: new Date(clock.now).toISOString() };
+      const message: TicketMessage = {
+        id: nextId++,
+        message: body.message,
+        sender: 'client',
+        sender_name: 'Agent',
+        attachments: [],
+        created_at: new Date(clock.now).toISOString(),
+      };
       server.push(message);
       return { ok: true, status: 201, data: message };
     },
@@ -25,7 +32,13 @@ function setup() {
     },
   };
   const make = () =>
-    createOutbox({ store: createOutboxStorage(fakeBrowser.storage.local), client, clock: () => clock.now++, random: () => 0.5, schedule: () => undefined });
+    createOutbox({
+      store: createOutboxStorage(fakeBrowser.storage.local),
+      client,
+      clock: () => clock.now++,
+      random: () => 0.5,
+      schedule: () => undefined,
+    });
   return { make, posted, checked };
 }
 
@@ -127,7 +140,13 @@ describe('outbox storage', () => {
       error: null,
     });
     await fakeBrowser.storage.local.set({
-      [OUTBOX_LEGACY_KEY]: { version: 1, paused: true, holdUntil: null, backoffUntil: null, records: [record('old-sent', 'sent', T0 - 2000), record('old-queued', 'queued', T0 - 1000)] },
+      [OUTBOX_LEGACY_KEY]: {
+        version: 1,
+        paused: true,
+        holdUntil: null,
+        backoffUntil: null,
+        records: [record('old-sent', 'sent', T0 - 2000), record('old-queued', 'queued', T0 - 1000)],
+      },
       [`${OUTBOX_LEGACY_KEY}$`]: { v: 1 },
     });
     const { make, posted } = setup();
@@ -145,7 +164,10 @@ describe('outbox storage', () => {
   });
 
   it('drops a record it cannot read instead of failing to start', async () => {
-    await fakeBrowser.storage.local.set({ [OUTBOX_META_KEY]: { version: 2, paused: false, holdUntil: null, backoffUntil: null }, [`${OUTBOX_RECORD_PREFIX}bad`]: 'garbage' });
+    await fakeBrowser.storage.local.set({
+      [OUTBOX_META_KEY]: { version: 2, paused: false, holdUntil: null, backoffUntil: null },
+      [`${OUTBOX_RECORD_PREFIX}bad`]: 'garbage',
+    });
     const { make } = setup();
     expect(await make().list()).toEqual([]);
   });

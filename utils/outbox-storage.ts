@@ -43,7 +43,13 @@ export function createOutboxStorage(area: KeyValueArea): OutboxStore {
       // Storage hands keys back in no particular order; delivery order is creation order.
       records.sort((a, b) => (isObj(a) && isObj(b) ? Number(a.createdAt) - Number(b.createdAt) : 0));
       // `readSnapshot` (utils/outbox.ts) checks every field again; this only reassembles the shape.
-      return { version: 1, paused: isObj(meta) && meta.paused === true, holdUntil: isObj(meta) ? meta.holdUntil : null, backoffUntil: isObj(meta) ? meta.backoffUntil : null, records };
+      return {
+        version: 1,
+        paused: isObj(meta) && meta.paused === true,
+        holdUntil: isObj(meta) ? meta.holdUntil : null,
+        backoffUntil: isObj(meta) ? meta.backoffUntil : null,
+        records,
+      };
     },
 
     async save(snapshot: OutboxSnapshot, delta: OutboxDelta) {
@@ -52,7 +58,12 @@ export function createOutboxStorage(area: KeyValueArea): OutboxStore {
       for (const record of changed) items[OUTBOX_RECORD_PREFIX + record.id] = record;
       if (delta.meta || migrating || changed.length) {
         // Written with every change: its presence is what marks the new layout as in use.
-        items[OUTBOX_META_KEY] = { version: 2, paused: snapshot.paused, holdUntil: snapshot.holdUntil, backoffUntil: snapshot.backoffUntil };
+        items[OUTBOX_META_KEY] = {
+          version: 2,
+          paused: snapshot.paused,
+          holdUntil: snapshot.holdUntil,
+          backoffUntil: snapshot.backoffUntil,
+        };
       }
       // One `set` is atomic: a record and the outbox state it goes with land together.
       await area.set(items);

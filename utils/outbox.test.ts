@@ -113,7 +113,12 @@ function setup(options: { initial?: unknown; store?: OutboxStore; lock?: OutboxL
   return { clock, server, store, scheduled, changes, outbox: make(), make };
 }
 
-const reply = (clientId: string, ticketId = 1, message = `Reply ${clientId}`) => ({ clientId, ticketId, message, attachments: [] as string[] });
+const reply = (clientId: string, ticketId = 1, message = `Reply ${clientId}`) => ({
+  clientId,
+  ticketId,
+  message,
+  attachments: [] as string[],
+});
 const err = {
   closed: { kind: 'closed', status: 400, message: 'Cannot add message to closed ticket' },
   notFound: { kind: 'not_found', status: 404, message: 'Ticket not found' },

@@ -28,7 +28,13 @@ function setup() {
 
 const envelope = (type: string, payload: unknown) => ({ channel: 'daakey-qr/v1', type, payload });
 const popup: SenderInfo = { id: RUNTIME_ID, url: `${EXT}/popup.html`, origin: EXT };
-const content: SenderInfo = { id: RUNTIME_ID, url: `${DASHBOARD}/dashboard/tickets/1`, origin: DASHBOARD, frameId: 0, tab: { id: 3, url: `${DASHBOARD}/dashboard/tickets/1` } };
+const content: SenderInfo = {
+  id: RUNTIME_ID,
+  url: `${DASHBOARD}/dashboard/tickets/1`,
+  origin: DASHBOARD,
+  frameId: 0,
+  tab: { id: 3, url: `${DASHBOARD}/dashboard/tickets/1` },
+};
 
 describe('router sender checks', () => {
   it('lets the popup read settings', async () => {
@@ -40,7 +46,10 @@ describe('router sender checks', () => {
   it.each<[string, SenderInfo]>([
     ['another extension', { ...popup, id: 'otherextensionidotherextensionid' }],
     ['a page claiming the extension origin with a different sender.origin', { ...popup, origin: 'https://evil.example' }],
-    ['a content script on a site that is not an enabled dashboard', { ...content, url: 'https://evil.example/x', origin: 'https://evil.example', tab: { id: 3, url: 'https://evil.example/x' } }],
+    [
+      'a content script on a site that is not an enabled dashboard',
+      { ...content, url: 'https://evil.example/x', origin: 'https://evil.example', tab: { id: 3, url: 'https://evil.example/x' } },
+    ],
     ['a dashboard sub-frame', { ...content, frameId: 2 }],
     ['a content script without a tab', { ...content, tab: undefined }],
     ['a sender with no URL', { id: RUNTIME_ID }],
@@ -95,7 +104,10 @@ describe('router fuzz', () => {
         // Our own id too: a content script on a page that is not an enabled dashboard.
         id: fc.oneof(fc.string(), fc.constant('otherextensionidotherextensionid'), fc.constant(undefined), fc.constant(RUNTIME_ID)),
         url: fc.oneof(fc.webUrl(), fc.string(), fc.constant('https://evil.example/')),
-        origin: fc.oneof(fc.webUrl().map((u) => new URL(u).origin), fc.constant(undefined)),
+        origin: fc.oneof(
+          fc.webUrl().map((u) => new URL(u).origin),
+          fc.constant(undefined),
+        ),
         frameId: fc.oneof(fc.integer(), fc.constant(undefined)),
         tab: fc.oneof(fc.record({ id: fc.integer(), url: fc.webUrl() }), fc.constant(undefined)),
       },
@@ -103,7 +115,11 @@ describe('router fuzz', () => {
     ) as fc.Arbitrary<SenderInfo>;
     const message = fc.oneof(
       fc.anything(),
-      fc.record({ channel: fc.constant('daakey-qr/v1'), type: fc.constantFrom(...Object.keys(SENDERS), '__proto__', 'constructor', 'x'), payload: fc.anything() }),
+      fc.record({
+        channel: fc.constant('daakey-qr/v1'),
+        type: fc.constantFrom(...Object.keys(SENDERS), '__proto__', 'constructor', 'x'),
+        payload: fc.anything(),
+      }),
     );
     await fc.assert(
       fc.asyncProperty(message, forgedSender, async (m, sender) => {

@@ -49,7 +49,10 @@ function originOf(url: string | undefined): string | null {
 
 const fail = (error: ProtocolError) => ({ ok: false as const, error });
 
-export async function classifySender(sender: SenderInfo, options: Pick<RouterOptions, 'runtimeId' | 'extensionOrigin' | 'isDashboardOrigin'>): Promise<{ kind: SenderClass; origin: string } | null> {
+export async function classifySender(
+  sender: SenderInfo,
+  options: Pick<RouterOptions, 'runtimeId' | 'extensionOrigin' | 'isDashboardOrigin'>,
+): Promise<{ kind: SenderClass; origin: string } | null> {
   if (!sender || sender.id !== options.runtimeId) return null;
   const urlOrigin = originOf(sender.url);
   if (!urlOrigin) return null;

@@ -4,9 +4,7 @@
  * verifies with the same functions.
  */
 
-export type SignatureCredentials =
-  | { mode: 'computed'; agencyCode: string; secret: string }
-  | { mode: 'issued'; value: string };
+export type SignatureCredentials = { mode: 'computed'; agencyCode: string; secret: string } | { mode: 'issued'; value: string };
 
 export interface SignInput {
   method: string;

@@ -54,7 +54,12 @@ describe('ticket scanner', () => {
     expect(scanner('http://127.0.0.1/dashboard/tickets/5').scanAll()).toEqual([{ id: 5, element: heading, source: 'url' }]);
 
     root.replaceChildren();
-    const row = el('tr', { 'data-ticket-id': '6' }, el('td', {}, el('a', { href: '/dashboard/tickets/6' }, 'TK-2026-00006')), el('td', {}, 'Ticket 6 subject'));
+    const row = el(
+      'tr',
+      { 'data-ticket-id': '6' },
+      el('td', {}, el('a', { href: '/dashboard/tickets/6' }, 'TK-2026-00006')),
+      el('td', {}, 'Ticket 6 subject'),
+    );
     root.append(el('table', {}, el('tbody', {}, row)));
     expect(scanner().scanAll()).toEqual([{ id: 6, element: row, source: 'data' }]);
   });
@@ -127,11 +132,22 @@ describe('ticket scanner', () => {
   });
 
   it("takes a reference inside a row that carries its ticket as that row's label, without a lookup", () => {
-    const row = el('tr', { 'data-ticket-id': '7' }, el('td', {}, el('a', { href: '/dashboard/tickets/7' }, 'TK-2026-00007')), el('td', {}, 'Ticket 7 subject'));
+    const row = el(
+      'tr',
+      { 'data-ticket-id': '7' },
+      el('td', {}, el('a', { href: '/dashboard/tickets/7' }, 'TK-2026-00007')),
+      el('td', {}, 'Ticket 7 subject'),
+    );
     const other = el('tr', { 'data-ticket-id': '8' }, el('td', {}, 'Duplicate of ticket #9'));
     root.append(el('table', {}, el('tbody', {}, row, other)));
     const pending: string[] = [];
-    const s = createTicketScanner({ detector, root, getUrl: () => 'http://127.0.0.1/dashboard', resolveReference: () => undefined, onReference: ({ reference }) => pending.push(reference) });
+    const s = createTicketScanner({
+      detector,
+      root,
+      getUrl: () => 'http://127.0.0.1/dashboard',
+      resolveReference: () => undefined,
+      onReference: ({ reference }) => pending.push(reference),
+    });
     // One anchor per row, and another ticket named inside a row still gets its own.
     expect(s.scanAll().map((a) => [a.id, a.source])).toEqual([
       [7, 'data'],
@@ -156,7 +172,11 @@ describe('ticket scanner', () => {
     const own = el('a', { href: '/dashboard/tickets/42?tab=thread' }, 'Open');
     const merged = el('a', { href: '/dashboard/tickets/142' }, 'merged into');
     root.append(el('div', { 'data-ticket-id': '42' }, own, ' ', merged));
-    expect(scanner().scanAll().map((a) => [a.id, a.source, a.element])).toEqual([
+    expect(
+      scanner()
+        .scanAll()
+        .map((a) => [a.id, a.source, a.element]),
+    ).toEqual([
       [42, 'data', root.firstChild],
       [142, 'link', merged],
     ]);
@@ -168,7 +188,11 @@ describe('ticket scanner', () => {
   it('uses agency selectors and ignores an invalid one', () => {
     const cell = el('td', { class: 'case-id' }, '321');
     root.append(el('table', {}, el('tbody', {}, el('tr', {}, cell))));
-    const s = createTicketScanner({ detector: createTicketDetector({ selectors: ['.case-id', '[[bad'] }), root, getUrl: () => 'http://127.0.0.1/' });
+    const s = createTicketScanner({
+      detector: createTicketDetector({ selectors: ['.case-id', '[[bad'] }),
+      root,
+      getUrl: () => 'http://127.0.0.1/',
+    });
     expect(s.scanAll()).toEqual([{ id: 321, element: cell, source: 'data' }]);
   });
 

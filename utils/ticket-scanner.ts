@@ -63,7 +63,8 @@ const BASE_SELECTOR = 'a[href], [data-ticket-id], [data-ticket]';
 const HEADINGS = 'h1, h2, [role="heading"]';
 const FAST_DIGIT = /[0-9\u0660-\u0669\u06f0-\u06f9]/;
 // Text that may continue a mention begun in the previous sibling: "#42", "n° 42", ": 42", "42".
-const LEADING_ID = /^[\s\u200e\u200f\u061c:#＃]*(?:n[°º]|no\.?|num[a-zé]*\.?|id|رقم)?[\s\u200e\u200f\u061c:#＃]*[0-9\u0660-\u0669\u06f0-\u06f9]/iu;
+const LEADING_ID =
+  /^[\s\u200e\u200f\u061c:#＃]*(?:n[°º]|no\.?|num[a-zé]*\.?|id|رقم)?[\s\u200e\u200f\u061c:#＃]*[0-9\u0660-\u0669\u06f0-\u06f9]/iu;
 // Text before a split mention, as in "Ticket <b>#42</b>": only this much of the previous sibling counts.
 const CONTEXT_CHARS = 24;
 

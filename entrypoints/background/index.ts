@@ -63,7 +63,10 @@ export default defineBackground(() => {
   let wakeTimer: ReturnType<typeof setTimeout> | undefined;
   const outbox = createOutbox({
     store: outboxStore,
-    client: { addMessage: async (...args) => (await client()).addMessage(...args), getTicket: async (id) => (await client()).getTicket(id) },
+    client: {
+      addMessage: async (...args) => (await client()).addMessage(...args),
+      getTicket: async (id) => (await client()).getTicket(id),
+    },
     clock: () => Date.now(),
     random: Math.random,
     lock: withOutboxLock,
@@ -111,7 +114,8 @@ export default defineBackground(() => {
         type: 'basic',
         iconUrl: browser.runtime.getURL('/icon/128.png'),
         title: browser.i18n.getMessage('notify_failed_title') || 'Reply not sent',
-        message: browser.i18n.getMessage('notify_failed_body', [String(ticketId)]) || `The reply to ticket #${ticketId} needs your attention.`,
+        message:
+          browser.i18n.getMessage('notify_failed_body', [String(ticketId)]) || `The reply to ticket #${ticketId} needs your attention.`,
       })
       .catch(() => undefined);
   }

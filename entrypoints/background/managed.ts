@@ -26,9 +26,11 @@ async function readManagedNow(): Promise<ManagedSettings> {
       new Promise<Record<string, unknown>>((_, reject) => setTimeout(() => reject(new Error('managed storage did not answer')), 1500)),
     ])) as Record<string, unknown>;
     const out: ManagedSettings = {};
-    if (typeof raw.environment === 'string' && (raw.environment in ENVIRONMENTS || raw.environment === 'custom')) out.environment = raw.environment as EnvironmentName;
+    if (typeof raw.environment === 'string' && (raw.environment in ENVIRONMENTS || raw.environment === 'custom'))
+      out.environment = raw.environment as EnvironmentName;
     if (typeof raw.baseUrl === 'string' && normaliseOrigin(raw.baseUrl)) out.baseUrl = raw.baseUrl.replace(/\/+$/, '');
-    if (Array.isArray(raw.dashboardSites)) out.dashboardSites = raw.dashboardSites.map((s) => normaliseOrigin(String(s))).filter((s): s is string => s !== null);
+    if (Array.isArray(raw.dashboardSites))
+      out.dashboardSites = raw.dashboardSites.map((s) => normaliseOrigin(String(s))).filter((s): s is string => s !== null);
     return out;
   } catch {
     // No policy, or a browser without managed storage for this add-on.
@@ -45,7 +47,10 @@ export async function applyManaged(managed: ManagedSettings): Promise<void> {
   else if (managed.environment && managed.environment !== 'custom') next.baseUrl = ENVIRONMENTS[managed.environment];
   if (managed.dashboardSites) {
     const known = new Set(next.dashboardSites.map((s) => s.origin));
-    next.dashboardSites = [...next.dashboardSites, ...managed.dashboardSites.filter((o) => !known.has(o)).map((origin) => ({ origin, enabled: true }))];
+    next.dashboardSites = [
+      ...next.dashboardSites,
+      ...managed.dashboardSites.filter((o) => !known.has(o)).map((origin) => ({ origin, enabled: true })),
+    ];
   }
   await settingsItem.setValue(next);
 }

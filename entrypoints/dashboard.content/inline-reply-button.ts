@@ -18,9 +18,47 @@ svg { inline-size: 16px; block-size: 16px; fill: none; stroke: currentColor; str
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 // Inserting inside these would change a link's target, a heading's accessible name, or a control.
-const PLACE_AFTER = new Set(['A', 'BUTTON', 'LABEL', 'H1', 'H2', 'H3', 'H4', 'H5', 'H6', 'SPAN', 'STRONG', 'B', 'EM', 'I', 'SMALL', 'TIME', 'ABBR', 'CODE', 'IMG', 'TABLE', 'UL', 'OL', 'DL']);
+const PLACE_AFTER = new Set([
+  'A',
+  'BUTTON',
+  'LABEL',
+  'H1',
+  'H2',
+  'H3',
+  'H4',
+  'H5',
+  'H6',
+  'SPAN',
+  'STRONG',
+  'B',
+  'EM',
+  'I',
+  'SMALL',
+  'TIME',
+  'ABBR',
+  'CODE',
+  'IMG',
+  'TABLE',
+  'UL',
+  'OL',
+  'DL',
+]);
 // Elements whose children or siblings cannot be an inline element.
-const NO_PLACE = new Set(['TBODY', 'THEAD', 'TFOOT', 'COLGROUP', 'SELECT', 'OPTION', 'HTML', 'HEAD', 'BODY', 'IFRAME', 'CANVAS', 'VIDEO', 'AUDIO']);
+const NO_PLACE = new Set([
+  'TBODY',
+  'THEAD',
+  'TFOOT',
+  'COLGROUP',
+  'SELECT',
+  'OPTION',
+  'HTML',
+  'HEAD',
+  'BODY',
+  'IFRAME',
+  'CANVAS',
+  'VIDEO',
+  'AUDIO',
+]);
 
 function replyIcon(): SVGSVGElement {
   const svg = document.createElementNS(SVG_NS, 'svg');

@@ -29,76 +29,76 @@ export function init(ctx: ContentScriptContext, signal: AbortSignal): boolean {
   return true;
 
   function start(detector: TicketDetector) {
-  const references = createReferenceResolver(signal, (elements) => {
-    // Their references are now known: scan those elements again so they get their buttons.
-    for (const element of elements) scanner.forget(element);
-    ticketStore.add(scanner.scanAdded(elements));
-  });
-  const scanner = createTicketScanner({
-    detector,
-    root,
-    isOwnNode: isOwnNodeDefault,
-    getUrl: () => location.href,
-    resolveReference: references.lookup,
-    onReference: references.request,
-  });
+    const references = createReferenceResolver(signal, (elements) => {
+      // Their references are now known: scan those elements again so they get their buttons.
+      for (const element of elements) scanner.forget(element);
+      ticketStore.add(scanner.scanAdded(elements));
+    });
+    const scanner = createTicketScanner({
+      detector,
+      root,
+      isOwnNode: isOwnNodeDefault,
+      getUrl: () => location.href,
+      resolveReference: references.lookup,
+      onReference: references.request,
+    });
 
-  timed('dqr-scan', () => {
-    ticketStore.update(primaryId(scanner));
-    ticketStore.add(timed('dqr-scan-find', () => scanner.scanAll()));
-  });
-
-  let pending: Node[] = [];
-  let removed = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let firstPendingAt = 0;
-
-  const flush = () => {
-    timer = undefined;
-    if (signal.aborted) return;
-    const nodes = pending;
-    pending = [];
-    if (removed) {
-      removed = false;
+    timed('dqr-scan', () => {
       ticketStore.update(primaryId(scanner));
-    }
-    timed('dqr-scan-incremental', () => ticketStore.add(scanner.scanAdded(nodes)));
-  };
+      ticketStore.add(timed('dqr-scan-find', () => scanner.scanAll()));
+    });
 
-  const observer = new MutationObserver((records) => {
-    for (const record of records) {
-      if (isOwnNodeDefault(record.target)) continue;
-      for (const node of record.addedNodes) if (!isOwnNodeDefault(node)) pending.push(node);
-      for (const node of record.removedNodes) if (!isOwnNodeDefault(node)) removed = true;
-    }
-    if (!pending.length && !removed) return;
-    const now = Date.now();
-    if (timer === undefined) firstPendingAt = now;
-    else clearTimeout(timer);
-    timer = setTimeout(flush, now - firstPendingAt >= MAX_WAIT_MS ? 0 : DEBOUNCE_MS);
-  });
-  observer.observe(root, { childList: true, subtree: true });
-  signal.addEventListener(
-    'abort',
-    () => {
-      observer.disconnect();
-      if (timer !== undefined) clearTimeout(timer);
-    },
-    { once: true },
-  );
+    let pending: Node[] = [];
+    let removed = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let firstPendingAt = 0;
 
-  let lastUrl = location.href;
-  const onLocationChange = () => {
-    if (signal.aborted || location.href === lastUrl) return;
-    lastUrl = location.href;
-    ticketStore.update(primaryId(scanner));
-    ticketStore.add(scanner.scanAll());
-  };
-  // WXT polls for history changes (an isolated world cannot wrap the page's pushState);
-  // popstate and hashchange answer faster for back/forward and hash routes.
-  ctx.addEventListener(window, 'wxt:locationchange', onLocationChange, { signal });
-  window.addEventListener('popstate', onLocationChange, { signal });
-  window.addEventListener('hashchange', onLocationChange, { signal });
+    const flush = () => {
+      timer = undefined;
+      if (signal.aborted) return;
+      const nodes = pending;
+      pending = [];
+      if (removed) {
+        removed = false;
+        ticketStore.update(primaryId(scanner));
+      }
+      timed('dqr-scan-incremental', () => ticketStore.add(scanner.scanAdded(nodes)));
+    };
+
+    const observer = new MutationObserver((records) => {
+      for (const record of records) {
+        if (isOwnNodeDefault(record.target)) continue;
+        for (const node of record.addedNodes) if (!isOwnNodeDefault(node)) pending.push(node);
+        for (const node of record.removedNodes) if (!isOwnNodeDefault(node)) removed = true;
+      }
+      if (!pending.length && !removed) return;
+      const now = Date.now();
+      if (timer === undefined) firstPendingAt = now;
+      else clearTimeout(timer);
+      timer = setTimeout(flush, now - firstPendingAt >= MAX_WAIT_MS ? 0 : DEBOUNCE_MS);
+    });
+    observer.observe(root, { childList: true, subtree: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        observer.disconnect();
+        if (timer !== undefined) clearTimeout(timer);
+      },
+      { once: true },
+    );
+
+    let lastUrl = location.href;
+    const onLocationChange = () => {
+      if (signal.aborted || location.href === lastUrl) return;
+      lastUrl = location.href;
+      ticketStore.update(primaryId(scanner));
+      ticketStore.add(scanner.scanAll());
+    };
+    // WXT polls for history changes (an isolated world cannot wrap the page's pushState);
+    // popstate and hashchange answer faster for back/forward and hash routes.
+    ctx.addEventListener(window, 'wxt:locationchange', onLocationChange, { signal });
+    window.addEventListener('popstate', onLocationChange, { signal });
+    window.addEventListener('hashchange', onLocationChange, { signal });
   }
 }
 

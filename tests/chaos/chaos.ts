@@ -59,7 +59,12 @@ export interface ChaosResult {
     withoutIdempotencyKey: number;
   };
   /** Evidence for each duplicated or lost text (first 20). */
-  problems: { text: string; ticketId: number; stored: number; posts: Pick<RecordedRequest, 'seq' | 'status' | 'outcome' | 'idempotencyKey' | 'replayed' | 'faults' | 'time'>[] }[];
+  problems: {
+    text: string;
+    ticketId: number;
+    stored: number;
+    posts: Pick<RecordedRequest, 'seq' | 'status' | 'outcome' | 'idempotencyKey' | 'replayed' | 'faults' | 'time'>[];
+  }[];
 }
 
 /** Fault specs whose overall shares are each `faultRate / 6` (terminal faults are exclusive, taken in order). */
@@ -112,7 +117,11 @@ async function send<T>(page: Page, type: string, payload: unknown): Promise<Repl
 }
 
 /** Enqueues a batch; entries are keyed by clientId, so a batch interrupted by a worker stop is simply sent again. */
-async function enqueueBatch(page: Page, batch: { clientId: string; ticketId: number; message: string }[], log: (line: string) => void): Promise<void> {
+async function enqueueBatch(
+  page: Page,
+  batch: { clientId: string; ticketId: number; message: string }[],
+  log: (line: string) => void,
+): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     const failures = await page.evaluate(async (items) => {
       const results = await Promise.all(
@@ -225,7 +234,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     // Let any response still in flight land before counting.
     await sleep(1500);
 
-    const posts = rig.sandbox.state.requests.filter((r) => r.method === 'POST' && /^\/api\/v1\/client\/tickets\/\d+\/messages$/.test(r.path));
+    const posts = rig.sandbox.state.requests.filter(
+      (r) => r.method === 'POST' && /^\/api\/v1\/client\/tickets\/\d+\/messages$/.test(r.path),
+    );
     const postsByText = new Map<string, RecordedRequest[]>();
     for (const r of posts) {
       let message = '';
@@ -255,7 +266,15 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
           text: t.message,
           ticketId: t.ticketId,
           stored,
-          posts: (postsByText.get(t.message) ?? []).map(({ seq, status, outcome, idempotencyKey, replayed, faults, time }) => ({ seq, status, outcome, idempotencyKey, replayed, faults, time })),
+          posts: (postsByText.get(t.message) ?? []).map(({ seq, status, outcome, idempotencyKey, replayed, faults, time }) => ({
+            seq,
+            status,
+            outcome,
+            idempotencyKey,
+            replayed,
+            faults,
+            time,
+          })),
         });
       }
     }
@@ -291,7 +310,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         ` — wall ${(result.wallTimeMs / 1000).toFixed(1)} s (drain ${(drainTimeMs / 1000).toFixed(1)} s), ${stops} worker stops, ${flushes} flushes` +
         `${timedOut ? `, TIME LIMIT with ${pendingLeft} pending` : ''}`,
     );
-    log(`  posts ${posts.length}: ${JSON.stringify(result.requests.byStatus)} outcomes ${JSON.stringify(result.requests.byOutcome)} replayed ${result.requests.replayed}; outbox ${JSON.stringify(result.outboxStates)}`);
+    log(
+      `  posts ${posts.length}: ${JSON.stringify(result.requests.byStatus)} outcomes ${JSON.stringify(result.requests.byOutcome)} replayed ${result.requests.replayed}; outbox ${JSON.stringify(result.outboxStates)}`,
+    );
     const resultsFile = options.resultsFile ?? path.join(RESULTS_DIR, 'results.json');
     await mkdir(path.dirname(resultsFile), { recursive: true });
     await writeFile(resultsFile, `${JSON.stringify(result, null, 2)}\n`);

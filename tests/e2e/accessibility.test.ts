@@ -1,7 +1,18 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { signedInRig, storedMessages, waitForStatus } from './steps';
-import { axeViolations, describeViolations, LANGS, openLoadedPopup, openOptions, openPanel, PANEL_HOST, setAppearance, THEMES, type AxeViolation } from './appearance';
+import {
+  axeViolations,
+  describeViolations,
+  LANGS,
+  openLoadedPopup,
+  openOptions,
+  openPanel,
+  PANEL_HOST,
+  setAppearance,
+  THEMES,
+  type AxeViolation,
+} from './appearance';
 
 /**
  * axe-core on the popup (ticket loaded), the options page and the inline panel, in English and Arabic, light and
@@ -12,7 +23,10 @@ describe('accessibility', () => {
   const rig = signedInRig();
 
   const isFocused = (page: Page, name: string) =>
-    page.getByRole('textbox', { name, exact: true }).evaluate((el) => el === document.activeElement).catch(() => false);
+    page
+      .getByRole('textbox', { name, exact: true })
+      .evaluate((el) => el === document.activeElement)
+      .catch(() => false);
 
   async function tabUntil(page: Page, name: string, max = 15): Promise<number> {
     for (let presses = 1; presses <= max; presses++) {
@@ -46,9 +60,15 @@ describe('accessibility', () => {
 
         it('the popup with a ticket loaded', async () => {
           const page = await openLoadedPopup(rig, 1);
-          const html = await page.evaluate(() => ({ lang: document.documentElement.lang, dir: document.documentElement.dir, theme: document.documentElement.dataset.theme }));
+          const html = await page.evaluate(() => ({
+            lang: document.documentElement.lang,
+            dir: document.documentElement.dir,
+            theme: document.documentElement.dataset.theme,
+          }));
           expect(html).toEqual({ lang, dir: lang === 'ar' ? 'rtl' : 'ltr', theme });
-          expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(theme === 'dark' ? 'rgb(21, 25, 30)' : 'rgb(255, 255, 255)');
+          expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(
+            theme === 'dark' ? 'rgb(21, 25, 30)' : 'rgb(255, 255, 255)',
+          );
           const violations = await axeViolations(page);
           await page.close();
           expect(violations, describeViolations(violations)).toEqual([] as AxeViolation[]);
@@ -56,9 +76,15 @@ describe('accessibility', () => {
 
         it('the options page', async () => {
           const page = await openOptions(rig);
-          const html = await page.evaluate(() => ({ lang: document.documentElement.lang, dir: document.documentElement.dir, theme: document.documentElement.dataset.theme }));
+          const html = await page.evaluate(() => ({
+            lang: document.documentElement.lang,
+            dir: document.documentElement.dir,
+            theme: document.documentElement.dataset.theme,
+          }));
           expect(html).toEqual({ lang, dir: lang === 'ar' ? 'rtl' : 'ltr', theme });
-          expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(theme === 'dark' ? 'rgb(21, 25, 30)' : 'rgb(255, 255, 255)');
+          expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(
+            theme === 'dark' ? 'rgb(21, 25, 30)' : 'rgb(255, 255, 255)',
+          );
           const violations = await axeViolations(page);
           await page.close();
           expect(violations, describeViolations(violations)).toEqual([] as AxeViolation[]);

@@ -116,4 +116,9 @@ export async function axeViolations(page: Page, include?: string): Promise<AxeVi
 }
 
 export const describeViolations = (list: AxeViolation[]) =>
-  list.map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${JSON.stringify(n.target)} ${n.html}\n    ${n.summary}`).join('\n')}`).join('\n');
+  list
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `  ${JSON.stringify(n.target)} ${n.html}\n    ${n.summary}`).join('\n')}`,
+    )
+    .join('\n');

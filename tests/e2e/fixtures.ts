@@ -32,7 +32,8 @@ export interface Rig {
  * long run (WXT dev mode, a second terminal) cannot pull files from under a running browser.
  */
 async function snapshotBuild(): Promise<string> {
-  if (!existsSync(path.join(EXTENSION_DIR, 'manifest.json'))) throw new Error(`Build the extension first: ${EXTENSION_DIR} is missing (npm run build).`);
+  if (!existsSync(path.join(EXTENSION_DIR, 'manifest.json')))
+    throw new Error(`Build the extension first: ${EXTENSION_DIR} is missing (npm run build).`);
   const dir = await mkdtemp(path.join(tmpdir(), 'dqr-ext-'));
   await cp(EXTENSION_DIR, dir, { recursive: true });
   return dir;
@@ -63,7 +64,11 @@ async function extensionWorker(context: BrowserContext): Promise<Worker> {
 }
 
 export async function startRig(options: { env?: Record<string, string>; maxRecordedRequests?: number } = {}): Promise<Rig> {
-  const sandbox = await startSandbox({ port: 0, control: true, ...(options.maxRecordedRequests ? { maxRecordedRequests: options.maxRecordedRequests } : {}) });
+  const sandbox = await startSandbox({
+    port: 0,
+    control: true,
+    ...(options.maxRecordedRequests ? { maxRecordedRequests: options.maxRecordedRequests } : {}),
+  });
   const profileDir = await mkdtemp(path.join(tmpdir(), 'dqr-profile-'));
   const extensionDir = await snapshotBuild();
   let context = await launch(profileDir, extensionDir, options.env);
@@ -89,9 +94,14 @@ export async function startRig(options: { env?: Record<string, string>; maxRecor
       await extensionWorker(context);
     },
     async stopWorker() {
-      const cdp = await context.browser()?.newBrowserCDPSession?.().catch(() => null);
+      const cdp = await context
+        .browser()
+        ?.newBrowserCDPSession?.()
+        .catch(() => null);
       const session = cdp ?? (await context.newCDPSession(context.pages()[0] ?? (await context.newPage())));
-      const { targetInfos } = (await session.send('Target.getTargets')) as { targetInfos: { targetId: string; type: string; url: string }[] };
+      const { targetInfos } = (await session.send('Target.getTargets')) as {
+        targetInfos: { targetId: string; type: string; url: string }[];
+      };
       for (const target of targetInfos) {
         if (target.type === 'service_worker' && target.url.startsWith(`chrome-extension://${extensionId}/`)) {
           await session.send('Target.closeTarget', { targetId: target.targetId });

@@ -55,7 +55,10 @@ describe('inline quick reply on the dashboard', () => {
     const page = await rig.context.newPage();
     await page.goto(`${rig.sandbox.url}/dashboard/spa`);
     await expect.poll(() => replyButtons(page).count(), { timeout: 10_000 }).toBeGreaterThan(2);
-    await page.getByRole('link', { name: /TK-2026-00005/ }).first().click();
+    await page
+      .getByRole('link', { name: /TK-2026-00005/ })
+      .first()
+      .click();
     await expect.poll(() => page.url()).toContain('/tickets/5');
     await expect.poll(() => page.getByRole('button', { name: 'Reply to ticket #5' }).count(), { timeout: 10_000 }).toBeGreaterThan(0);
     const names = await buttonNames(page);
@@ -68,7 +71,10 @@ describe('inline quick reply on the dashboard', () => {
     await page.goto(`${rig.sandbox.url}/dashboard/tickets/7`);
     await page.getByRole('button', { name: 'Reply to ticket #7' }).first().waitFor({ timeout: 10_000 });
     const worker = await rig.worker();
-    const tabId = await worker.evaluate(async (url) => (await chrome.tabs.query({ url: `${url}/dashboard/tickets/7` }))[0]?.id, rig.sandbox.url);
+    const tabId = await worker.evaluate(
+      async (url) => (await chrome.tabs.query({ url: `${url}/dashboard/tickets/7` }))[0]?.id,
+      rig.sandbox.url,
+    );
     const popup = await rig.openPage('popup.html', `tabId=${tabId}`);
     await expect.poll(async () => (await popup.locator('body').textContent()) ?? '', { timeout: 10_000 }).toMatch(/#7/);
     await popup.screenshot({ path: 'artifacts/e2e-popup-detected.png' }).catch(() => {});
@@ -96,7 +102,9 @@ describe('inline quick reply on the dashboard', () => {
     const names = await buttonNames(page);
     expect(names).toContain('Reply to ticket #1');
     expect(new Set(names).size).toBe(names.length);
-    const lists = (await control<{ requests: { method: string; path: string }[] }>(rig, 'GET', '/requests')).requests.filter((r) => r.method === 'GET' && /^\/api\/v1\/client\/tickets(\?|$)/.test(r.path));
+    const lists = (await control<{ requests: { method: string; path: string }[] }>(rig, 'GET', '/requests')).requests.filter(
+      (r) => r.method === 'GET' && /^\/api\/v1\/client\/tickets(\?|$)/.test(r.path),
+    );
     // Earlier pages may already have filled the session cache; either way one list read at most.
     expect(lists.length).toBeLessThanOrEqual(1);
     await page.close();
@@ -131,7 +139,9 @@ describe('inline quick reply on the dashboard', () => {
     await options.close();
 
     await page.reload();
-    await expect.poll(async () => buttonNames(page), { timeout: 10_000 }).toEqual(['Reply to ticket #1', 'Reply to ticket #2', 'Reply to ticket #3', 'Reply to ticket #4', 'Reply to ticket #6']);
+    await expect
+      .poll(async () => buttonNames(page), { timeout: 10_000 })
+      .toEqual(['Reply to ticket #1', 'Reply to ticket #2', 'Reply to ticket #3', 'Reply to ticket #4', 'Reply to ticket #6']);
     await page.close();
   });
 });

@@ -6,7 +6,9 @@ describe('reliability', () => {
   const rig = signedInRig();
 
   it('worker stopped mid-send: exactly one message and the popup ends at sent', async () => {
-    await control(rig, 'POST', '/faults', { faults: [{ type: 'latency', ms: 2500, times: 1, match: { method: 'POST', pathPrefix: '/api/v1/client/tickets/6/messages' } }] });
+    await control(rig, 'POST', '/faults', {
+      faults: [{ type: 'latency', ms: 2500, times: 1, match: { method: 'POST', pathPrefix: '/api/v1/client/tickets/6/messages' } }],
+    });
     const popup = await openPopupFor(rig, 6);
     await popup.getByRole('textbox', { name: 'Message' }).fill('Survives a stopped worker');
     await popup.getByRole('button', { name: 'Send reply' }).click();
@@ -33,7 +35,17 @@ describe('reliability', () => {
   });
 
   it('a queued reply survives a browser restart and is sent once', async () => {
-    await control(rig, 'POST', '/faults', { faults: [{ type: 'status', status: 503, retryAfter: 3, times: 1, match: { method: 'POST', pathPrefix: '/api/v1/client/tickets/4/messages' } }] });
+    await control(rig, 'POST', '/faults', {
+      faults: [
+        {
+          type: 'status',
+          status: 503,
+          retryAfter: 3,
+          times: 1,
+          match: { method: 'POST', pathPrefix: '/api/v1/client/tickets/4/messages' },
+        },
+      ],
+    });
     const popup = await openPopupFor(rig, 4);
     await popup.getByRole('textbox', { name: 'Message' }).fill('Queued across a restart');
     await popup.getByRole('button', { name: 'Send reply' }).click();

@@ -69,7 +69,9 @@ describe('reply errors', () => {
   });
 
   it('503 with Retry-After: queued, then sent once after the wait', async () => {
-    await control(rig, 'POST', '/faults', { faults: [{ type: 'status', status: 503, retryAfter: 2, times: 1, match: { method: 'POST' } }] });
+    await control(rig, 'POST', '/faults', {
+      faults: [{ type: 'status', status: 503, retryAfter: 2, times: 1, match: { method: 'POST' } }],
+    });
     const popup = await typeAndSend(10, 'After a 503');
     await waitForStatus(popup, /queued|retry|waiting/i);
     await waitForStatus(popup, /sent/i, 30_000);
@@ -81,7 +83,9 @@ describe('reply errors', () => {
   });
 
   it('429 with Retry-After: queued, no attempt before the wait, then sent once', async () => {
-    await control(rig, 'POST', '/faults', { faults: [{ type: 'status', status: 429, retryAfter: 3, times: 1, match: { method: 'POST' } }] });
+    await control(rig, 'POST', '/faults', {
+      faults: [{ type: 'status', status: 429, retryAfter: 3, times: 1, match: { method: 'POST' } }],
+    });
     const popup = await typeAndSend(8, 'After a 429');
     await waitForStatus(popup, /queued|retry|waiting/i);
     await waitForStatus(popup, /sent/i, 30_000);
@@ -95,7 +99,9 @@ describe('reply errors', () => {
     await control(rig, 'POST', '/faults', { faults: [{ type: 'status', status: 422, times: 1, match: { method: 'POST' } }] });
     const popup = await typeAndSend(6, 'Refused by validation');
     await waitForStatus(popup, /fail|not sent|refused|invalid/i);
-    await expect.poll(async () => (await popup.locator('.field-error').textContent()) ?? '', { timeout: 10_000 }).toMatch(/refused by the sandbox/);
+    await expect
+      .poll(async () => (await popup.locator('.field-error').textContent()) ?? '', { timeout: 10_000 })
+      .toMatch(/refused by the sandbox/);
     expect(await popup.getByRole('textbox', { name: 'Message' }).inputValue()).toBe('Refused by validation');
     await popup.waitForTimeout(4000);
     expect((await recordedPosts(rig, 6)).map((p) => p.status)).toEqual([422]);
@@ -103,14 +109,18 @@ describe('reply errors', () => {
   });
 
   it('network failure: queued, then sent once', async () => {
-    await control(rig, 'POST', '/faults', { faults: [{ type: 'drop-before-commit', times: 1, match: { method: 'POST', pathPrefix: '/api/v1/client/tickets/12/messages' } }] });
+    await control(rig, 'POST', '/faults', {
+      faults: [{ type: 'drop-before-commit', times: 1, match: { method: 'POST', pathPrefix: '/api/v1/client/tickets/12/messages' } }],
+    });
     const popup = await typeAndSend(12, 'After a dropped connection');
     await waitForStatus(popup, /sent/i, 30_000);
     expect((await storedMessages(rig, 12)).filter((m) => m.message === 'After a dropped connection')).toHaveLength(1);
   });
 
   it('connection dropped after commit: exactly one message, shown as sent', async () => {
-    await control(rig, 'POST', '/faults', { faults: [{ type: 'drop-after-commit', times: 1, match: { method: 'POST', pathPrefix: '/api/v1/client/tickets/1/messages' } }] });
+    await control(rig, 'POST', '/faults', {
+      faults: [{ type: 'drop-after-commit', times: 1, match: { method: 'POST', pathPrefix: '/api/v1/client/tickets/1/messages' } }],
+    });
     const popup = await typeAndSend(1, 'Committed then dropped');
     await waitForStatus(popup, /sent/i, 30_000);
     expect((await storedMessages(rig, 1)).filter((m) => m.message === 'Committed then dropped')).toHaveLength(1);
@@ -122,7 +132,11 @@ describe('reply errors', () => {
     await expect.poll(async () => (await popup.locator('body').textContent()) ?? '', { timeout: 15_000 }).toMatch(/sign in/i);
     expect(await popup.getByRole('textbox', { name: 'Message' }).inputValue()).toBe('Sent after signing in again');
     await configureAndSignIn(rig);
-    await expect.poll(async () => (await storedMessages(rig, 1)).filter((m) => m.message === 'Sent after signing in again').length, { timeout: 20_000 }).toBe(1);
+    await expect
+      .poll(async () => (await storedMessages(rig, 1)).filter((m) => m.message === 'Sent after signing in again').length, {
+        timeout: 20_000,
+      })
+      .toBe(1);
     const posts = await recordedPosts(rig, 1);
     expect(posts.filter((p) => p.status === 201)).toHaveLength(1);
   });

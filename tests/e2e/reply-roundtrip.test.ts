@@ -41,7 +41,9 @@ describe('a reply from the popup', () => {
     const box = popup.getByRole('textbox', { name: 'Message' });
     await box.fill('Sent with the keyboard');
     await Promise.all([box.press('Control+Enter'), box.press('Control+Enter')]);
-    await expect.poll(async () => (await storedMessages(rig, 4)).filter((m) => m.message === 'Sent with the keyboard').length, { timeout: 15_000 }).toBe(1);
+    await expect
+      .poll(async () => (await storedMessages(rig, 4)).filter((m) => m.message === 'Sent with the keyboard').length, { timeout: 15_000 })
+      .toBe(1);
     await popup.waitForTimeout(1000);
     expect(await recordedPosts(rig, 4)).toHaveLength(1);
   });

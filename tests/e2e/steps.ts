@@ -51,7 +51,13 @@ export async function storedMessages(rig: Rig, ticketId: number): Promise<{ id: 
 
 export async function openPopupFor(rig: Rig, ticketId?: number): Promise<Page> {
   const page = await rig.openPage('popup.html', ticketId ? `ticket=${ticketId}` : '');
-  if (ticketId && !(await page.getByRole('textbox', { name: 'Message' }).isVisible().catch(() => false))) {
+  if (
+    ticketId &&
+    !(await page
+      .getByRole('textbox', { name: 'Message' })
+      .isVisible()
+      .catch(() => false))
+  ) {
     await page.getByRole('textbox', { name: 'Ticket ID' }).fill(String(ticketId));
     await page.getByRole('textbox', { name: 'Ticket ID' }).press('Enter');
   }
