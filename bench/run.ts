@@ -276,8 +276,11 @@ async function scans(rig: Rig) {
       [CFG.rows + 1, CFG.appended] as const,
     );
     incr.push(await waitMeasure(page, 'dqr-scan-incremental'));
+    // Buttons beyond the first 50 are placed as their rows near the viewport: bring the new rows there.
+    await page.evaluate(() => document.querySelector('tbody tr:last-child')?.scrollIntoView());
+    await page.waitForTimeout(400);
     const after = await page.evaluate(() => document.querySelectorAll('[data-daakey-qr]').length);
-    if (after - buttons !== CFG.appended) log(`warning: ${after - buttons} buttons for ${CFG.appended} appended rows`);
+    if (after <= buttons) log('warning: no button appeared beside the appended rows once scrolled into view');
     await page.close();
 
     // A fresh page of the same 100 rows: the incremental baseline.

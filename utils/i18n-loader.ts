@@ -22,3 +22,35 @@ export function applyTheme(theme: 'system' | 'light' | 'dark'): void {
   if (theme === 'system') delete document.documentElement.dataset.theme;
   else document.documentElement.dataset.theme = theme;
 }
+
+export interface Appearance {
+  language: 'auto' | Language;
+  theme: 'system' | 'light' | 'dark';
+}
+
+const APPEARANCE_KEY = 'dqr-appearance';
+const LANGUAGES = ['auto', 'en', 'fr', 'ar'];
+const THEMES = ['system', 'light', 'dark'];
+
+/**
+ * The language and theme a page last used, from the page's own synchronous `localStorage`: a page can
+ * then draw at once in the right language and colours instead of first waiting for the background
+ * (which may be asleep) to send the settings. Only these two display choices are kept there.
+ */
+export function cachedAppearance(): Appearance | null {
+  try {
+    const value = JSON.parse(localStorage.getItem(APPEARANCE_KEY) ?? 'null') as Partial<Appearance> | null;
+    if (value && LANGUAGES.includes(value.language as string) && THEMES.includes(value.theme as string)) return value as Appearance;
+  } catch {
+    // Unreadable or unavailable: the settings decide, a moment later.
+  }
+  return null;
+}
+
+export function rememberAppearance(appearance: Appearance): void {
+  try {
+    localStorage.setItem(APPEARANCE_KEY, JSON.stringify({ language: appearance.language, theme: appearance.theme }));
+  } catch {
+    // Storage full or disabled: the next start waits for the settings, as without the cache.
+  }
+}

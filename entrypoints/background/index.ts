@@ -61,6 +61,11 @@ export default defineBackground(() => {
   const client = async () => apiClient;
 
   let wakeTimer: ReturnType<typeof setTimeout> | undefined;
+  // A Send asks for a flush twice (the outbox's own wake-up and the handler): a flush that is still
+  // waiting for the lock will see every change made before it starts, so a second one adds nothing
+  // but lock traffic and alarm calls in front of the reply's request.
+  let flushesWaiting = 0;
+  let watchdogArmed = false;
   const outbox = createOutbox({
     store: outboxStore,
     client: {
@@ -69,21 +74,28 @@ export default defineBackground(() => {
     },
     clock: () => Date.now(),
     random: Math.random,
-    lock: withOutboxLock,
+    lock: (fn) =>
+      withOutboxLock(() => {
+        flushesWaiting = Math.max(0, flushesWaiting - 1);
+        return fn();
+      }),
     schedule: (at) => {
       clearTimeout(wakeTimer);
       if (at === null) {
         void browser.alarms.clear(OUTBOX_ALARM);
         return;
       }
+      const delay = at - Date.now();
+      // Due now: flush at once (flushSoon arms the watchdog alarm that covers a worker stopped meanwhile).
+      if (delay <= 0) return flushSoon();
       // The alarm survives the worker; the timer serves short waits while it is alive.
       void browser.alarms.create(OUTBOX_ALARM, { when: Math.max(at, Date.now() + 1000) });
-      const delay = at - Date.now();
-      if (delay < 25_000) wakeTimer = setTimeout(() => flushSoon(), Math.max(0, delay));
+      if (delay < 25_000) wakeTimer = setTimeout(() => flushSoon(), delay);
     },
     onChange: (entries) => void reactToOutbox(entries),
   });
 
+  let badgeTimer: ReturnType<typeof setTimeout> | undefined;
   // Last state seen per entry, to act once per transition (a restarted worker starts empty).
   const lastStates = new Map<string, OutboxEntryView['state']>();
   async function reactToOutbox(entries: OutboxEntryView[]) {
@@ -95,7 +107,10 @@ export default defineBackground(() => {
       if (entry.state === 'sent') await clearDraftIfSent(entry.ticketId, entry.message);
       if (before !== undefined && (entry.state === 'failed' || entry.state === 'needs_attention')) notifyFailure(entry.ticketId);
     }
-    await showOutboxState(entries).catch(() => undefined);
+    // The badge follows a burst of changes once, after it, rather than an IPC call per step in front of
+    // the next reply's storage write.
+    clearTimeout(badgeTimer);
+    badgeTimer = setTimeout(() => void showOutboxState(entries).catch(() => undefined), 150);
   }
 
   async function clearDraftIfSent(ticketId: number, message: string) {
@@ -123,11 +138,19 @@ export default defineBackground(() => {
   // If the worker is stopped mid-flush nothing else would wake it: this alarm does, and is
   // cleared once a flush ends with nothing left in flight.
   function flushSoon(options?: { force?: boolean }) {
-    void browser.alarms.create(WATCHDOG_ALARM, { delayInMinutes: 1 });
+    if (flushesWaiting > 0 && !options?.force) return;
+    flushesWaiting++;
+    if (!watchdogArmed) {
+      watchdogArmed = true;
+      void browser.alarms.create(WATCHDOG_ALARM, { delayInMinutes: 1 });
+    }
     void outbox
       .flush(options)
       .then(async (entries) => {
-        if (!entries.some((e) => e.state === 'sending')) await browser.alarms.clear(WATCHDOG_ALARM);
+        if (flushesWaiting === 0 && !entries.some((e) => e.state === 'sending')) {
+          watchdogArmed = false;
+          await browser.alarms.clear(WATCHDOG_ALARM);
+        }
       })
       .catch((error) => console.error('[daakey] outbox flush failed', error));
   }

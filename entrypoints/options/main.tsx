@@ -4,7 +4,7 @@ import type { OptionsActions } from '@/components/actions';
 import { I18nContext } from '@/components/i18n-context';
 import { OptionsApp } from '@/components/OptionsApp';
 import type { SettingsView } from '@/utils/messages';
-import { applyTheme, loadPageI18n } from '@/utils/i18n-loader';
+import { applyTheme, loadPageI18n, rememberAppearance } from '@/utils/i18n-loader';
 import { call } from '../popup/actions';
 
 const none = {} as Record<string, never>;
@@ -28,6 +28,8 @@ const actions: OptionsActions = {
   saveTemplates: (templates) => call('templates/save', { templates }),
   saveDetection: (config) => call('detection/save', config),
   applyAppearance: async (language, theme) => {
+    // The popup draws with the last appearance it knows; this page is where it changes.
+    rememberAppearance({ language, theme });
     applyTheme(theme);
     await show(language);
   },
@@ -47,6 +49,7 @@ async function show(language: SettingsView['language']) {
 async function main() {
   const settings = await call('settings/get', none);
   applyTheme(settings.ok ? settings.data.theme : 'system');
+  if (settings.ok) rememberAppearance(settings.data);
   await show(settings.ok ? settings.data.language : 'auto');
 }
 

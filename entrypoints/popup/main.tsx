@@ -2,7 +2,8 @@ import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { I18nContext } from '@/components/i18n-context';
 import { PopupApp } from '@/components/PopupApp';
-import { applyTheme, loadPageI18n } from '@/utils/i18n-loader';
+import type { I18n } from '@/utils/i18n';
+import { type Appearance, applyTheme, cachedAppearance, loadPageI18n, rememberAppearance } from '@/utils/i18n-loader';
 import { call, popupActions } from './actions';
 import { PENDING_TICKET_TTL_MS, pendingTicketItem } from '@/utils/storage-schema';
 
@@ -26,19 +27,30 @@ async function pendingTicket(): Promise<number | null> {
   return Date.now() - pending.createdAt < PENDING_TICKET_TTL_MS ? pending.ticketId : null;
 }
 
-async function main() {
-  const fromMenu = await pendingTicket();
-  const settings = await call('settings/get', {});
-  const language = settings.ok ? settings.data.language : 'auto';
-  applyTheme(settings.ok ? settings.data.theme : 'system');
-  const i18n = await loadPageI18n(language);
+function show(appearance: Appearance, i18n: I18n, initialTicketId: number | null) {
+  applyTheme(appearance.theme);
   document.title = i18n.t('extName');
   render(
     <I18nContext.Provider value={i18n}>
-      <PopupApp actions={popupActions(tabId)} initialTicketId={positive(params.get('ticket')) ?? fromMenu} />
+      <PopupApp actions={popupActions(tabId)} initialTicketId={initialTicketId} />
     </I18nContext.Provider>,
     document.getElementById('app')!,
   );
+}
+
+async function main() {
+  const settings = call('settings/get', {}).then(
+    (r): Appearance => (r.ok ? { language: r.data.language, theme: r.data.theme } : { language: 'auto', theme: 'system' }),
+  );
+  const fromMenu = pendingTicket();
+  // Draw at once with the language and theme used last time; the settings confirm (or change) them.
+  const first = cachedAppearance() ?? (await settings);
+  const initialTicketId = positive(params.get('ticket')) ?? (await fromMenu);
+  show(first, await loadPageI18n(first.language), initialTicketId);
+  const latest = await settings;
+  rememberAppearance(latest);
+  if (latest.language !== first.language || latest.theme !== first.theme)
+    show(latest, await loadPageI18n(latest.language), initialTicketId);
 }
 
 void main();
