@@ -105,9 +105,9 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
 
   const anchored = new WeakMap<Element, number>();
   const processedElements = new WeakSet<Element>();
-  const processedText = new WeakSet<Text>();
   const reported = new WeakSet<Element>();
-  const byId = new Map<number, Set<Element>>();
+  // Each ticket's one anchored element (memory per ticket matters on a 10,000-row page).
+  const byId = new Map<number, Element>();
   // The ticket each link/data element carries, anchored or not, so text inside it is not a second mention.
   const carried = new WeakMap<Element, number>();
   let found: TicketAnchor[] = [];
@@ -157,13 +157,9 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
    */
   function anchor(element: Element, id: number, source: AnchorSource, out: TicketAnchor[]): void {
     if (anchored.has(element)) return;
-    const same = byId.get(id) ?? new Set<Element>();
-    for (const other of same) {
-      if (!other.isConnected || anchored.get(other) !== id) same.delete(other);
-      else return;
-    }
-    same.add(element);
-    byId.set(id, same);
+    const other = byId.get(id);
+    if (other && other.isConnected && anchored.get(other) === id) return;
+    byId.set(id, element);
     anchored.set(element, id);
     const result = { id, element, source };
     found.push(result);
@@ -173,7 +169,7 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
   /** The ticket carried by the nearest link or data element around `element` (itself included), if any. */
   function carriedAround(element: Element): number | undefined {
     for (let holder = element.closest(elementSelector); holder; holder = holder.parentElement?.closest(elementSelector) ?? null) {
-      const id = carried.get(holder);
+      const id = anchored.get(holder) ?? carried.get(holder);
       if (id !== undefined) return id;
     }
     return undefined;
@@ -192,11 +188,7 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
         // A row's own link ("/tickets/42" inside the row for 42) only repeats the row's ticket; it is
         // most links on a list page, and parsing each URL was a large share of a first scan.
         const holderId = element.parentElement ? carriedAround(element.parentElement) : undefined;
-        if (holderId !== undefined && hasIdToken(href, holderId)) {
-          processedElements.add(element);
-          carried.set(element, holderId);
-          return;
-        }
+        if (holderId !== undefined && hasIdToken(href, holderId)) return;
         ref = detector.fromHref(href, url);
         source = 'link';
       }
@@ -218,16 +210,15 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
     const id = resolve(ref, element, source);
     // Unresolved references stay unprocessed so a scan after resolution can anchor them.
     if (id === null) return;
-    processedElements.add(element);
-    carried.set(element, id);
     anchor(element, id, source, out);
+    // Not anchored: its ticket already has a button elsewhere. Text inside it still belongs to it.
+    if (!anchored.has(element)) carried.set(element, id);
   }
 
   /** `node` is known not to be inside an excluded element (the caller checked). */
   function scanText(node: Text, out: TicketAnchor[]): void {
-    // Only text that named a ticket is remembered: most digit-bearing text (prices, dates, phones)
-    // does not, and bookkeeping for it cost more than looking at it again in a later scan.
-    if (processedText.has(node)) return;
+    // Nothing is remembered per text node: a later scan of the same text finds the same anchor (kept
+    // once by `anchor`), and a set of text nodes cost memory on every line of a long list.
     const parent = node.parentElement;
     if (!parent) return;
     const text = node.data;
@@ -243,17 +234,13 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
     }
     const [first] = matches;
     if (!first) return;
-    processedText.add(node);
     if (RAW_TEXT_TAGS.has(parent.tagName.toUpperCase()) || customOwn?.(parent)) return;
     // A link or data element around this text that carries a ticket: the same ticket keeps its one
     // anchor, and a reference there is that ticket's label (see scanElement).
     const holderId = carriedAround(parent);
     if (holderId !== undefined && ('reference' in first || first.id === holderId)) return;
     const id = resolve(first, parent, 'text');
-    if (id === null) {
-      processedText.delete(node);
-      return;
-    }
+    if (id === null) return;
     if (id === holderId) return;
     anchor(parent, id, 'text', out);
   }
@@ -324,7 +311,7 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
     },
     forget(element) {
       const id = anchored.get(element);
-      if (id !== undefined) byId.get(id)?.delete(element);
+      if (id !== undefined && byId.get(id) === element) byId.delete(id);
       anchored.delete(element);
       processedElements.delete(element);
     },
