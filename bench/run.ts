@@ -235,6 +235,29 @@ const BASELINE_INIT = () => {
   });
 };
 
+/**
+ * The bare walk again, in a fresh isolated world of the same page (CDP `Page.createIsolatedWorld`): a content
+ * script runs in such a world, where each node it touches needs a wrapper of that world, which costs more than
+ * the page's own main-world walk does.
+ */
+async function isolatedWalk(rig: Rig, page: Page, worldName: string): Promise<number> {
+  const cdp = await rig.context.newCDPSession(page);
+  try {
+    const { frameTree } = (await cdp.send('Page.getFrameTree')) as { frameTree: { frame: { id: string } } };
+    const { executionContextId } = (await cdp.send('Page.createIsolatedWorld', { frameId: frameTree.frame.id, worldName })) as {
+      executionContextId: number;
+    };
+    const expression =
+      '(() => { const t0 = performance.now(); const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT); let chars = 0; for (let n = w.nextNode(); n; n = w.nextNode()) chars += n.data.length; return performance.now() - t0; })()';
+    const result = (await cdp.send('Runtime.evaluate', { expression, contextId: executionContextId, returnByValue: true })) as {
+      result: { value: number };
+    };
+    return result.result.value;
+  } finally {
+    await cdp.detach().catch(() => undefined);
+  }
+}
+
 async function waitMeasure(page: Page, name: string, timeout = 20_000): Promise<number> {
   const handle = await page.waitForFunction((n) => performance.getEntriesByName(n, 'measure')[0]?.duration ?? null, name, {
     timeout,
@@ -247,6 +270,7 @@ async function scans(rig: Rig) {
   const first: number[] = [];
   const firstFind: number[] = [];
   const base: number[] = [];
+  const isolated: number[] = [];
   const incr: number[] = [];
   const fresh100: number[] = [];
   let baseInfo: unknown = null;
@@ -261,6 +285,7 @@ async function scans(rig: Rig) {
     const b = (await page.evaluate(() => (window as unknown as { __dqrBaseline: { ms: number } }).__dqrBaseline)) as { ms: number };
     baseInfo = b;
     base.push(b.ms);
+    isolated.push(await isolatedWalk(rig, page, `dqr-bench-${rep}`));
     buttons = await page.evaluate(() => document.querySelectorAll('[data-daakey-qr]').length);
     await page.evaluate(
       ([from, count]) => {
@@ -289,7 +314,7 @@ async function scans(rig: Rig) {
     fresh100.push(await waitMeasure(small, 'dqr-scan'));
     await small.close();
     log(
-      `scan rep ${rep + 1}/${CFG.reps}: first ${first.at(-1)!.toFixed(1)} ms (find ${firstFind.at(-1)!.toFixed(1)}) vs walker ${b.ms.toFixed(1)} ms; +${CFG.appended} rows ${incr.at(-1)!.toFixed(2)} ms vs fresh ${fresh100.at(-1)!.toFixed(2)} ms`,
+      `scan rep ${rep + 1}/${CFG.reps}: first ${first.at(-1)!.toFixed(1)} ms (find ${firstFind.at(-1)!.toFixed(1)}) vs walker ${b.ms.toFixed(1)} ms (isolated world ${isolated.at(-1)!.toFixed(1)} ms); +${CFG.appended} rows ${incr.at(-1)!.toFixed(2)} ms vs fresh ${fresh100.at(-1)!.toFixed(2)} ms`,
     );
   }
   paired(
@@ -305,6 +330,9 @@ async function scans(rig: Rig) {
       buttons,
       findOnly: stats(firstFind),
       findOnlyRatio: stats(firstFind.map((v, i) => v / base[i]!)),
+      // Not the goal's baseline: the same bare walk in a fresh isolated world, as a content script's is.
+      isolatedWorldWalk: stats(isolated),
+      ratioToIsolatedWorldWalk: stats(first.map((v, i) => v / isolated[i]!)),
       baselineDom: baseInfo,
     },
   );

@@ -12,7 +12,7 @@ function el(tag: string, attrs: Record<string, string> = {}, ...children: (Node 
   return element;
 }
 
-function ids(anchors: TicketAnchor[]): number[] {
+function ids(anchors: { id: number }[]): number[] {
   return anchors.map((a) => a.id);
 }
 

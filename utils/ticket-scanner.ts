@@ -13,6 +13,12 @@ export interface TicketAnchor {
   source: AnchorSource;
 }
 
+/** A ticket and the element that carries its one button, as kept between scans. */
+export interface AnchoredTicket {
+  id: number;
+  element: Element;
+}
+
 export interface ReferenceAnchor {
   reference: string;
   element: Element;
@@ -38,8 +44,8 @@ export interface TicketScanner {
   scanAdded(nodes: readonly Node[]): TicketAnchor[];
   /** The ticket the page URL is about, if any. */
   primary(): TicketRef | null;
-  /** Every anchor found so far that is still in the document, in discovery order. */
-  anchors(): TicketAnchor[];
+  /** Every ticket anchored so far whose element is still in the document, in discovery order. */
+  anchors(): AnchoredTicket[];
   /** Forgets an element (e.g. after its button was removed) so a later scan may anchor it again. */
   forget(element: Element): void;
 }
@@ -110,7 +116,6 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
   const byId = new Map<number, Element>();
   // The ticket each link/data element carries, anchored or not, so text inside it is not a second mention.
   const carried = new WeakMap<Element, number>();
-  let found: TicketAnchor[] = [];
 
   // The default own-node test is part of EXCLUDED; a custom one is asked as well.
   const customOwn = isOwnNode === isOwnNodeDefault ? null : isOwnNode;
@@ -161,9 +166,7 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
     if (other && other.isConnected && anchored.get(other) === id) return;
     byId.set(id, element);
     anchored.set(element, id);
-    const result = { id, element, source };
-    found.push(result);
-    out.push(result);
+    out.push({ id, element, source });
   }
 
   /** The ticket carried by the nearest link or data element around `element` (itself included), if any. */
@@ -306,8 +309,11 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
       return detector.fromUrl(getUrl());
     },
     anchors() {
-      found = found.filter((a) => a.element.isConnected && anchored.get(a.element) === a.id);
-      return [...found];
+      // Built on demand from `byId` rather than kept as a list of objects: a long page would pay for
+      // 10,000 of them for a list the popup asks for now and then.
+      const list: AnchoredTicket[] = [];
+      for (const [id, element] of byId) if (element.isConnected && anchored.get(element) === id) list.push({ id, element });
+      return list;
     },
     forget(element) {
       const id = anchored.get(element);

@@ -1,7 +1,7 @@
 // One small "Reply to ticket #N" button beside each detected ticket element. No Preact here: this
 // runs on every dashboard page, and the panel loads only on click.
 import { browser, type ContentScriptContext } from '#imports';
-import type { TicketAnchor } from '@/utils/ticket-scanner';
+import type { AnchoredTicket } from '@/utils/ticket-scanner';
 import { markOwn } from './instance';
 import { openPanel } from './open-panel';
 import { ticketStore } from './ticket-store';
@@ -105,7 +105,8 @@ export function init(_ctx: ContentScriptContext, signal: AbortSignal): boolean {
   // A long list (thousands of rows) must not pay for thousands of buttons up front: the first ones
   // are made at once, the rest when they come near the viewport.
   let made = 0;
-  const waiting = new Map<Element, TicketAnchor>();
+  // Element → ticket ID (not the anchor object: on a long page that is 10,000 objects kept for nothing).
+  const waiting = new Map<Element, number>();
   const nearViewport =
     typeof IntersectionObserver === 'function'
       ? new IntersectionObserver(
@@ -113,9 +114,9 @@ export function init(_ctx: ContentScriptContext, signal: AbortSignal): boolean {
             for (const entry of entries) {
               if (!entry.isIntersecting) continue;
               nearViewport?.unobserve(entry.target);
-              const anchor = waiting.get(entry.target);
+              const id = waiting.get(entry.target);
               waiting.delete(entry.target);
-              if (anchor) make(anchor);
+              if (id !== undefined) make({ id, element: entry.target });
             }
           },
           { rootMargin: '100% 0px' },
@@ -123,17 +124,17 @@ export function init(_ctx: ContentScriptContext, signal: AbortSignal): boolean {
       : null;
   signal.addEventListener('abort', () => nearViewport?.disconnect(), { once: true });
 
-  function add(anchor: TicketAnchor): void {
+  function add(anchor: AnchoredTicket): void {
     if (signal.aborted || hosts.has(anchor.element) || waiting.has(anchor.element)) return;
     if (made < EAGER_BUTTONS || !nearViewport) {
       make(anchor);
       return;
     }
-    waiting.set(anchor.element, anchor);
+    waiting.set(anchor.element, anchor.id);
     nearViewport.observe(anchor.element);
   }
 
-  function make({ id, element }: TicketAnchor): void {
+  function make({ id, element }: AnchoredTicket): void {
     if (signal.aborted || hosts.has(element) || !element.isConnected) return;
     made++;
     const host = markOwn(document.createElement('span'));

@@ -43,6 +43,7 @@ export function init(ctx: ContentScriptContext, signal: AbortSignal): boolean {
       onReference: references.request,
     });
 
+    ticketStore.setSource(() => scanner.anchors());
     timed('dqr-scan', () => {
       ticketStore.update(primaryId(scanner));
       ticketStore.add(timed('dqr-scan-find', () => scanner.scanAll()));

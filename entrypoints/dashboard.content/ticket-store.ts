@@ -1,11 +1,12 @@
 // What the features share: the anchors found on the page, the URL's ticket, and the inline buttons.
 // scan-tickets writes; inline-reply-button and tab-messages read and subscribe.
-import type { TicketAnchor } from '@/utils/ticket-scanner';
+import type { AnchoredTicket, TicketAnchor } from '@/utils/ticket-scanner';
 
 type Listener<T> = (value: T) => void;
 
 function createStore() {
-  let anchors: TicketAnchor[] = [];
+  // The scanner is the one record of what is anchored; the store only asks it.
+  let source: () => AnchoredTicket[] = () => [];
   let primaryId: number | null = null;
   const added = new Set<Listener<TicketAnchor[]>>();
   const changed = new Set<Listener<void>>();
@@ -22,13 +23,15 @@ function createStore() {
       return primaryId;
     },
     /** Live anchors, in discovery order. */
-    anchors(): TicketAnchor[] {
-      anchors = anchors.filter((a) => a.element.isConnected);
-      return anchors;
+    anchors(): AnchoredTicket[] {
+      return source();
     },
+    setSource(anchors: () => AnchoredTicket[]): void {
+      source = anchors;
+    },
+    /** Tells the features what a scan just anchored. */
     add(found: TicketAnchor[]): void {
       if (!found.length) return;
-      anchors.push(...found);
       for (const listener of added) listener(found);
     },
     /** Something left the page, or the URL changed. */
@@ -49,7 +52,7 @@ function createStore() {
       return findButton(ticketId);
     },
     reset(): void {
-      anchors = [];
+      source = () => [];
       primaryId = null;
       added.clear();
       changed.clear();
