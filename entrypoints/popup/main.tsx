@@ -45,8 +45,9 @@ async function main() {
   const fromMenu = pendingTicket();
   // Draw at once with the language and theme used last time; the settings confirm (or change) them.
   const first = cachedAppearance() ?? (await settings);
-  const initialTicketId = positive(params.get('ticket')) ?? (await fromMenu);
-  show(first, await loadPageI18n(first.language), initialTicketId);
+  const [fromParams, i18n] = await Promise.all([positive(params.get('ticket')) ?? fromMenu, loadPageI18n(first.language)]);
+  const initialTicketId = fromParams ?? null;
+  show(first, i18n, initialTicketId);
   const latest = await settings;
   rememberAppearance(latest);
   if (latest.language !== first.language || latest.theme !== first.theme)
