@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { TicketMessage, TicketWithMessages } from './daakey-types';
-import { createOutbox, readSnapshot, type OutboxClient } from './outbox';
+import { createMemoryOutboxStore, createOutbox, readSnapshot, type OutboxClient, type OutboxStore } from './outbox';
 import { createOutboxStorage, OUTBOX_LEGACY_KEY, OUTBOX_META_KEY, OUTBOX_RECORD_PREFIX } from './outbox-storage';
 
 const T0 = Date.UTC(2026, 0, 1, 9, 0, 0);
@@ -77,7 +77,9 @@ describe('outbox storage', () => {
   it('writes only the reply that changed: a step costs the same with 1 or 300 replies waiting', async () => {
     const { make } = setup();
     const outbox = make();
-    for (let i = 0; i < 300; i++) await outbox.enqueue({ clientId: `c${i}`, ticketId: 1, message: `m${i}`, attachments: [] });
+    await Promise.all(
+      Array.from({ length: 300 }, (_, i) => outbox.enqueue({ clientId: `c${i}`, ticketId: 1, message: `m${i}`, attachments: [] })),
+    );
     const sets = spyOnSets();
     await outbox.flush();
     // One write per reply: its 'sending' carries the previous reply's 'sent'; one more for the last 'sent'.
@@ -112,6 +114,77 @@ describe('outbox storage', () => {
     expect(entry).toMatchObject({ id: 'late', state: 'sent' });
     expect(checked).toEqual([4]);
     expect(posted).toEqual(['deferred']);
+  });
+
+  it('a Send costs one storage write before its POST: the new reply is written with its "sending"', async () => {
+    const memory = createMemoryOutboxStore();
+    const events: string[] = [];
+    const store: OutboxStore = {
+      load: memory.load,
+      save: async (snapshot, delta) => {
+        events.push(`save ${delta.changed.map((r) => `${r.id}:${r.state}`).join(',')}`);
+        await memory.save(snapshot, delta);
+      },
+    };
+    let outbox: ReturnType<typeof createOutbox>;
+    const client: OutboxClient = {
+      async addMessage(_ticketId, body) {
+        events.push('POST');
+        return {
+          ok: true,
+          status: 201,
+          data: { id: 1, message: body.message, sender: 'client', sender_name: 'A', attachments: [], created_at: new Date().toISOString() },
+        };
+      },
+      async getTicket() {
+        throw new Error('not expected');
+      },
+    };
+    // As the background does: a wake-up "due now" starts a flush at once.
+    outbox = createOutbox({
+      store,
+      client,
+      clock: Date.now,
+      random: () => 0.5,
+      schedule: (at) => void (at !== null && at <= Date.now() && outbox.flush()),
+    });
+    const view = await outbox.enqueue({ clientId: 'one', ticketId: 2, message: 'hello', attachments: [] });
+    expect(['queued', 'sending', 'sent']).toContain(view.state);
+    await expect.poll(() => events.includes('POST')).toBe(true);
+    expect(events[0]).toBe('save one:sending');
+    expect(events[1]).toBe('POST');
+  });
+
+  it('a reply whose first write fails is forgotten, and the Send gets the error', async () => {
+    const memory = createMemoryOutboxStore();
+    let fail = true;
+    const store: OutboxStore = {
+      load: memory.load,
+      save: async (snapshot, delta) => {
+        if (fail) throw new Error('QUOTA_BYTES quota exceeded');
+        await memory.save(snapshot, delta);
+      },
+    };
+    const posted: string[] = [];
+    const client: OutboxClient = {
+      async addMessage(_ticketId, body) {
+        posted.push(body.message);
+        return {
+          ok: true,
+          status: 201,
+          data: { id: 1, message: body.message, sender: 'client', sender_name: 'A', attachments: [], created_at: new Date().toISOString() },
+        };
+      },
+      async getTicket() {
+        throw new Error('not expected');
+      },
+    };
+    const outbox = createOutbox({ store, client, clock: Date.now, random: () => 0.5, schedule: () => undefined });
+    await expect(outbox.enqueue({ clientId: 'lost?', ticketId: 2, message: 'not stored', attachments: [] })).rejects.toThrow(/quota/);
+    fail = false;
+    expect(await outbox.list()).toEqual([]);
+    await outbox.flush();
+    expect(posted).toEqual([]);
   });
 
   it('removes the keys of discarded and pruned replies', async () => {

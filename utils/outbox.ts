@@ -110,6 +110,11 @@ export interface Outbox {
  */
 export const DEDUPE_SKEW_MS = SIGNATURE_MAX_SKEW_SECONDS * 1000;
 export const SENT_RETENTION_MS = 24 * 60 * 60_000;
+/**
+ * How long a deferred write may wait for the next write to take it along. A Send's flush starts within a
+ * few milliseconds, so its 'sending' write also records the new reply: one storage write before the POST.
+ */
+export const DEFERRED_WRITE_MS = 25;
 
 /** A promise-chain mutex: one holder at a time, in call order. */
 export function createMemoryLock(): OutboxLock {
@@ -304,11 +309,29 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   // can share it without copying.
   const read = () => mutex(current);
 
-  // Records changed in memory whose write was deferred (see the end of `deliver`): the next write takes
-  // them along, or a timer writes them when no next write comes.
+  // Records changed in memory whose write was deferred (a new reply, a reply just sent): the next write
+  // takes them along, or a timer writes them when no next write comes soon.
   const unsaved = new Set<string>();
   let unsavedTimer: ReturnType<typeof setTimeout> | undefined;
   const writeUnsaved = () => mutate(() => undefined);
+  // Who waits for a deferred record to reach storage (the Send that created it).
+  const waiters = new Map<string, { resolve(): void; reject(error: unknown): void }[]>();
+
+  function settleWaiters(ids: Iterable<string>, error?: unknown): void {
+    for (const id of ids) {
+      const list = waiters.get(id);
+      if (!list) continue;
+      waiters.delete(id);
+      for (const w of list)
+        if (error === undefined) w.resolve();
+        else w.reject(error);
+    }
+  }
+
+  function whenPersisted(id: string): Promise<void> {
+    if (!unsaved.has(id)) return Promise.resolve();
+    return new Promise((resolve, reject) => waiters.set(id, [...(waiters.get(id) ?? []), { resolve, reject }]));
+  }
 
   function mutate<R>(fn: (snapshot: OutboxSnapshot, now: number) => R, options: { deferWrite?: boolean } = {}): Promise<R> {
     return mutex(async () => {
@@ -320,13 +343,20 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       if (options.deferWrite && !delta.removed.length && !delta.meta) {
         for (const r of delta.changed) unsaved.add(r.id);
         clearTimeout(unsavedTimer);
-        unsavedTimer = setTimeout(() => void writeUnsaved().catch(() => undefined), 0);
+        unsavedTimer = setTimeout(() => void writeUnsaved().catch(() => undefined), DEFERRED_WRITE_MS);
       } else {
         if (unsaved.size) {
           for (const r of snapshot.records) if (unsaved.has(r.id) && !delta.changed.includes(r)) delta.changed.push(r);
         }
-        if (delta.changed.length || delta.removed.length || delta.meta) await store.save(snapshot, delta);
+        const carried = [...unsaved];
+        try {
+          if (delta.changed.length || delta.removed.length || delta.meta) await store.save(snapshot, delta);
+        } catch (error) {
+          settleWaiters(carried, error);
+          throw error;
+        }
         unsaved.clear();
+        settleWaiters(carried);
       }
       cached = snapshot;
       try {
@@ -470,30 +500,48 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   return {
     async enqueue(input) {
       validateInput(input);
-      const view = await mutate((s, now) => {
-        const existing = find(s, input.clientId);
-        if (existing) return toView(existing, s);
-        const record: OutboxRecord = {
-          id: input.clientId,
-          idempotencyKey: input.clientId,
-          ticketId: input.ticketId,
-          message: input.message,
-          attachments: [...input.attachments],
-          state: 'queued',
-          attempts: 0,
-          createdAt: now,
-          windowStartedAt: now,
-          nextAttemptAt: null,
-          outcomeUnknown: false,
-          sent: null,
-          sentAt: null,
-          error: null,
-        };
-        s.records.push(record);
-        return toView(record, s);
-      });
+      // Written with the flush's first write (the reply marked 'sending'), or by the timer: the caller is
+      // answered only once the reply is in storage either way.
+      const view = await mutate(
+        (s, now) => {
+          const existing = find(s, input.clientId);
+          if (existing) return toView(existing, s);
+          const record: OutboxRecord = {
+            id: input.clientId,
+            idempotencyKey: input.clientId,
+            ticketId: input.ticketId,
+            message: input.message,
+            attachments: [...input.attachments],
+            state: 'queued',
+            attempts: 0,
+            createdAt: now,
+            windowStartedAt: now,
+            nextAttemptAt: null,
+            outcomeUnknown: false,
+            sent: null,
+            sentAt: null,
+            error: null,
+          };
+          s.records.push(record);
+          return toView(record, s);
+        },
+        { deferWrite: true },
+      );
       await scheduleNext();
-      return view;
+      try {
+        await whenPersisted(input.clientId);
+      } catch (error) {
+        // Never written down: forget it (no flush posts a reply before its 'sending' write succeeded), so the
+        // caller's error is the whole truth and the text stays with the caller.
+        await mutex(async () => {
+          const snapshot = await current();
+          cached = { ...snapshot, records: snapshot.records.filter((r) => r.id !== input.clientId) };
+          unsaved.delete(input.clientId);
+        });
+        throw error;
+      }
+      const latest = find(await read(), input.clientId);
+      return latest && cached ? toView(latest, cached) : view;
     },
 
     flush(options = {}) {

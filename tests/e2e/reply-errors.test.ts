@@ -50,9 +50,12 @@ describe('reply errors', () => {
     await options.close();
     try {
       const popup = await typeAndSend(6, 'Signed with the wrong secret');
-      await expect.poll(async () => (await popup.locator('body').textContent()) ?? '', { timeout: 15_000 }).toMatch(/signature|agency/i);
+      await expect
+        .poll(async () => (await popup.getByRole('status').first().textContent()) ?? '', { timeout: 15_000 })
+        .toMatch(/signature/i);
       expect(await popup.getByRole('textbox', { name: 'Message' }).inputValue()).toBe('Signed with the wrong secret');
       const posts = await recordedPosts(rig, 6);
+      expect(posts.length).toBeGreaterThan(0);
       expect(posts.every((p) => p.status === 403)).toBe(true);
       await popup.waitForTimeout(1500);
       expect((await recordedPosts(rig, 6)).length).toBeLessThanOrEqual(1);
@@ -107,6 +110,27 @@ describe('reply errors', () => {
     expect((await recordedPosts(rig, 6)).map((p) => p.status)).toEqual([422]);
     expect((await storedMessages(rig, 6)).filter((m) => m.message === 'Refused by validation')).toHaveLength(0);
   });
+
+  it('timeout after the server committed: the reply is found on the server and never posted again', async () => {
+    // Committed at once, answered after the client's 15 s limit.
+    await control(rig, 'POST', '/faults', {
+      faults: [
+        {
+          type: 'latency',
+          ms: 17_000,
+          phase: 'after-commit',
+          times: 1,
+          match: { method: 'POST', pathPrefix: '/api/v1/client/tickets/4/messages' },
+        },
+      ],
+    });
+    const popup = await typeAndSend(4, 'Answered too late');
+    await waitForStatus(popup, /sending/i);
+    await waitForStatus(popup, /sent/i, 45_000);
+    const posts = await recordedPosts(rig, 4);
+    expect(posts).toHaveLength(1);
+    expect((await storedMessages(rig, 4)).filter((m) => m.message === 'Answered too late')).toHaveLength(1);
+  }, 60_000);
 
   it('network failure: queued, then sent once', async () => {
     await control(rig, 'POST', '/faults', {
