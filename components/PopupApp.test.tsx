@@ -3,7 +3,7 @@ import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PopupActions } from './actions';
 import { fakeActions, fakeTicket } from './fake-actions';
-import { PopupApp, sortDetected } from './PopupApp';
+import { PopupApp, repeatsId, sortDetected } from './PopupApp';
 
 afterEach(cleanup);
 
@@ -35,6 +35,15 @@ describe('PopupApp', () => {
     fireEvent.click(buttons[1]!);
     expect(await screen.findByText('Subject 3')).toBeTruthy();
     expect(calls.flush).toHaveLength(1);
+  });
+
+  it('does not repeat the ID in a chip whose label is only "Ticket #N"', async () => {
+    popup([{ id: 1, primary: true, label: 'Ticket #1' }]);
+    const [chip] = await screen.findAllByRole('button', { name: /^#1/ });
+    expect(chip!.textContent).toBe('#1');
+    expect(repeatsId('ticket 12', 12)).toBe(true);
+    expect(repeatsId('Ticket #12 Car won’t start', 12)).toBe(false);
+    expect(repeatsId('#120', 12)).toBe(false);
   });
 
   it('prefers ?ticket= over detection', async () => {

@@ -29,6 +29,11 @@ export function sortDetected(list: DetectedTicket[]): DetectedTicket[] {
   return out;
 }
 
+/** A label such as "Ticket #42" or "#42" says nothing the chip's "#42" does not. */
+export function repeatsId(label: string, id: number): boolean {
+  return new RegExp(`^\\s*(?:ticket\\s*)?(?:#|n°\\s*)?${id}\\s*$`, 'i').test(label);
+}
+
 export function PopupApp({ actions, initialTicketId = null }: PopupAppProps) {
   const { t } = useI18n();
   const [auth, setAuth] = useState<AuthView | null>(null);
@@ -95,10 +100,15 @@ export function PopupApp({ actions, initialTicketId = null }: PopupAppProps) {
               {detected.map((d) => (
                 <li key={d.id}>
                   <button type="button" aria-pressed={d.id === ticketId} onClick={() => choose(d.id)}>
-                    <span class="num">#{d.id}</span>{' '}
-                    <span dir="auto" class="label">
-                      {d.label}
-                    </span>
+                    <span class="num">#{d.id}</span>
+                    {!repeatsId(d.label, d.id) && (
+                      <>
+                        {' '}
+                        <span dir="auto" class="label">
+                          {d.label}
+                        </span>
+                      </>
+                    )}
                   </button>
                 </li>
               ))}
