@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { CDPSession, Page, Worker } from 'playwright-core';
-import { DEMO, EXTENSION_DIR, CHROMIUM, startRig, type Rig } from '../tests/e2e/fixtures';
+import { configureAndSignIn, DEMO, EXTENSION_DIR, CHROMIUM, startRig, type Rig } from '../tests/e2e/fixtures';
 
 const QUICK = process.argv.includes('--quick');
 const STRICT = process.argv.includes('--strict');
@@ -116,20 +116,6 @@ async function control<T = unknown>(rig: Rig, method: string, p: string, body?: 
   });
   const text = await response.text();
   return (text ? JSON.parse(text) : null) as T;
-}
-
-async function configureAndSignIn(rig: Rig): Promise<void> {
-  const page = await rig.openPage('options.html');
-  await page.getByRole('combobox', { name: 'Environment' }).selectOption('custom');
-  await page.getByRole('textbox', { name: 'API base URL' }).fill(rig.sandbox.url);
-  await page.getByRole('textbox', { name: 'Agency code' }).fill(DEMO.agencyCode);
-  await page.getByLabel('Agency secret').fill(DEMO.secret);
-  await page.getByRole('button', { name: 'Save' }).click();
-  await page.getByRole('textbox', { name: 'Email' }).fill(DEMO.email);
-  await page.getByLabel('Password').fill(DEMO.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByText(DEMO.email).first().waitFor({ timeout: 15_000 });
-  await page.close();
 }
 
 /** Sends a protocol message from an extension page. */

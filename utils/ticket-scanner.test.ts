@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createTicketDetector } from './detect-ticket-ids';
-import { OWN_NODE_ATTRIBUTE, createTicketScanner, hasIdToken, type TicketAnchor } from './ticket-scanner';
+import { OWN_NODE_ATTRIBUTE, createTicketScanner, hasIdToken } from './ticket-scanner';
 
 const detector = createTicketDetector();
 

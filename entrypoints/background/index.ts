@@ -9,7 +9,7 @@ import { createCredentialsStore } from '@/utils/credentials-store';
 import { createDaakeyClient } from '@/utils/daakey-client';
 import { memoItem } from '@/utils/memo-item';
 import { createOutbox } from '@/utils/outbox';
-import { draftsItem, settingsItem, templatesItem, draftKey, referencesItem, type StoredSettings } from '@/utils/storage-schema';
+import { draftsItem, settingsItem, templatesItem, draftKey, referencesItem } from '@/utils/storage-schema';
 import { isEnabledDashboard } from '@/utils/dashboard-sites';
 import { outboxStore, withOutboxLock } from './outbox-host';
 import { disableOnSitesOff, syncDashboardScripts } from './dashboard-scripts';

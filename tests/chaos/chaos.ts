@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import type { FaultSpec, RecordedRequest } from '../../sandbox/state';
-import { DEMO, startRig, type Rig } from '../e2e/fixtures';
+import { configureAndSignIn, startRig } from '../e2e/fixtures';
 
 export const OPEN_TICKETS = [1, 4, 5, 6, 8, 10, 12] as const;
 const REPLY_POSTS = { method: 'POST', pathPrefix: '/api/v1/client/tickets/' };
@@ -83,20 +83,6 @@ export function chaosFaults(faultRate: number): FaultSpec[] {
   return faults;
 }
 
-async function signIn(rig: Rig): Promise<void> {
-  const page = await rig.openPage('options.html');
-  await page.getByRole('combobox', { name: 'Environment' }).selectOption('custom');
-  await page.getByRole('textbox', { name: 'API base URL' }).fill(rig.sandbox.url);
-  await page.getByRole('textbox', { name: 'Agency code' }).fill(DEMO.agencyCode);
-  await page.getByLabel('Agency secret').fill(DEMO.secret);
-  await page.getByRole('button', { name: 'Save' }).click();
-  await page.getByRole('textbox', { name: 'Email' }).fill(DEMO.email);
-  await page.getByLabel('Password').fill(DEMO.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByText(DEMO.email).first().waitFor({ timeout: 10_000 });
-  await page.close();
-}
-
 type Reply<T> = { ok: true; data: T } | { ok: false; error: unknown };
 interface OutboxView {
   id: string;
@@ -157,7 +143,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
   // Every request of the run is counted: keep them all (each reply makes a few).
   const rig = await startRig({ maxRecordedRequests: options.replies * 20 + 1000 });
   try {
-    await signIn(rig);
+    await configureAndSignIn(rig);
     const page = await rig.openPage('popup.html');
     const runId = `${started.toString(36)}-${seed}`;
     const texts = Array.from({ length: options.replies }, (_, i) => ({

@@ -118,3 +118,20 @@ export async function startRig(options: { env?: Record<string, string>; maxRecor
   };
   return rig;
 }
+
+/** The options page as an agent fills it: the sandbox as a custom API, the agency credentials, then sign-in. */
+export async function configureAndSignIn(rig: Rig, { signIn = true } = {}): Promise<void> {
+  const page = await rig.openPage('options.html');
+  await page.getByRole('combobox', { name: 'Environment' }).selectOption('custom');
+  await page.getByRole('textbox', { name: 'API base URL' }).fill(rig.sandbox.url);
+  await page.getByRole('textbox', { name: 'Agency code' }).fill(DEMO.agencyCode);
+  await page.getByLabel('Agency secret').fill(DEMO.secret);
+  await page.getByRole('button', { name: 'Save' }).click();
+  if (signIn) {
+    await page.getByRole('textbox', { name: 'Email' }).fill(DEMO.email);
+    await page.getByLabel('Password').fill(DEMO.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText(DEMO.email).first().waitFor({ timeout: 10_000 });
+  }
+  await page.close();
+}

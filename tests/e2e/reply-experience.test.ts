@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { type Rig } from './fixtures';
+import type { Rig } from './fixtures';
 import { signedInRig, control, openPopupFor, recordedPosts, storedMessages, waitForStatus, type RecordedRequest } from './steps';
 
 /**

@@ -1,23 +1,9 @@
 /** Steps an agent takes, shared by the e2e tests. */
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import type { Page } from 'playwright-core';
-import { DEMO, startRig, type Rig } from './fixtures';
+import { configureAndSignIn, startRig, type Rig } from './fixtures';
 
-export async function configureAndSignIn(rig: Rig, { signIn = true } = {}): Promise<void> {
-  const page = await rig.openPage('options.html');
-  await page.getByRole('combobox', { name: 'Environment' }).selectOption('custom');
-  await page.getByRole('textbox', { name: 'API base URL' }).fill(rig.sandbox.url);
-  await page.getByRole('textbox', { name: 'Agency code' }).fill(DEMO.agencyCode);
-  await page.getByLabel('Agency secret').fill(DEMO.secret);
-  await page.getByRole('button', { name: 'Save' }).click();
-  if (signIn) {
-    await page.getByRole('textbox', { name: 'Email' }).fill(DEMO.email);
-    await page.getByLabel('Password').fill(DEMO.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText(DEMO.email).first().waitFor({ timeout: 10_000 });
-  }
-  await page.close();
-}
+export { configureAndSignIn };
 
 export async function control<T = unknown>(rig: Rig, method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(`${rig.sandbox.url}/__control${path}`, {
