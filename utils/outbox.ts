@@ -342,8 +342,11 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       const delta = diffSnapshots(before, snapshot);
       if (options.deferWrite && !delta.removed.length && !delta.meta) {
         for (const r of delta.changed) unsaved.add(r.id);
-        clearTimeout(unsavedTimer);
-        unsavedTimer = setTimeout(() => void writeUnsaved().catch(() => undefined), DEFERRED_WRITE_MS);
+        // Not pushed back by later deferrals: a steady stream of Sends must not keep every one waiting.
+        unsavedTimer ??= setTimeout(() => {
+          unsavedTimer = undefined;
+          void writeUnsaved().catch(() => undefined);
+        }, DEFERRED_WRITE_MS);
       } else {
         if (unsaved.size) {
           for (const r of snapshot.records) if (unsaved.has(r.id) && !delta.changed.includes(r)) delta.changed.push(r);
