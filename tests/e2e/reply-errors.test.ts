@@ -132,6 +132,26 @@ describe('reply errors', () => {
     expect((await storedMessages(rig, 4)).filter((m) => m.message === 'Answered too late')).toHaveLength(1);
   }, 60_000);
 
+  it('offline, then online: queued while every attempt fails, sent once when a window flushes after the network is back', async () => {
+    // "Offline": every reply POST dies before reaching the server, for as long as the fault stays.
+    await control(rig, 'POST', '/faults', {
+      faults: [{ type: 'drop-before-commit', times: 1000, match: { method: 'POST', pathPrefix: '/api/v1/client/tickets/1/messages' } }],
+    });
+    const popup = await typeAndSend(1, 'Sent once back online');
+    await waitForStatus(popup, /queued|retry|waiting/i);
+    await expect.poll(async () => (await recordedPosts(rig, 1)).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect((await storedMessages(rig, 1)).filter((m) => m.message === 'Sent once back online')).toHaveLength(0);
+
+    // Back online. The worker never sees `online`: a window opening asks the outbox to flush.
+    await control(rig, 'DELETE', '/faults');
+    await popup.evaluate(() => chrome.runtime.sendMessage({ channel: 'daakey-qr/v1', type: 'outbox/flush', payload: {} }));
+    await waitForStatus(popup, /sent/i, 15_000);
+    const posts = await recordedPosts(rig, 1);
+    expect(posts.filter((p) => p.status === 201)).toHaveLength(1);
+    expect(posts.filter((p) => p.status !== 201).every((p) => p.outcome === 'dropped-before-commit')).toBe(true);
+    expect((await storedMessages(rig, 1)).filter((m) => m.message === 'Sent once back online')).toHaveLength(1);
+  });
+
   it('network failure: queued, then sent once', async () => {
     await control(rig, 'POST', '/faults', {
       faults: [{ type: 'drop-before-commit', times: 1, match: { method: 'POST', pathPrefix: '/api/v1/client/tickets/12/messages' } }],

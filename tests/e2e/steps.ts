@@ -1,6 +1,7 @@
 /** Steps an agent takes, shared by the e2e tests. */
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import type { Page } from 'playwright-core';
+import type { RecordedRequest } from '../../sandbox/state';
 import { configureAndSignIn, startRig, type Rig } from './fixtures';
 
 export { configureAndSignIn };
@@ -15,15 +16,8 @@ export async function control<T = unknown>(rig: Rig, method: string, path: strin
   return (text ? JSON.parse(text) : null) as T;
 }
 
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  headers: Record<string, string>;
-  body: string;
-  status: number;
-  time: string | number;
-  signatureValid?: boolean;
-}
+/** As `/__control/requests` returns it (the sandbox's own record, serialised). */
+export type { RecordedRequest };
 
 export async function recordedPosts(rig: Rig, ticketId: number): Promise<RecordedRequest[]> {
   const { requests } = await control<{ requests: RecordedRequest[] }>(rig, 'GET', '/requests');
