@@ -44,8 +44,9 @@ export const MAX_TICKET_ID = 2 ** 31 - 1;
 // Arabic-Indic (U+0660..0669) and Extended Arabic-Indic / Persian (U+06F0..06F9) digits.
 const DIGIT = '[0-9\\u0660-\\u0669\\u06f0-\\u06f9]';
 const HAS_DIGIT = /[0-9\u0660-\u0669\u06f0-\u06f9]/;
-const HAS_KEYWORD = /ticket|تذكر|TK-/i;
+// A ticket word ("ticket", Arabic "تذكرة"); references are told by their case-sensitive "TK-" prefix.
 const HAS_WORD = /ticket|تذكر/i;
+const REFERENCE_PREFIX = 'TK-';
 
 /** Converts Eastern Arabic and Persian digits to ASCII; other characters are kept as they are. */
 export function normalizeDigits(text: string): string {
@@ -164,13 +165,13 @@ export function createTicketDetector(options: TicketDetectorOptions = {}): Ticke
     return fromRoute(url.pathname + url.search) ?? (hashRoute ? fromRoute(hashRoute) : null);
   }
 
-  const mightContainTicket = (text: string): boolean => HAS_DIGIT.test(text) && HAS_KEYWORD.test(text);
+  const mightContainTicket = (text: string): boolean => HAS_DIGIT.test(text) && (HAS_WORD.test(text) || text.includes(REFERENCE_PREFIX));
 
   function fromText(text: string): TextMatch[] {
     if (!HAS_DIGIT.test(text)) return [];
     // Each full pattern runs only where its own keyword is present: most dashboard text has one or none.
     const word = HAS_WORD.test(text);
-    const reference = text.includes('TK-');
+    const reference = text.includes(REFERENCE_PREFIX);
     if (!word && !reference) return [];
     const found: TextMatch[] = [];
     if (word) {

@@ -1,6 +1,6 @@
 /** The browser side of `utils/i18n.ts`: UI language, locale files, `<html lang dir data-theme>`. */
 import { browser } from 'wxt/browser';
-import { loadI18n, pickLanguage, type I18n, type Language, type LocaleMessages } from './i18n';
+import { LANGUAGES, loadI18n, pickLanguage, type I18n, type Language, type LocaleMessages } from './i18n';
 
 const fetchLocale = async (lang: Language): Promise<LocaleMessages> => {
   // The path is typed by WXT's PublicPath union; `_locales` files are public assets.
@@ -29,7 +29,7 @@ export interface Appearance {
 }
 
 const APPEARANCE_KEY = 'dqr-appearance';
-const LANGUAGES = ['auto', 'en', 'fr', 'ar'];
+const LANGUAGE_CHOICES: readonly string[] = ['auto', ...LANGUAGES];
 const THEMES = ['system', 'light', 'dark'];
 
 /**
@@ -40,7 +40,7 @@ const THEMES = ['system', 'light', 'dark'];
 export function cachedAppearance(): Appearance | null {
   try {
     const value = JSON.parse(localStorage.getItem(APPEARANCE_KEY) ?? 'null') as Partial<Appearance> | null;
-    if (value && LANGUAGES.includes(value.language as string) && THEMES.includes(value.theme as string)) return value as Appearance;
+    if (value && LANGUAGE_CHOICES.includes(value.language as string) && THEMES.includes(value.theme as string)) return value as Appearance;
   } catch {
     // Unreadable or unavailable: the settings decide, a moment later.
   }

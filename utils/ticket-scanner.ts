@@ -52,7 +52,6 @@ export interface TicketScanner {
 
 /** Attribute carried by every node the extension adds to a page. */
 export const OWN_NODE_ATTRIBUTE = 'data-daakey-qr';
-const OWN_NODE_ATTRIBUTE_NAME = OWN_NODE_ATTRIBUTE;
 
 export function isOwnNodeDefault(node: Node): boolean {
   const element = node.nodeType === 1 ? (node as Element) : node.parentElement;
@@ -60,11 +59,11 @@ export function isOwnNodeDefault(node: Node): boolean {
 }
 
 // Elements whose insides are never scanned: our own nodes, code, icons and whatever the agent edits.
-const CONTAINERS = `[${OWN_NODE_ATTRIBUTE_NAME}], svg, code, [contenteditable]:not([contenteditable="false"])`;
+const CONTAINERS = `[${OWN_NODE_ATTRIBUTE}], svg, code, [contenteditable]:not([contenteditable="false"])`;
 // Elements whose only content is raw text (no child elements to find), checked by tag on a text's parent.
 const RAW_TEXT_TAGS = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'TEXTAREA', 'TITLE', 'OPTION', 'SELECT', 'INPUT']);
 // Both as one selector, so "is this inside something we never scan?" is one native `closest` call.
-const EXCLUDED = `${CONTAINERS}, script, style, noscript, template, textarea, title, input, select, option`;
+const EXCLUDED = [CONTAINERS, ...[...RAW_TEXT_TAGS].map((tag) => tag.toLowerCase())].join(', ');
 const BASE_SELECTOR = 'a[href], [data-ticket-id], [data-ticket]';
 const HEADINGS = 'h1, h2, [role="heading"]';
 const FAST_DIGIT = /[0-9\u0660-\u0669\u06f0-\u06f9]/;
