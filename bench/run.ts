@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { CDPSession, Page, Worker } from 'playwright-core';
-import { configureAndSignIn, DEMO, EXTENSION_DIR, CHROMIUM, startRig, type Rig } from '../tests/e2e/fixtures';
+import { configureAndSignIn, control, DEMO, EXTENSION_DIR, CHROMIUM, startRig, type Rig } from '../tests/e2e/fixtures';
 
 const QUICK = process.argv.includes('--quick');
 const STRICT = process.argv.includes('--strict');
@@ -106,16 +106,6 @@ function paired(
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function log(...args: unknown[]) {
   console.error(`[bench ${((Date.now() - started) / 1000).toFixed(1)}s]`, ...args);
-}
-
-async function control<T = unknown>(rig: Rig, method: string, p: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${rig.sandbox.url}/__control${p}`, {
-    method,
-    headers: body ? { 'content-type': 'application/json' } : {},
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  return (text ? JSON.parse(text) : null) as T;
 }
 
 /** Sends a protocol message from an extension page. */

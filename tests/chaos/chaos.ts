@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import type { FaultSpec, RecordedRequest } from '../../sandbox/state';
-import { configureAndSignIn, startRig } from '../e2e/fixtures';
+import { configureAndSignIn, control, startRig } from '../e2e/fixtures';
 
 export const OPEN_TICKETS = [1, 4, 5, 6, 8, 10, 12] as const;
 const REPLY_POSTS = { method: 'POST', pathPrefix: '/api/v1/client/tickets/' };
@@ -153,12 +153,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     }));
 
     rig.sandbox.state.requests.length = 0;
-    const faultsRes = await fetch(`${rig.sandbox.url}/__control/faults`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ seed, faults: chaosFaults(options.faultRate) }),
-    });
-    if (faultsRes.status !== 201) throw new Error(`installing faults: ${faultsRes.status} ${await faultsRes.text()}`);
+    await control(rig, 'POST', '/faults', { seed, faults: chaosFaults(options.faultRate) });
     log(`chaos: ${options.replies} replies, fault rate ${options.faultRate}, seed ${seed}, up to ${options.workerStops} worker stops`);
 
     const drainStarted = Date.now();
@@ -238,8 +233,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const problems: ChaosResult['problems'] = [];
     const storedCounts = new Map<string, number>();
     for (const ticketId of OPEN_TICKETS) {
-      const res = await fetch(`${rig.sandbox.url}/__control/tickets/${ticketId}/messages`);
-      const { messages } = (await res.json()) as { messages: { message: string }[] };
+      const { messages } = await control<{ messages: { message: string }[] }>(rig, 'GET', `/tickets/${ticketId}/messages`);
       for (const m of messages) storedCounts.set(m.message, (storedCounts.get(m.message) ?? 0) + 1);
     }
     for (const t of texts) {

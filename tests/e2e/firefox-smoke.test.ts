@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { control } from '../../sandbox/client';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 
 const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/lib/firefox-esr/firefox-esr';
@@ -70,11 +71,6 @@ const byLabel = (label: string, element = 'input') =>
 
 async function textOf(page: Page, selector: string): Promise<string> {
   return page.$eval(selector, (el) => el.textContent?.trim() ?? '').catch(() => '');
-}
-
-async function control<T>(sandbox: Sandbox, pathname: string): Promise<T> {
-  const response = await fetch(`${sandbox.url}/__control${pathname}`);
-  return (await response.json()) as T;
 }
 
 const TITLE = HAS_FIREFOX
@@ -145,11 +141,11 @@ describe.skipIf(!HAS_FIREFOX)(TITLE, () => {
     expect(await textOf(popup, '[role="status"]')).toMatch(/^Sent/);
 
     // The sandbox stored it exactly once, and the request carried a valid agency signature.
-    const { messages } = await control<{ messages: { message: string }[] }>(sandbox, '/tickets/1/messages');
+    const { messages } = await control<{ messages: { message: string }[] }>(sandbox.url, 'GET', '/tickets/1/messages');
     expect(messages.filter((m) => m.message === text)).toHaveLength(1);
     const { requests } = await control<{
       requests: { method: string; path: string; status: number; signatureValid?: boolean; body: string }[];
-    }>(sandbox, '/requests?method=POST&pathPrefix=/api/v1/client/tickets/1/messages');
+    }>(sandbox.url, 'GET', '/requests?method=POST&pathPrefix=/api/v1/client/tickets/1/messages');
     const posts = requests.filter((r) => r.path === '/api/v1/client/tickets/1/messages');
     expect(posts).toHaveLength(1);
     expect(posts[0]).toMatchObject({ status: 201, signatureValid: true });

@@ -7,6 +7,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { control as sandboxControl } from '../../sandbox/client';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 
 export const EXTENSION_DIR = path.resolve('.output/chrome-mv3');
@@ -134,4 +135,9 @@ export async function configureAndSignIn(rig: Rig, { signIn = true } = {}): Prom
     await page.getByText(DEMO.email).first().waitFor({ timeout: 10_000 });
   }
   await page.close();
+}
+
+/** The sandbox's test-only control API (`/__control…`) of this rig; throws on a refusal. */
+export function control<T = unknown>(rig: Rig, method: string, path: string, body?: unknown): Promise<T> {
+  return sandboxControl<T>(rig.sandbox.url, method, path, body);
 }

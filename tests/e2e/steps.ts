@@ -2,19 +2,9 @@
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { RecordedRequest } from '../../sandbox/state';
-import { configureAndSignIn, startRig, type Rig } from './fixtures';
+import { configureAndSignIn, control, startRig, type Rig } from './fixtures';
 
-export { configureAndSignIn };
-
-export async function control<T = unknown>(rig: Rig, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${rig.sandbox.url}/__control${path}`, {
-    method,
-    headers: body ? { 'content-type': 'application/json' } : {},
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  return (text ? JSON.parse(text) : null) as T;
-}
+export { configureAndSignIn, control };
 
 /** As `/__control/requests` returns it (the sandbox's own record, serialised). */
 export type { RecordedRequest };
