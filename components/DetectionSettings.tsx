@@ -32,6 +32,38 @@ function problems(urlPatterns: string[], selectors: string[]): { patterns?: stri
   return out;
 }
 
+/** A one-entry-per-line box (patterns and selectors are code: left to right) with its problem below it. */
+function LinesField(props: {
+  id: string;
+  label: string;
+  placeholder: string;
+  value: string;
+  onInput(value: string): void;
+  problem: string;
+}) {
+  const errorId = `${props.id}-error`;
+  return (
+    <>
+      <label>
+        {props.label}
+        <textarea
+          dir="ltr"
+          rows={3}
+          spellcheck={false}
+          placeholder={props.placeholder}
+          value={props.value}
+          aria-invalid={props.problem !== ''}
+          aria-describedby={errorId}
+          onInput={(ev) => props.onInput(ev.currentTarget.value)}
+        />
+      </label>
+      <p id={errorId} class="problem">
+        {props.problem}
+      </p>
+    </>
+  );
+}
+
 /** The agency's own ticket URL patterns and selectors, beside the built-in detection. */
 export function DetectionSettings({ value, onSave, describeError }: DetectionSettingsProps) {
   const { t } = useI18n();
@@ -68,38 +100,22 @@ export function DetectionSettings({ value, onSave, describeError }: DetectionSet
       <h2 id="detection-heading">{t('section_detection')}</h2>
       <p class="hint">{t('detection_hint')}</p>
       <form onSubmit={save} noValidate class="stack">
-        <label>
-          {t('detection_patterns_label')}
-          <textarea
-            dir="ltr"
-            rows={3}
-            spellcheck={false}
-            placeholder="/support/case/{id}"
-            value={patterns}
-            aria-invalid={Boolean(errors.patterns)}
-            aria-describedby="detection-patterns-error"
-            onInput={(ev) => setPatterns(ev.currentTarget.value)}
-          />
-        </label>
-        <p id="detection-patterns-error" class="problem">
-          {errors.patterns ? t('detection_pattern_invalid', [errors.patterns]) : ''}
-        </p>
-        <label>
-          {t('detection_selectors_label')}
-          <textarea
-            dir="ltr"
-            rows={3}
-            spellcheck={false}
-            placeholder=".case-number"
-            value={selectors}
-            aria-invalid={Boolean(errors.selectors)}
-            aria-describedby="detection-selectors-error"
-            onInput={(ev) => setSelectors(ev.currentTarget.value)}
-          />
-        </label>
-        <p id="detection-selectors-error" class="problem">
-          {errors.selectors ? t('detection_selector_invalid', [errors.selectors]) : ''}
-        </p>
+        <LinesField
+          id="detection-patterns"
+          label={t('detection_patterns_label')}
+          placeholder="/support/case/{id}"
+          value={patterns}
+          onInput={setPatterns}
+          problem={errors.patterns ? t('detection_pattern_invalid', [errors.patterns]) : ''}
+        />
+        <LinesField
+          id="detection-selectors"
+          label={t('detection_selectors_label')}
+          placeholder=".case-number"
+          value={selectors}
+          onInput={setSelectors}
+          problem={errors.selectors ? t('detection_selector_invalid', [errors.selectors]) : ''}
+        />
         <div class="row">
           <button type="submit">{t('detection_save')}</button>
           {result && (
