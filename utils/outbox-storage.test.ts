@@ -42,6 +42,23 @@ function setup() {
   return { make, posted, checked };
 }
 
+/** A server that takes every reply (201) and is never asked to look one up. */
+function acceptingClient(onPost: (message: string) => void): OutboxClient {
+  return {
+    async addMessage(_ticketId, body) {
+      onPost(body.message);
+      return {
+        ok: true,
+        status: 201,
+        data: { id: 1, message: body.message, sender: 'client', sender_name: 'A', attachments: [], created_at: new Date().toISOString() },
+      };
+    },
+    async getTicket() {
+      throw new Error('not expected');
+    },
+  };
+}
+
 /** Records every `set`, to see what each step writes. */
 function spyOnSets() {
   const sets: Record<string, unknown>[] = [];
@@ -127,19 +144,7 @@ describe('outbox storage', () => {
       },
     };
     let outbox: ReturnType<typeof createOutbox>;
-    const client: OutboxClient = {
-      async addMessage(_ticketId, body) {
-        events.push('POST');
-        return {
-          ok: true,
-          status: 201,
-          data: { id: 1, message: body.message, sender: 'client', sender_name: 'A', attachments: [], created_at: new Date().toISOString() },
-        };
-      },
-      async getTicket() {
-        throw new Error('not expected');
-      },
-    };
+    const client = acceptingClient(() => events.push('POST'));
     // As the background does: a wake-up "due now" starts a flush at once.
     outbox = createOutbox({
       store,
@@ -166,19 +171,7 @@ describe('outbox storage', () => {
       },
     };
     const posted: string[] = [];
-    const client: OutboxClient = {
-      async addMessage(_ticketId, body) {
-        posted.push(body.message);
-        return {
-          ok: true,
-          status: 201,
-          data: { id: 1, message: body.message, sender: 'client', sender_name: 'A', attachments: [], created_at: new Date().toISOString() },
-        };
-      },
-      async getTicket() {
-        throw new Error('not expected');
-      },
-    };
+    const client = acceptingClient((message) => posted.push(message));
     const outbox = createOutbox({ store, client, clock: Date.now, random: () => 0.5, schedule: () => undefined });
     await expect(outbox.enqueue({ clientId: 'lost?', ticketId: 2, message: 'not stored', attachments: [] })).rejects.toThrow(/quota/);
     fail = false;

@@ -36,6 +36,22 @@ describe('accessibility', () => {
     throw new Error(`${name} was not reached with ${max} Tab presses`);
   }
 
+  /** An extension page in the chosen language and theme, painted in it, with nothing for axe to report. */
+  async function expectExtensionPage(page: Page, lang: string, theme: string): Promise<void> {
+    const html = await page.evaluate(() => ({
+      lang: document.documentElement.lang,
+      dir: document.documentElement.dir,
+      theme: document.documentElement.dataset.theme,
+    }));
+    expect(html).toEqual({ lang, dir: lang === 'ar' ? 'rtl' : 'ltr', theme });
+    expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(
+      theme === 'dark' ? 'rgb(21, 25, 30)' : 'rgb(255, 255, 255)',
+    );
+    const violations = await axeViolations(page);
+    await page.close();
+    expect(violations, describeViolations(violations)).toEqual([] as AxeViolation[]);
+  }
+
   it('replies from the popup with the keyboard alone', async () => {
     const page = await rig.openPage('popup.html');
     await page.getByRole('textbox', { name: 'Ticket ID' }).waitFor();
@@ -59,35 +75,11 @@ describe('accessibility', () => {
         beforeAll(async () => setAppearance(rig, lang, theme));
 
         it('the popup with a ticket loaded', async () => {
-          const page = await openLoadedPopup(rig, 1);
-          const html = await page.evaluate(() => ({
-            lang: document.documentElement.lang,
-            dir: document.documentElement.dir,
-            theme: document.documentElement.dataset.theme,
-          }));
-          expect(html).toEqual({ lang, dir: lang === 'ar' ? 'rtl' : 'ltr', theme });
-          expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(
-            theme === 'dark' ? 'rgb(21, 25, 30)' : 'rgb(255, 255, 255)',
-          );
-          const violations = await axeViolations(page);
-          await page.close();
-          expect(violations, describeViolations(violations)).toEqual([] as AxeViolation[]);
+          await expectExtensionPage(await openLoadedPopup(rig, 1), lang, theme);
         });
 
         it('the options page', async () => {
-          const page = await openOptions(rig);
-          const html = await page.evaluate(() => ({
-            lang: document.documentElement.lang,
-            dir: document.documentElement.dir,
-            theme: document.documentElement.dataset.theme,
-          }));
-          expect(html).toEqual({ lang, dir: lang === 'ar' ? 'rtl' : 'ltr', theme });
-          expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe(
-            theme === 'dark' ? 'rgb(21, 25, 30)' : 'rgb(255, 255, 255)',
-          );
-          const violations = await axeViolations(page);
-          await page.close();
-          expect(violations, describeViolations(violations)).toEqual([] as AxeViolation[]);
+          await expectExtensionPage(await openOptions(rig), lang, theme);
         });
 
         it('the inline panel on the dashboard', async () => {
