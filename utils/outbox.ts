@@ -543,8 +543,10 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         });
         throw error;
       }
-      const latest = find(await read(), input.clientId);
-      return latest && cached ? toView(latest, cached) : view;
+      // By now the flush may have taken it further ('sending', 'sent'): answer with what it is.
+      const snapshot = await read();
+      const latest = find(snapshot, input.clientId);
+      return latest ? toView(latest, snapshot) : view;
     },
 
     flush(options = {}) {
