@@ -17,6 +17,7 @@ const baseView: SettingsView = {
   dashboardSites: [],
   language: 'auto',
   theme: 'system',
+  undoSeconds: 0,
   managed: [],
   detection: { urlPatterns: [], selectors: [] },
 };
@@ -140,6 +141,34 @@ describe('OptionsApp', () => {
     );
     fireEvent.click(screen.getByRole('button', { name: 'Remove https://dashboard.example.com' }));
     await waitFor(() => expect(screen.queryByRole('switch')).toBeNull());
+  });
+
+  it('stores the undo window as soon as it is chosen, or with the connection settings before they exist', async () => {
+    const { saved } = options({ agencyCode: 'AGENCY123', hasSecret: true });
+    const undo = (await screen.findByRole('combobox', { name: 'Undo window' })) as HTMLSelectElement;
+    expect([...undo.options].map((o) => o.textContent)).toEqual([
+      'Off: send at once',
+      '5 seconds',
+      '10 seconds',
+      '20 seconds',
+      '30 seconds',
+    ]);
+    undo.value = '10';
+    fireEvent.change(undo);
+    await screen.findByText('Undo window saved.');
+    expect(saved.at(-1)).toMatchObject({ agencyCode: 'AGENCY123', undoSeconds: 10 });
+    cleanup();
+
+    const fresh = options();
+    const later = (await screen.findByRole('combobox', { name: 'Undo window' })) as HTMLSelectElement;
+    later.value = '5';
+    fireEvent.change(later);
+    await screen.findByText(/stored once the connection settings are saved/);
+    expect(fresh.saved).toEqual([]);
+    set(textbox('Agency code'), 'AGENCY123');
+    set(screen.getByLabelText('Agency secret') as HTMLInputElement, 'sandbox-secret-123');
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(fresh.saved.at(-1)).toMatchObject({ undoSeconds: 5 }));
   });
 
   it('has exactly one button whose name contains "Save"', async () => {

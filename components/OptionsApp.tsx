@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { ENVIRONMENTS, type EnvironmentName } from '../utils/api-contract';
 import type { MessageKey } from '../utils/i18n';
-import type { AuthView, SettingsInput, SettingsView, Template } from '../utils/messages';
+import { type AuthView, type SettingsInput, type SettingsView, type Template, UNDO_SECONDS, type UndoSeconds } from '../utils/messages';
 import { agencyCodeProblem, emailProblem, parseBaseUrl, parseOrigin, type Problem } from '../utils/validation';
 import type { ActionError, OptionsActions } from './actions';
 import { DetectionSettings } from './DetectionSettings';
@@ -40,6 +40,8 @@ export function OptionsApp({ actions }: OptionsAppProps) {
   const [issued, setIssued] = useState('');
   const [language, setLanguage] = useState<SettingsView['language']>('auto');
   const [theme, setTheme] = useState<SettingsView['theme']>('system');
+  const [undoSeconds, setUndoSeconds] = useState<UndoSeconds>(0);
+  const [undoNote, setUndoNote] = useState<string | null>(null);
   const [errors, setErrors] = useState<Errors>({});
   const [saving, setSaving] = useState(false);
   const [saveResult, setSaveResult] = useState<{ ok: boolean; text: string } | null>(null);
@@ -65,6 +67,7 @@ export function OptionsApp({ actions }: OptionsAppProps) {
     setSignatureMode(v.signatureMode);
     setLanguage(v.language);
     setTheme(v.theme);
+    setUndoSeconds(v.undoSeconds);
   }
 
   useEffect(() => {
@@ -108,7 +111,7 @@ export function OptionsApp({ actions }: OptionsAppProps) {
       setSaveResult({ ok: false, text: t('save_fix_fields') });
       return;
     }
-    const input: SettingsInput = { environment, baseUrl, signatureMode, agencyCode: agencyCode.trim(), language, theme };
+    const input: SettingsInput = { environment, baseUrl, signatureMode, agencyCode: agencyCode.trim(), language, theme, undoSeconds };
     if (secret) input.secret = secret;
     if (issued.trim()) input.issuedSignature = issued.trim();
     setSaving(true);
@@ -142,6 +145,18 @@ export function OptionsApp({ actions }: OptionsAppProps) {
     });
     if (r.ok) setView(r.data);
     setAppearanceNote(r.ok ? null : e(r.error));
+  }
+
+  async function changeUndo(seconds: UndoSeconds) {
+    setUndoSeconds(seconds);
+    if (!view || agencyCodeProblem(view.agencyCode)) {
+      setUndoNote(t('undo_saved_later'));
+      return;
+    }
+    const { environment: env, baseUrl: url, signatureMode: mode, agencyCode: code } = view;
+    const r = await actions.saveSettings({ environment: env, baseUrl: url, signatureMode: mode, agencyCode: code, undoSeconds: seconds });
+    if (r.ok) setView(r.data);
+    setUndoNote(r.ok ? t('undo_saved') : e(r.error));
   }
 
   async function signIn(ev: Event) {
@@ -484,6 +499,32 @@ export function OptionsApp({ actions }: OptionsAppProps) {
           </button>
           {templatesResult && <span class={templatesResult.ok ? 'hint' : 'problem'}>{templatesResult.text}</span>}
         </div>
+      </section>
+
+      <section aria-labelledby="sending-heading">
+        <h2 id="sending-heading">{t('section_sending')}</h2>
+        <label>
+          {t('undo_label')}
+          <select
+            value={String(undoSeconds)}
+            aria-describedby="undo-hint"
+            onChange={(ev) => void changeUndo(Number(ev.currentTarget.value) as UndoSeconds)}
+          >
+            {UNDO_SECONDS.map((seconds) => (
+              <option key={seconds} value={String(seconds)}>
+                {seconds === 0 ? t('undo_off') : t('undo_seconds', [seconds])}
+              </option>
+            ))}
+          </select>
+        </label>
+        <p id="undo-hint" class="hint">
+          {t('undo_hint')}
+        </p>
+        {undoNote && (
+          <p class="hint" role="status">
+            {undoNote}
+          </p>
+        )}
       </section>
 
       <section aria-labelledby="appearance-heading">

@@ -268,6 +268,46 @@ describe('ReplyForm', () => {
     expect(calls.saveDraft.at(-1)).toEqual([7, 'Hi', []]);
   });
 
+  it('offers Undo send inside the undo window; undoing keeps the text and sends nothing', async () => {
+    let held: ReturnType<typeof entry> | null = null;
+    const { box, calls } = await setup({
+      send: async (clientId, ticketId, message) => {
+        held = entry({ id: clientId, ticketId, message, undoUntil: Date.now() + 10_000, nextAttemptAt: Date.now() + 10_000 });
+        return { ok: true, data: held };
+      },
+      listOutbox: async () => ({ ok: true, data: held ? [held] : [] }),
+      discard: async () => {
+        held = null;
+        return { ok: true, data: { discarded: true } };
+      },
+    });
+    type(box, 'Wrong customer');
+    fireEvent.keyDown(box, { key: 'Enter', ctrlKey: true });
+    await waitFor(() => expect(status().textContent).toMatch(/Queued: it goes out in (9|10) seconds unless you undo it/));
+    expect(status().textContent).not.toMatch(/sent/i);
+    fireEvent.click(screen.getByRole('button', { name: 'Undo send' }));
+    await waitFor(() => expect(status().textContent).toMatch(/Not sent: you took it back/));
+    expect(calls.discard).toHaveLength(1);
+    expect(box.value).toBe('Wrong customer');
+    expect(screen.queryByRole('button', { name: 'Undo send' })).toBeNull();
+  });
+
+  it('says when it is too late to undo, and replaces a held reply when the text is edited and sent again', async () => {
+    const held = entry({ id: 'h1', message: 'First', undoUntil: Date.now() + 10_000 });
+    const { box, calls } = await setup({
+      listOutbox: async () => ({ ok: true, data: [held] }),
+      getDraft: async () => ({ ok: true, data: { ticketId: 7, message: 'First', attachments: [], updatedAt: 1 } }),
+      discard: async () => ({ ok: true, data: { discarded: false } }),
+    });
+    await waitFor(() => expect(box.value).toBe('First'));
+    fireEvent.click(await screen.findByRole('button', { name: 'Undo send' }));
+    await waitFor(() => expect(status().textContent).toMatch(/Too late to undo/));
+    type(box, 'First, corrected');
+    fireEvent.click(screen.getByRole('button', { name: 'Send reply' }));
+    await waitFor(() => expect(calls.send).toHaveLength(1));
+    expect(calls.discard).toEqual([['h1'], ['h1']]);
+  });
+
   it('retries a failed reply when Send is pressed with the same text', async () => {
     const failed = entry({ state: 'failed', message: 'Again', error: { kind: 'forbidden', status: 403, message: 'bad signature' } });
     const { box, calls } = await setup({

@@ -42,6 +42,9 @@ type Notice =
   | { kind: 'entry' }
   | null;
 
+/** Still inside its undo window: discarding it now means it was never sent. */
+const undoable = (e: OutboxEntryView) => e.state === 'queued' && e.undoUntil !== null && e.undoUntil > Date.now();
+
 const UNSENT: ReadonlySet<OutboxEntryView['state']> = new Set(['queued', 'sending', 'failed', 'paused', 'needs_attention']);
 let uid = 0;
 
@@ -93,6 +96,16 @@ export function ReplyForm({
   const latest = useRef({ message, attachments });
   latest.current = { message, attachments };
   const alive = useRef(true);
+  // Seconds left when an entry was first shown: a number ticking down in a live region would be read out each second.
+  const undoShown = useRef(new Map<string, number>());
+  function undoSecondsFor(e: OutboxEntryView): number {
+    let seconds = undoShown.current.get(e.id);
+    if (seconds === undefined) {
+      seconds = Math.max(1, Math.ceil(((e.undoUntil ?? 0) - Date.now()) / 1000));
+      undoShown.current.set(e.id, seconds);
+    }
+    return seconds;
+  }
 
   const doneMedia = (list: Attachment[]) => list.flatMap((a) => (a.state === 'done' && a.media ? [a.media] : []));
 
@@ -275,8 +288,8 @@ export function ReplyForm({
     }
     setConfirmReopen(false);
     sendingRef.current = true;
-    // An edited version replaces a reply that failed or waits for sign-in.
-    if (entry && (entry.state === 'failed' || entry.state === 'paused')) await actions.discard(entry.id);
+    // An edited version replaces a reply that failed, waits for sign-in, or is still inside its undo window.
+    if (entry && (entry.state === 'failed' || entry.state === 'paused' || undoable(entry))) await actions.discard(entry.id);
     setSending(true);
     setNotice({ kind: 'sending' });
     const media = doneMedia(latest.current.attachments);
@@ -378,6 +391,18 @@ export function ReplyForm({
     else setNotice({ kind: 'send-error', error: r.error });
   }
 
+  /** Takes a reply back inside its undo window; the text never left the box. */
+  async function undo() {
+    if (!entry) return;
+    const r = await actions.discard(entry.id);
+    if (!alive.current) return;
+    if (r.ok && r.data.discarded) {
+      setEntry(null);
+      setNotice({ kind: 'problem', text: t('status_undone') });
+      boxRef.current?.focus();
+    } else setNotice({ kind: 'problem', text: t('undo_too_late') });
+  }
+
   async function discard() {
     if (!entry) return;
     await actions.discard(entry.id);
@@ -391,6 +416,7 @@ export function ReplyForm({
       case 'sending':
         return t('status_sending');
       case 'queued':
+        if (undoable(e)) return t('status_undo', [undoSecondsFor(e)]);
         if (e.attempts === 0 && !e.error) return t('status_sending');
         return t('status_queued', [formatTime(lang, e.nextAttemptAt), reason || t('err_no_detail')]);
       case 'sent':
@@ -405,6 +431,8 @@ export function ReplyForm({
         return t('status_needs_attention', [reason || t('err_no_detail')]);
     }
   }
+
+  const canUndo = notice?.kind === 'entry' && entry !== null && undoable(entry);
 
   let statusText = '';
   if (notice?.kind === 'problem') statusText = notice.text;
@@ -635,6 +663,14 @@ export function ReplyForm({
       <div role="status" aria-live="polite" class={`status status-${notice?.kind === 'entry' ? entry?.state : (notice?.kind ?? 'idle')}`}>
         {statusText}
       </div>
+
+      {canUndo && (
+        <div class="row undo">
+          <button type="button" onClick={() => void undo()}>
+            {t('undo_send')}
+          </button>
+        </div>
+      )}
 
       {stuck && entry && (
         <div class="stuck">

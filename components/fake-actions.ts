@@ -32,6 +32,7 @@ export function entry(patch: Partial<OutboxEntryView> = {}): OutboxEntryView {
     attempts: 0,
     createdAt: 1,
     nextAttemptAt: null,
+    undoUntil: null,
     sent: null,
     error: null,
     ...patch,

@@ -121,6 +121,19 @@ describe('background handlers', () => {
     expect(flushSoon).toHaveBeenCalledTimes(2);
   });
 
+  it("holds a reply for the agent's undo window, set in the options", async () => {
+    const { handlers, outbox } = setup();
+    const saved = await handlers['settings/get']({}, page);
+    if (!saved.ok) throw new Error('settings/get failed');
+    const { environment, baseUrl, signatureMode } = saved.data;
+    expect(saved.data.undoSeconds).toBe(0);
+    await handlers['settings/save']({ environment, baseUrl, signatureMode, agencyCode: 'demo', undoSeconds: 10 }, page);
+    const sent = await handlers['reply/send']({ clientId: 'u-1', ticketId: 2, message: 'Hi', attachments: [] }, page);
+    expect(sent).toMatchObject({ ok: true, data: { state: 'queued', undoUntil: 11_000 } });
+    expect(await handlers['outbox/discard']({ id: 'u-1' }, page)).toEqual({ ok: true, data: { discarded: true } });
+    expect(await outbox.list()).toEqual([]);
+  });
+
   it('gives the inline panel the language in effect and its messages', async () => {
     const { handlers } = setup();
     expect(await handlers['ui/prefs']({}, page)).toMatchObject({
@@ -172,7 +185,26 @@ describe('background handlers', () => {
       settings$: { v: 1 },
     });
     await settingsItem.migrate();
-    expect(await settingsItem.getValue()).toMatchObject({ language: 'fr', detection: { urlPatterns: [], selectors: [] } });
+    expect(await settingsItem.getValue()).toMatchObject({ language: 'fr', detection: { urlPatterns: [], selectors: [] }, undoSeconds: 0 });
+  });
+
+  it('migrates version 2 settings, keeping their detection patterns and sending at once', async () => {
+    const detection = { urlPatterns: ['/case/{id}'], selectors: ['.case-no'] };
+    await fakeBrowser.storage.local.set({
+      settings: {
+        environment: 'sandbox',
+        baseUrl: 'http://127.0.0.1:8787',
+        signatureMode: 'computed',
+        agencyCode: 'A',
+        dashboardSites: [],
+        language: 'ar',
+        theme: 'light',
+        detection,
+      },
+      settings$: { v: 2 },
+    });
+    await settingsItem.migrate();
+    expect(await settingsItem.getValue()).toMatchObject({ language: 'ar', detection, undoSeconds: 0 });
   });
 
   it('adds a dashboard site only once the browser granted it', async () => {

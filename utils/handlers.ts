@@ -112,6 +112,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         agencyCode: input.agencyCode.trim(),
         language: input.language ?? current.language,
         theme: input.theme ?? current.theme,
+        undoSeconds: input.undoSeconds ?? current.undoSeconds,
       };
       const patch: { secret?: string; issuedSignature?: string; token?: null; user?: null } = {};
       if (input.secret) patch.secret = input.secret;
@@ -167,7 +168,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'ticket/create': async (input) => fromApi(await (await deps.client()).createTicket(input, { idempotencyKey: crypto.randomUUID() })),
 
     'reply/send': async ({ clientId, ticketId, message, attachments }) => {
-      const entry = await deps.outbox.enqueue({ clientId, ticketId, message, attachments });
+      const { undoSeconds } = await deps.settings.getValue();
+      const entry = await deps.outbox.enqueue({ clientId, ticketId, message, attachments, undoMs: undoSeconds * 1000 });
       deps.flushSoon();
       return ok(entry);
     },

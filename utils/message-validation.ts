@@ -3,7 +3,7 @@
  * Each returns an error text or null; nothing here trusts the sender.
  */
 import { MESSAGE_MAX_CHARS, SUBJECT_MAX_CHARS, ATTACHMENT_MAX_FILES } from './api-contract';
-import type { MessageType } from './messages';
+import { type MessageType, UNDO_SECONDS } from './messages';
 
 type Check = (payload: Record<string, unknown>) => string | null;
 
@@ -54,6 +54,9 @@ const CHECKS: { [T in MessageType]: Check } = {
       stringField(p, 'issuedSignature', { max: 2000, required: false }),
       p.language === undefined || ['auto', 'en', 'fr', 'ar'].includes(p.language as string) ? null : 'Unknown language.',
       p.theme === undefined || ['system', 'light', 'dark'].includes(p.theme as string) ? null : 'Unknown theme.',
+      p.undoSeconds === undefined || (UNDO_SECONDS as readonly unknown[]).includes(p.undoSeconds)
+        ? null
+        : `The undo window is one of ${UNDO_SECONDS.join(', ')} seconds.`,
     ),
   'detection/save': (p) => {
     const list = (v: unknown) =>

@@ -29,10 +29,16 @@ export interface OutboxEntryView {
   attempts: number;
   createdAt: number;
   nextAttemptAt: number | null;
+  /** Until then the agent may undo the Send (discard the entry); null when there is no undo window. */
+  undoUntil: number | null;
   /** Set once the server answered 201. */
   sent: { messageId: number; senderName: string; createdAt: string } | null;
   error: ApiError | null;
 }
+
+/** The undo windows the options offer. */
+export const UNDO_SECONDS = [0, 5, 10, 20, 30] as const;
+export type UndoSeconds = (typeof UNDO_SECONDS)[number];
 
 export interface SettingsView {
   environment: EnvironmentName;
@@ -45,6 +51,8 @@ export interface SettingsView {
   dashboardSites: { origin: string; enabled: boolean }[];
   language: 'auto' | 'en' | 'fr' | 'ar';
   theme: 'system' | 'light' | 'dark';
+  /** Seconds a sent reply waits, queued, so the agent can undo it; 0 sends at once. */
+  undoSeconds: UndoSeconds;
   managed: string[];
   detection: DetectionConfig;
 }
@@ -65,6 +73,7 @@ export interface SettingsInput {
   issuedSignature?: string;
   language?: SettingsView['language'];
   theme?: SettingsView['theme'];
+  undoSeconds?: UndoSeconds;
 }
 
 export interface AuthView {

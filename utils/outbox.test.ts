@@ -7,6 +7,7 @@ import {
   createOutbox,
   DEDUPE_SKEW_MS,
   findDelivered,
+  MAX_UNDO_MS,
   readSnapshot,
   type OutboxClient,
   type OutboxLock,
@@ -428,6 +429,7 @@ describe('outbox: crash recovery', () => {
     createdAt: T0 - 10_000,
     windowStartedAt: T0 - 10_000,
     nextAttemptAt: null,
+    undoUntil: null,
     outcomeUnknown: false,
     sent: null,
     sentAt: null,
@@ -496,6 +498,44 @@ describe('outbox: dedupe matching', () => {
     expect(views.map((v) => v.state)).toEqual(['sent', 'sent']);
     expect(server.messages.get(1)).toHaveLength(2);
     expect(new Set(views.map((v) => v.sent?.messageId)).size).toBe(2);
+  });
+});
+
+describe('outbox: undo window', () => {
+  it('holds a reply for its window, even against a forced flush, then posts it once', async () => {
+    const { outbox, server, clock, scheduled, store } = setup();
+    const view = await outbox.enqueue({ ...reply('u', 4), undoMs: 10_000 });
+    expect(view).toMatchObject({ state: 'queued', undoUntil: T0 + 10_000, nextAttemptAt: T0 + 10_000 });
+    // Durable from the start: a worker stopped inside the window still sends it afterwards.
+    expect(readSnapshot(await store.load()).records[0]).toMatchObject({ id: 'u', undoUntil: T0 + 10_000 });
+    expect(scheduled.at(-1)).toBe(T0 + 10_000);
+    clock.now = T0 + 9_999;
+    await outbox.flush();
+    await outbox.flush({ force: true });
+    expect(server.posts).toHaveLength(0);
+    clock.now = T0 + 10_000;
+    const [sent] = await outbox.flush();
+    expect(sent).toMatchObject({ state: 'sent', undoUntil: null });
+    expect(server.posts.map((p) => p.idempotencyKey)).toEqual(['u']);
+  });
+
+  it('an undo inside the window discards the reply: no request, ever', async () => {
+    const { outbox, server, clock } = setup();
+    await outbox.enqueue({ ...reply('u'), undoMs: 5_000 });
+    expect(await outbox.discard('u')).toBe(true);
+    clock.now = T0 + 60_000;
+    await outbox.flush({ force: true });
+    expect(server.posts).toHaveLength(0);
+    expect(await outbox.list()).toEqual([]);
+  });
+
+  it('does not hold the replies queued behind it, and refuses a window past the limit', async () => {
+    const { outbox, server } = setup();
+    await outbox.enqueue({ ...reply('held'), undoMs: 5_000 });
+    await outbox.enqueue(reply('plain'));
+    await outbox.flush();
+    expect(server.posts.map((p) => p.idempotencyKey)).toEqual(['plain']);
+    await expect(outbox.enqueue({ ...reply('x'), undoMs: MAX_UNDO_MS + 1 })).rejects.toThrow(TypeError);
   });
 });
 

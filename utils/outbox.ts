@@ -27,6 +27,11 @@ export interface OutboxRecord {
   /** Start of the automatic-retry window; a manual retry opens a new one. */
   windowStartedAt: number;
   nextAttemptAt: number | null;
+  /**
+   * The agent's undo window: nothing posts this reply before then, not even a forced flush, and until
+   * then discarding it is an undo. Null when the agent sends without one.
+   */
+  undoUntil: number | null;
   /** An earlier POST may have reached the server: look for the reply before posting again. */
   outcomeUnknown: boolean;
   sent: OutboxEntryView['sent'];
@@ -82,6 +87,8 @@ export interface EnqueueInput {
   ticketId: number;
   message: string;
   attachments: string[];
+  /** Hold the reply this long (at most {@link MAX_UNDO_MS}) so the agent can take it back. */
+  undoMs?: number;
 }
 
 export interface FlushOptions {
@@ -115,6 +122,8 @@ export const SENT_RETENTION_MS = 24 * 60 * 60_000;
  * few milliseconds, so its 'sending' write also records the new reply: one storage write before the POST.
  */
 export const DEFERRED_WRITE_MS = 25;
+/** The longest undo window a reply may ask for: longer and agents forget a reply is still on its way. */
+export const MAX_UNDO_MS = 60_000;
 
 /** A promise-chain mutex: one holder at a time, in call order. */
 export function createMemoryLock(): OutboxLock {
@@ -148,6 +157,7 @@ function sameRecord(a: OutboxRecord, b: OutboxRecord): boolean {
     a.state === b.state &&
     a.attempts === b.attempts &&
     a.nextAttemptAt === b.nextAttemptAt &&
+    a.undoUntil === b.undoUntil &&
     a.windowStartedAt === b.windowStartedAt &&
     a.outcomeUnknown === b.outcomeUnknown &&
     a.sentAt === b.sentAt &&
@@ -208,6 +218,7 @@ function readRecord(v: unknown): OutboxRecord | null {
     createdAt: created,
     windowStartedAt: num(v.windowStartedAt) ?? created,
     nextAttemptAt: num(v.nextAttemptAt),
+    undoUntil: num(v.undoUntil),
     outcomeUnknown: v.outcomeUnknown === true,
     sent,
     sentAt: num(v.sentAt),
@@ -228,7 +239,7 @@ export function readSnapshot(raw: unknown): OutboxSnapshot {
 
 /** When a queued record may next be tried automatically (ignoring the pause). */
 function dueAt(record: OutboxRecord, snapshot: OutboxSnapshot): number {
-  return Math.max(record.nextAttemptAt ?? 0, snapshot.holdUntil ?? 0, snapshot.backoffUntil ?? 0);
+  return Math.max(record.nextAttemptAt ?? 0, record.undoUntil ?? 0, snapshot.holdUntil ?? 0, snapshot.backoffUntil ?? 0);
 }
 
 export function toView(record: OutboxRecord, snapshot: OutboxSnapshot): OutboxEntryView {
@@ -243,6 +254,7 @@ export function toView(record: OutboxRecord, snapshot: OutboxSnapshot): OutboxEn
     attempts: record.attempts,
     createdAt: record.createdAt,
     nextAttemptAt: due > 0 ? due : null,
+    undoUntil: queued && record.attempts === 0 ? record.undoUntil : null,
     sent: record.sent ? { ...record.sent } : null,
     error: record.error,
   };
@@ -289,6 +301,8 @@ function validateInput(input: EnqueueInput): void {
   if (typeof input.message !== 'string' || input.message.trim() === '') throw new TypeError('message must not be empty');
   if (!Array.isArray(input.attachments) || !input.attachments.every((a) => typeof a === 'string'))
     throw new TypeError('attachments must be strings');
+  if (input.undoMs !== undefined && !(Number.isFinite(input.undoMs) && input.undoMs >= 0 && input.undoMs <= MAX_UNDO_MS))
+    throw new TypeError(`undoMs must be between 0 and ${MAX_UNDO_MS}`);
 }
 
 type Phase = 'check' | 'post';
@@ -520,6 +534,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
             createdAt: now,
             windowStartedAt: now,
             nextAttemptAt: null,
+            undoUntil: input.undoMs ? now + input.undoMs : null,
             outcomeUnknown: false,
             sent: null,
             sentAt: null,
@@ -570,7 +585,8 @@ export function createOutbox(deps: OutboxDeps): Outbox {
           if (!options.force && (s.backoffUntil ?? 0) > now) break;
           let next: OutboxRecord | undefined;
           for (const r of s.records) {
-            if (r.state !== 'queued' || handled.has(r.id) || (!options.force && (r.nextAttemptAt ?? 0) > now)) continue;
+            if (r.state !== 'queued' || handled.has(r.id) || (r.undoUntil ?? 0) > now) continue;
+            if (!options.force && (r.nextAttemptAt ?? 0) > now) continue;
             if (!next || r.createdAt < next.createdAt) next = r;
           }
           if (!next) break;

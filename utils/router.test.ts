@@ -89,6 +89,18 @@ describe('router sender checks', () => {
     expect(calls).toEqual([]);
   });
 
+  it('accepts only the undo windows the options offer', async () => {
+    const { route, calls } = setup();
+    const settings = { environment: 'sandbox', baseUrl: 'http://127.0.0.1:8787', signatureMode: 'computed', agencyCode: 'demo' };
+    for (const undoSeconds of [-5, 7, 3600, '10']) {
+      const reply = await route(envelope('settings/save', { ...settings, undoSeconds }), popup);
+      expect(reply).toMatchObject({ ok: false, error: { kind: 'bad_request', message: expect.stringContaining('undo window') } });
+    }
+    expect(calls).toEqual([]);
+    expect((await route(envelope('settings/save', { ...settings, undoSeconds: 10 }), popup)).ok).toBe(true);
+    expect(calls).toEqual(['settings/save']);
+  });
+
   it('declares a sender rule for every message type', () => {
     const types = Object.keys(SENDERS) as MessageType[];
     expect(types.length).toBeGreaterThan(10);

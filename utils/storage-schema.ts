@@ -6,7 +6,7 @@ import { storage } from '#imports';
 import type { EnvironmentName } from './api-contract';
 import { ENVIRONMENTS } from './api-contract';
 import type { DaakeyUser, UploadedMedia } from './daakey-types';
-import type { Template } from './messages';
+import type { Template, UndoSeconds } from './messages';
 
 export interface StoredSettings {
   environment: EnvironmentName;
@@ -16,6 +16,8 @@ export interface StoredSettings {
   dashboardSites: { origin: string; enabled: boolean }[];
   language: 'auto' | 'en' | 'fr' | 'ar';
   theme: 'system' | 'light' | 'dark';
+  /** Seconds a sent reply stays queued so the agent can undo it (0: off). */
+  undoSeconds: UndoSeconds;
   /** The agency's own ticket URL patterns (`/support/case/{id}`) and CSS selectors, beside the built-in ones. */
   detection: { urlPatterns: string[]; selectors: string[] };
 }
@@ -47,6 +49,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   ],
   language: 'auto',
   theme: 'system',
+  undoSeconds: 0,
   detection: { urlPatterns: [], selectors: [] },
 };
 
@@ -60,10 +63,12 @@ export const EMPTY_CREDENTIALS: StoredCredentials = {
 
 export const settingsItem = storage.defineItem<StoredSettings>('local:settings', {
   fallback: DEFAULT_SETTINGS,
-  version: 2,
+  version: 3,
   migrations: {
     // v2: agency detection patterns.
-    2: (old: Omit<StoredSettings, 'detection'>): StoredSettings => ({ ...old, detection: { urlPatterns: [], selectors: [] } }),
+    2: (old: Omit<StoredSettings, 'detection' | 'undoSeconds'>) => ({ ...old, detection: { urlPatterns: [], selectors: [] } }),
+    // v3: the undo window, off for agents who had none.
+    3: (old: Omit<StoredSettings, 'undoSeconds'>): StoredSettings => ({ ...old, undoSeconds: 0 }),
   },
 });
 

@@ -12,6 +12,7 @@ const settings: SettingsView = {
   dashboardSites: [],
   language: 'auto',
   theme: 'system',
+  undoSeconds: 0,
   managed: [],
   detection: { urlPatterns: [], selectors: [] },
 };

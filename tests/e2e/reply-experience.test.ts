@@ -180,4 +180,39 @@ describe('the reply experience', () => {
     await page.close();
     await popup.close();
   });
+
+  it('an undo window holds a reply as queued: Undo send keeps it from the server, and one not undone goes out once after it', async () => {
+    const options = await rig.openPage('options.html');
+    const undo = options.getByRole('combobox', { name: 'Undo window' });
+    await undo.selectOption({ label: '5 seconds' });
+    await options.getByText('Undo window saved.').waitFor();
+
+    const popup = await openPopupFor(rig, 8);
+    const box = popup.getByRole('textbox', { name: 'Message' });
+    await box.fill('Wrong ticket, take it back');
+    await box.press('Control+Enter');
+    await waitForStatus(popup, /^Queued: it goes out in [45] seconds unless you undo it\.$/);
+    await popup.getByRole('button', { name: 'Undo send' }).click();
+    await waitForStatus(popup, 'Not sent: you took it back. Your text is still in the box.');
+    expect(await box.inputValue()).toBe('Wrong ticket, take it back');
+    await popup.waitForTimeout(6_000);
+    expect(await recordedPosts(rig, 8)).toHaveLength(0);
+
+    await box.fill('Nous avons bien reçu vos photos.');
+    const sentAt = Date.now();
+    await box.press('Control+Enter');
+    await waitForStatus(popup, /^Queued: it goes out in/);
+    // Closing the popup inside the window changes nothing: the reply is in the outbox.
+    await popup.close();
+    await expect
+      .poll(async () => (await storedMessages(rig, 8)).map((m) => m.message), { timeout: 15_000 })
+      .toContain('Nous avons bien reçu vos photos.');
+    const posts = await recordedPosts(rig, 8);
+    expect(posts).toHaveLength(1);
+    expect(Date.parse(posts[0]!.time) - sentAt).toBeGreaterThanOrEqual(4_500);
+
+    await undo.selectOption({ label: 'Off: send at once' });
+    await options.getByText('Undo window saved.').waitFor();
+    await options.close();
+  });
 });
