@@ -1,6 +1,15 @@
 /** The browser side of `utils/i18n.ts`: UI language, locale files, `<html lang dir data-theme>`. */
 import { browser } from 'wxt/browser';
-import { LANGUAGES, loadI18n, pickLanguage, type I18n, type Language, type LocaleMessages } from './i18n';
+import {
+  createBrowserTranslator,
+  directionOf,
+  LANGUAGES,
+  loadI18n,
+  pickLanguage,
+  type I18n,
+  type Language,
+  type LocaleMessages,
+} from './i18n';
 
 const fetchLocale = async (lang: Language): Promise<LocaleMessages> => {
   // The path is typed by WXT's PublicPath union; `_locales` files are public assets.
@@ -9,10 +18,17 @@ const fetchLocale = async (lang: Language): Promise<LocaleMessages> => {
   return (await response.json()) as LocaleMessages;
 };
 
-/** Loads the messages for the override, or the browser's UI language, and marks the document. */
+/**
+ * Loads the messages for the override, or the browser's UI language, and marks the document. The browser's
+ * own language needs no locale file: `browser.i18n` has its messages already.
+ */
 export async function loadPageI18n(override: 'auto' | Language = 'auto'): Promise<I18n> {
-  const lang = pickLanguage(browser.i18n.getUILanguage(), override);
-  const i18n = await loadI18n(lang, fetchLocale);
+  const uiLanguage = browser.i18n.getUILanguage();
+  const lang = pickLanguage(uiLanguage, override);
+  const i18n =
+    lang === pickLanguage(uiLanguage)
+      ? { lang, dir: directionOf(lang), t: createBrowserTranslator((key, subs) => browser.i18n.getMessage(key as never, subs)) }
+      : await loadI18n(lang, fetchLocale);
   document.documentElement.lang = i18n.lang;
   document.documentElement.dir = i18n.dir;
   return i18n;

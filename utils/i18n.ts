@@ -40,6 +40,19 @@ export function createTranslator(messages: LocaleMessages, fallback?: LocaleMess
   };
 }
 
+/**
+ * `t` over the browser's own `i18n.getMessage`, which is synchronous: a page shown in the browser's UI
+ * language draws at once instead of first fetching and parsing its locale file. The browser fills `$1`…
+ * and named placeholders and falls back to the default locale itself; it answers "" for an unknown key.
+ * Only positional substitutions exist there, which is all the UI passes.
+ */
+export function createBrowserTranslator(getMessage: (key: string, subs?: string[]) => string): Translate {
+  return (key, subs) => {
+    const positional = Array.isArray(subs) ? subs.map(String) : undefined;
+    return getMessage(key, positional) || key;
+  };
+}
+
 /** `fr-CA` → `fr`; anything unsupported → `en`. */
 export function pickLanguage(uiLanguage: string | undefined, override: 'auto' | Language = 'auto'): Language {
   if (override !== 'auto') return override;

@@ -32,7 +32,8 @@ function show(appearance: Appearance, i18n: I18n, initialTicketId: number | null
   document.title = i18n.t('extName');
   render(
     <I18nContext.Provider value={i18n}>
-      <PopupApp actions={popupActions(tabId)} initialTicketId={initialTicketId} />
+      {/* Keyed by the ticket: a ticket handed over after the first draw starts the form afresh. */}
+      <PopupApp key={initialTicketId ?? 0} actions={popupActions(tabId)} initialTicketId={initialTicketId} />
     </I18nContext.Provider>,
     document.getElementById('app')!,
   );
@@ -43,15 +44,17 @@ async function main() {
     (r): Appearance => (r.ok ? { language: r.data.language, theme: r.data.theme } : { language: 'auto', theme: 'system' }),
   );
   const fromMenu = pendingTicket();
-  // Draw at once with the language and theme used last time; the settings confirm (or change) them.
+  const fromParams = positive(params.get('ticket'));
+  // Draw at once with the language and theme used last time; the settings confirm (or change) them, and a
+  // ticket the context menu left is read meanwhile (a storage round trip the first draw need not wait for).
   const first = cachedAppearance() ?? (await settings);
-  const [fromParams, i18n] = await Promise.all([positive(params.get('ticket')) ?? fromMenu, loadPageI18n(first.language)]);
-  const initialTicketId = fromParams ?? null;
-  show(first, i18n, initialTicketId);
-  const latest = await settings;
+  const i18n = await loadPageI18n(first.language);
+  show(first, i18n, fromParams);
+  const [latest, menuTicket] = await Promise.all([settings, fromMenu]);
   rememberAppearance(latest);
-  if (latest.language !== first.language || latest.theme !== first.theme)
-    show(latest, await loadPageI18n(latest.language), initialTicketId);
+  const changed = latest.language !== first.language || latest.theme !== first.theme;
+  const ticket = fromParams ?? menuTicket;
+  if (changed || ticket !== fromParams) show(latest, changed ? await loadPageI18n(latest.language) : i18n, ticket);
 }
 
 void main();

@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createTranslator, type LocaleMessages } from '../../utils/i18n';
+import { createBrowserTranslator, createTranslator, type LocaleMessages } from '../../utils/i18n';
 
 const root = join(import.meta.dirname, '..', '..');
 const LOCALES = ['en', 'fr', 'ar'] as const;
@@ -87,5 +87,21 @@ describe('createTranslator', () => {
   it('falls back, then shows the key', () => {
     expect(tt('only_en')).toBe('fallback');
     expect(tt('nope')).toBe('nope');
+  });
+});
+
+describe('createBrowserTranslator', () => {
+  it('passes positional substitutions as strings and shows the key for an unknown one', () => {
+    const seen: unknown[] = [];
+    const t = createBrowserTranslator((key, subs) => {
+      seen.push([key, subs]);
+      return key === 'status_undo' ? `in ${subs?.[0]} s` : '';
+    });
+    expect(t('status_undo', [10])).toBe('in 10 s');
+    expect(t('send_reply')).toBe('send_reply');
+    expect(seen).toEqual([
+      ['status_undo', ['10']],
+      ['send_reply', undefined],
+    ]);
   });
 });
