@@ -39,7 +39,7 @@ function setup() {
       random: () => 0.5,
       schedule: () => undefined,
     });
-  return { make, posted, checked };
+  return { make, posted, checked, server };
 }
 
 /** A server that takes every reply (201) and is never asked to look one up. */
@@ -158,6 +158,89 @@ describe('outbox storage', () => {
     await expect.poll(() => events.includes('POST')).toBe(true);
     expect(events[0]).toBe('save one:sending');
     expect(events[1]).toBe('POST');
+  });
+
+  it("in a drain, the next reply's 'sending' is written while the current reply's request is in flight", async () => {
+    const memory = createMemoryOutboxStore();
+    const events: string[] = [];
+    const store: OutboxStore = {
+      load: memory.load,
+      save: async (snapshot, delta) => {
+        events.push(`save ${delta.changed.map((r) => `${r.id}:${r.state}`).join(',')}`);
+        await memory.save(snapshot, delta);
+      },
+    };
+    const client: OutboxClient = {
+      async addMessage(ticketId, body) {
+        events.push(`POST ${body.message}`);
+        await new Promise((r) => setTimeout(r, 5));
+        events.push(`201 ${body.message}`);
+        const data = { id: ticketId, message: body.message, sender: 'client', sender_name: 'A', attachments: [], created_at: '' };
+        return { ok: true, status: 201, data } as const;
+      },
+      async getTicket() {
+        throw new Error('not expected');
+      },
+    };
+    const outbox = createOutbox({ store, client, clock: Date.now, random: () => 0.5, schedule: () => undefined });
+    for (const id of ['a', 'b', 'c']) await outbox.enqueue({ clientId: id, ticketId: 1, message: id, attachments: [] });
+    events.length = 0;
+    const views = await outbox.flush();
+    expect(events).toEqual([
+      'save a:sending',
+      'POST a',
+      'save b:sending',
+      '201 a',
+      'POST b',
+      'save c:sending,a:sent',
+      '201 b',
+      'POST c',
+      '201 c',
+      'save b:sent,c:sent',
+    ]);
+    expect(views.map((v) => [v.id, v.state, v.attempts])).toEqual([
+      ['a', 'sent', 1],
+      ['b', 'sent', 1],
+      ['c', 'sent', 1],
+    ]);
+  });
+
+  it('a worker that stops after the next reply was written down ahead: recovery checks it, then posts it once', async () => {
+    const { make, posted, checked, server } = setup();
+    const outbox = make();
+    await outbox.enqueue({ clientId: 'first', ticketId: 4, message: 'first', attachments: [] });
+    await outbox.enqueue({ clientId: 'second', ticketId: 5, message: 'second', attachments: [] });
+    const copies: Record<string, unknown>[] = [];
+    const original = fakeBrowser.storage.local.set.bind(fakeBrowser.storage.local);
+    fakeBrowser.storage.local.set = async (items: Record<string, unknown>) => {
+      await original(items);
+      copies.push(structuredClone(await fakeBrowser.storage.local.get(null)));
+    };
+    await outbox.flush();
+    expect(posted).toEqual(['first', 'second']);
+    // Storage right after 'second' was written down ahead, before its request: the worker stopped there.
+    const state = (c: Record<string, unknown>, id: string) => (c[`${OUTBOX_RECORD_PREFIX}${id}`] as { state: string }).state;
+    const stoppedThere = copies.find((c) => state(c, 'second') === 'sending');
+    expect(stoppedThere).toBeDefined();
+    fakeBrowser.reset();
+    await fakeBrowser.storage.local.set(stoppedThere!);
+    // The worker stopped before the request for 'second' went out: the server never got it.
+    server.splice(
+      server.findIndex((m) => m.message === 'second'),
+      1,
+    );
+    posted.length = 0;
+    checked.length = 0;
+
+    const restarted = make();
+    const entries = await restarted.flush();
+    expect(entries.map((e) => [e.id, e.state])).toEqual([
+      ['first', 'sent'],
+      ['second', 'sent'],
+    ]);
+    // 'second' never went: looked up, not found, posted now. 'first' (sent, or in flight and found) is not posted again.
+    expect(checked).toContain(5);
+    expect(posted).toEqual(['second']);
   });
 
   it('a reply whose first write fails is forgotten, and the Send gets the error', async () => {

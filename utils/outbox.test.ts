@@ -274,6 +274,21 @@ describe('outbox: retry timing', () => {
     expect(server.posts[1]!.at).toBe(T0 + 120_000);
   });
 
+  it('a reply written down ahead goes back to the queue untouched when the one before it is refused with 503', async () => {
+    const { outbox, server, store } = setup();
+    server.postPlan.push(err.unavailable);
+    await outbox.enqueue(reply('a'));
+    await outbox.enqueue(reply('b'));
+    const views = await outbox.flush();
+    expect(server.posts.map((p) => p.idempotencyKey)).toEqual(['a']);
+    expect(views.map((v) => [v.id, v.state, v.attempts])).toEqual([
+      ['a', 'queued', 1],
+      ['b', 'queued', 0],
+    ]);
+    const saved = readSnapshot(await store.load()).records.find((r) => r.id === 'b');
+    expect(saved).toMatchObject({ state: 'queued', attempts: 0, outcomeUnknown: false });
+  });
+
   it('backs off with full jitter after a network error and stops hammering the other entries', async () => {
     const { outbox, server, clock } = setup({ random: () => 0.75 });
     server.postPlan.push(err.network);

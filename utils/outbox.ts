@@ -453,13 +453,69 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     });
   }
 
-  /** One delivery attempt for one entry; returns true when the flush should stop. */
-  async function deliver(id: string): Promise<boolean> {
+  /**
+   * The reply a flush takes next: the oldest queued one that is due, or `ahead`, the one already written
+   * down as 'sending' while the reply before it was in flight.
+   */
+  function pickNext(s: OutboxSnapshot, handled: Set<string>, now: number, force: boolean, ahead: string | null) {
+    let next: OutboxRecord | undefined;
+    for (const r of s.records) {
+      if (!(r.state === 'queued' || (r.state === 'sending' && r.id === ahead)) || handled.has(r.id)) continue;
+      if ((r.undoUntil ?? 0) > now || (!force && (r.nextAttemptAt ?? 0) > now)) continue;
+      if (!next || r.createdAt < next.createdAt) next = r;
+    }
+    return next;
+  }
+
+  /**
+   * Writes the next reply down as 'sending' while the current one is in flight, so that write (which
+   * also carries the previous reply's 'sent') overlaps a request instead of preceding the next one: in
+   * a drain, a storage write per reply no longer adds to a request per reply. Should the worker stop
+   * before that reply is posted, recovery checks the server before posting it, as for any 'sending'
+   * reply. Only plain replies are taken ahead: one whose earlier attempt may have landed is checked first.
+   */
+  async function markAhead(handled: Set<string>, force: boolean): Promise<string | null> {
+    const candidate = (s: OutboxSnapshot, now: number) => {
+      if (s.paused || (s.holdUntil ?? 0) > now) return undefined;
+      const r = pickNext(s, handled, now, force, null);
+      return r && !r.outcomeUnknown && now - r.windowStartedAt < BACKOFF.giveUpAfterMs ? r : undefined;
+    };
+    // Nothing to take ahead: no write (the deferred ones wait for the next real one).
+    if (!candidate(await read(), clock())) return null;
+    try {
+      return await mutate((s, now) => {
+        const r = candidate(s, now);
+        if (!r) return null;
+        r.state = 'sending';
+        r.attempts += 1;
+        return r.id;
+      });
+    } catch {
+      // Not written down: it stays queued and is written down before its own request, as usual.
+      return null;
+    }
+  }
+
+  /** A reply taken ahead that the flush did not post after all goes back to the queue as it was. */
+  async function unmarkAhead(id: string): Promise<void> {
+    await mutate((s) => {
+      const r = find(s, id);
+      if (r?.state !== 'sending') return;
+      r.state = 'queued';
+      r.attempts = Math.max(0, r.attempts - 1);
+    }).catch(() => undefined);
+  }
+
+  /**
+   * One delivery attempt for one entry; returns true when the flush should stop. `ahead`: the entry was
+   * already written down as 'sending' (see `markAhead`); `whileInFlight` runs once its request is out.
+   */
+  async function deliver(id: string, ahead = false, whileInFlight?: () => void): Promise<boolean> {
     const snapshot = await read();
     const record = find(snapshot, id);
-    if (!record || record.state !== 'queued') return false;
+    if (!record || record.state !== (ahead ? 'sending' : 'queued')) return false;
 
-    if (clock() - record.windowStartedAt >= BACKOFF.giveUpAfterMs) {
+    if (!ahead && clock() - record.windowStartedAt >= BACKOFF.giveUpAfterMs) {
       await mutate((s) => {
         const r = find(s, id);
         if (r?.state === 'queued') r.state = 'needs_attention';
@@ -467,7 +523,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       return false;
     }
 
-    if (record.outcomeUnknown) {
+    if (!ahead && record.outcomeUnknown) {
       const ticket = await client.getTicket(record.ticketId);
       if (!ticket.ok) return settleFailure(id, ticket.error, 'check');
       const claimed = new Set(snapshot.records.flatMap((r) => (r.sent && r.id !== id ? [r.sent.messageId] : [])));
@@ -484,22 +540,33 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       if (alreadyThere) return false;
     }
 
-    const started = await mutate((s) => {
-      const r = find(s, id);
-      if (!r || r.state !== 'queued') return null;
-      r.state = 'sending';
-      r.attempts += 1;
-      // Cleared only now: the check above proved the earlier attempt did not land.
-      r.outcomeUnknown = false;
-      return { ticketId: r.ticketId, message: r.message, attachments: [...r.attachments], idempotencyKey: r.idempotencyKey };
+    const toPost = (r: OutboxRecord) => ({
+      ticketId: r.ticketId,
+      message: r.message,
+      attachments: [...r.attachments],
+      idempotencyKey: r.idempotencyKey,
     });
+    // Taken ahead, it is in storage as 'sending' (its attempt counted) already.
+    const started = ahead
+      ? toPost(record)
+      : await mutate((s) => {
+          const r = find(s, id);
+          if (!r || r.state !== 'queued') return null;
+          r.state = 'sending';
+          r.attempts += 1;
+          // Cleared only now: the check above proved the earlier attempt did not land.
+          r.outcomeUnknown = false;
+          return toPost(r);
+        });
     if (!started) return false;
 
-    const result = await client.addMessage(
+    const posting = client.addMessage(
       started.ticketId,
       { message: started.message, attachments: started.attachments },
       { idempotencyKey: started.idempotencyKey },
     );
+    whileInFlight?.();
+    const result = await posting;
     if (!result.ok) return settleFailure(id, result.error, 'post');
     // Written with the next reply's 'sending' (one storage write per reply instead of two). If the worker
     // dies before that, storage still says 'sending', and recovery looks the reply up on the server before
@@ -578,20 +645,35 @@ export function createOutbox(deps: OutboxDeps): Outbox {
             }
           });
         const handled = new Set<string>();
-        for (;;) {
-          const s = await read();
-          const now = clock();
-          if (s.paused || (s.holdUntil ?? 0) > now) break;
-          if (!options.force && (s.backoffUntil ?? 0) > now) break;
-          let next: OutboxRecord | undefined;
-          for (const r of s.records) {
-            if (r.state !== 'queued' || handled.has(r.id) || (r.undoUntil ?? 0) > now) continue;
-            if (!options.force && (r.nextAttemptAt ?? 0) > now) continue;
-            if (!next || r.createdAt < next.createdAt) next = r;
+        const force = options.force === true;
+        // The reply written down as 'sending' while the previous one was in flight, once that write is done.
+        let pendingAhead: Promise<string | null> = Promise.resolve(null);
+        let ahead: string | null = null;
+        try {
+          for (;;) {
+            ahead = await pendingAhead;
+            pendingAhead = Promise.resolve(null);
+            const s = await read();
+            const now = clock();
+            if (s.paused || (s.holdUntil ?? 0) > now) break;
+            if (!force && (s.backoffUntil ?? 0) > now) break;
+            const next = pickNext(s, handled, now, force, ahead);
+            if (!next) break;
+            if (ahead !== null && next.id !== ahead) {
+              await unmarkAhead(ahead);
+              ahead = null;
+            }
+            const isAhead = next.id === ahead;
+            ahead = null;
+            handled.add(next.id);
+            const stop = await deliver(next.id, isAhead, () => {
+              pendingAhead = markAhead(handled, force);
+            });
+            if (stop) break;
           }
-          if (!next) break;
-          handled.add(next.id);
-          if (await deliver(next.id)) break;
+        } finally {
+          const left = ahead ?? (await pendingAhead);
+          if (left !== null) await unmarkAhead(left);
         }
         if (unsaved.size) await writeUnsaved();
         const final = await read();
