@@ -179,6 +179,7 @@ export function diffSnapshots(before: OutboxSnapshot, after: OutboxSnapshot): Ou
   for (const record of after.records) {
     const previous = old.get(record.id);
     old.delete(record.id);
+    if (previous === record) continue;
     if (!previous || !sameRecord(previous, record)) changed.push(record);
   }
   return {
@@ -233,7 +234,10 @@ export function readSnapshot(raw: unknown): OutboxSnapshot {
     paused: raw.paused === true,
     holdUntil: num(raw.holdUntil),
     backoffUntil: num(raw.backoffUntil),
-    records: raw.records.map(readRecord).filter((r): r is OutboxRecord => r !== null),
+    records: raw.records
+      .map(readRecord)
+      .filter((r): r is OutboxRecord => r !== null)
+      .map((r) => Object.freeze(r)),
   };
 }
 
@@ -260,11 +264,22 @@ export function toView(record: OutboxRecord, snapshot: OutboxSnapshot): OutboxEn
   };
 }
 
+// A record's view depends on it and the snapshot's pause and holds only; records are never edited in
+// place (see `mutate`), so a view is made once per record version rather than for every record on every step.
+const viewCache = new WeakMap<OutboxRecord, { meta: string; view: OutboxEntryView }>();
+
 function views(snapshot: OutboxSnapshot, ticketId?: number): OutboxEntryView[] {
+  const meta = `${snapshot.paused} ${snapshot.holdUntil} ${snapshot.backoffUntil}`;
   return snapshot.records
     .filter((r) => ticketId === undefined || r.ticketId === ticketId)
     .sort((a, b) => a.createdAt - b.createdAt)
-    .map((r) => toView(r, snapshot));
+    .map((r) => {
+      const hit = viewCache.get(r);
+      if (hit?.meta === meta) return hit.view;
+      const view = Object.freeze(toView(r, snapshot));
+      viewCache.set(r, { meta, view });
+      return view;
+    });
 }
 
 /** Laravel-style servers trim input and may normalise line breaks, so compare what survives that. */
@@ -350,9 +365,11 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   function mutate<R>(fn: (snapshot: OutboxSnapshot, now: number) => R, options: { deferWrite?: boolean } = {}): Promise<R> {
     return mutex(async () => {
       const before = await current();
-      // Records are flat apart from `attachments`; `sent` and `error` are replaced, never edited.
-      const snapshot = { ...before, records: before.records.map((r) => ({ ...r, attachments: [...r.attachments] })) };
+      // Copy on write: `fn` gets a new list holding the same (frozen) records and copies the ones it changes
+      // through `edit`. Copying and comparing every record on every step made each step cost O(N).
+      const snapshot = { ...before, records: before.records.slice() };
       const result = fn(snapshot, clock());
+      for (const r of snapshot.records) if (!Object.isFrozen(r)) Object.freeze(r);
       const delta = diffSnapshots(before, snapshot);
       if (options.deferWrite && !delta.removed.length && !delta.meta) {
         for (const r of delta.changed) unsaved.add(r.id);
@@ -386,6 +403,15 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   }
 
   const find = (snapshot: OutboxSnapshot, id: string) => snapshot.records.find((r) => r.id === id);
+  /** Inside `mutate`: the record to change, copied into the new snapshot (a shared one is frozen). */
+  function edit(snapshot: OutboxSnapshot, id: string): OutboxRecord | undefined {
+    const index = snapshot.records.findIndex((r) => r.id === id);
+    const record = snapshot.records[index];
+    if (!record || !Object.isFrozen(record)) return record;
+    const copy = { ...record, attachments: [...record.attachments] };
+    snapshot.records[index] = copy;
+    return copy;
+  }
 
   function wakeAt(snapshot: OutboxSnapshot): number | null {
     if (snapshot.paused) return null;
@@ -414,7 +440,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   /** Records the failure; returns true when the flush should stop (server or network trouble, or paused). */
   function settleFailure(id: string, error: ApiError, phase: Phase): Promise<boolean> {
     return mutate((s, now) => {
-      const record = find(s, id);
+      const record = edit(s, id);
       if (!record) return false;
       record.error = error;
       record.nextAttemptAt = null;
@@ -484,7 +510,8 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     if (!candidate(await read(), clock())) return null;
     try {
       return await mutate((s, now) => {
-        const r = candidate(s, now);
+        const found = candidate(s, now);
+        const r = found && edit(s, found.id);
         if (!r) return null;
         r.state = 'sending';
         r.attempts += 1;
@@ -499,7 +526,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   /** A reply taken ahead that the flush did not post after all goes back to the queue as it was. */
   async function unmarkAhead(id: string): Promise<void> {
     await mutate((s) => {
-      const r = find(s, id);
+      const r = edit(s, id);
       if (r?.state !== 'sending') return;
       r.state = 'queued';
       r.attempts = Math.max(0, r.attempts - 1);
@@ -517,7 +544,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
 
     if (!ahead && clock() - record.windowStartedAt >= BACKOFF.giveUpAfterMs) {
       await mutate((s) => {
-        const r = find(s, id);
+        const r = edit(s, id);
         if (r?.state === 'queued') r.state = 'needs_attention';
       });
       return false;
@@ -529,7 +556,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       const claimed = new Set(snapshot.records.flatMap((r) => (r.sent && r.id !== id ? [r.sent.messageId] : [])));
       const found = findDelivered(ticket.data.messages, record, claimed);
       const alreadyThere = await mutate((s, now) => {
-        const r = find(s, id);
+        const r = edit(s, id);
         if (!r || r.state !== 'queued') return true;
         if (found) {
           markSent(r, found, now);
@@ -550,7 +577,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     const started = ahead
       ? toPost(record)
       : await mutate((s) => {
-          const r = find(s, id);
+          const r = edit(s, id);
           if (!r || r.state !== 'queued') return null;
           r.state = 'sending';
           r.attempts += 1;
@@ -573,7 +600,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     // posting again: the worst case is one extra GET, never a second message.
     await mutate(
       (s, now) => {
-        const r = find(s, id);
+        const r = edit(s, id);
         if (r) markSent(r, result.data, now);
       },
       { deferWrite: true },
@@ -637,11 +664,11 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         // died mid-request, and its POST may or may not have landed.
         if ((await read()).records.some((r) => r.state === 'sending'))
           await mutate((s) => {
-            for (const r of s.records) {
-              if (r.state === 'sending') {
-                r.state = 'queued';
-                r.outcomeUnknown = true;
-              }
+            for (const { id, state } of s.records) {
+              if (state !== 'sending') continue;
+              const r = edit(s, id)!;
+              r.state = 'queued';
+              r.outcomeUnknown = true;
             }
           });
         const handled = new Set<string>();
@@ -684,7 +711,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
 
     async retry(id) {
       const view = await mutate((s, now) => {
-        const r = find(s, id);
+        const r = edit(s, id);
         if (!r) return null;
         if (r.state === 'failed' || r.state === 'needs_attention' || r.state === 'queued') {
           r.state = 'queued';
