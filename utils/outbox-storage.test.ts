@@ -70,6 +70,29 @@ function spyOnSets() {
   return sets;
 }
 
+/** A memory store that logs each save as "save id:state,…", to see what each step writes and when. */
+function loggingStore(events: string[]): OutboxStore {
+  const memory = createMemoryOutboxStore();
+  return {
+    load: memory.load,
+    save: async (snapshot, delta) => {
+      events.push(`save ${delta.changed.map((r) => `${r.id}:${r.state}`).join(',')}`);
+      await memory.save(snapshot, delta);
+    },
+  };
+}
+
+/** Storage as it stood after each write: where a worker stopped between two writes would leave it. */
+function copyAfterEachSet(): Record<string, unknown>[] {
+  const copies: Record<string, unknown>[] = [];
+  const original = fakeBrowser.storage.local.set.bind(fakeBrowser.storage.local);
+  fakeBrowser.storage.local.set = async (items: Record<string, unknown>) => {
+    await original(items);
+    copies.push(structuredClone(await fakeBrowser.storage.local.get(null)));
+  };
+  return copies;
+}
+
 describe('outbox storage', () => {
   beforeEach(() => fakeBrowser.reset());
 
@@ -112,12 +135,7 @@ describe('outbox storage', () => {
     const { make, posted, checked } = setup();
     const outbox = make();
     await outbox.enqueue({ clientId: 'late', ticketId: 4, message: 'deferred', attachments: [] });
-    const copies: Record<string, unknown>[] = [];
-    const original = fakeBrowser.storage.local.set.bind(fakeBrowser.storage.local);
-    fakeBrowser.storage.local.set = async (items: Record<string, unknown>) => {
-      await original(items);
-      copies.push(structuredClone(await fakeBrowser.storage.local.get(null)));
-    };
+    const copies = copyAfterEachSet();
     await outbox.flush();
     expect(posted).toEqual(['deferred']);
     // Storage as it was after the 'sending' write, before the 'sent' one: the worker died in between.
@@ -134,15 +152,8 @@ describe('outbox storage', () => {
   });
 
   it('a Send costs one storage write before its POST: the new reply is written with its "sending"', async () => {
-    const memory = createMemoryOutboxStore();
     const events: string[] = [];
-    const store: OutboxStore = {
-      load: memory.load,
-      save: async (snapshot, delta) => {
-        events.push(`save ${delta.changed.map((r) => `${r.id}:${r.state}`).join(',')}`);
-        await memory.save(snapshot, delta);
-      },
-    };
+    const store = loggingStore(events);
     let outbox: ReturnType<typeof createOutbox>;
     const client = acceptingClient(() => events.push('POST'));
     // As the background does: a wake-up "due now" starts a flush at once.
@@ -161,15 +172,8 @@ describe('outbox storage', () => {
   });
 
   it("in a drain, the next reply's 'sending' is written while the current reply's request is in flight", async () => {
-    const memory = createMemoryOutboxStore();
     const events: string[] = [];
-    const store: OutboxStore = {
-      load: memory.load,
-      save: async (snapshot, delta) => {
-        events.push(`save ${delta.changed.map((r) => `${r.id}:${r.state}`).join(',')}`);
-        await memory.save(snapshot, delta);
-      },
-    };
+    const store = loggingStore(events);
     const client: OutboxClient = {
       async addMessage(ticketId, body) {
         events.push(`POST ${body.message}`);
@@ -210,12 +214,7 @@ describe('outbox storage', () => {
     const outbox = make();
     await outbox.enqueue({ clientId: 'first', ticketId: 4, message: 'first', attachments: [] });
     await outbox.enqueue({ clientId: 'second', ticketId: 5, message: 'second', attachments: [] });
-    const copies: Record<string, unknown>[] = [];
-    const original = fakeBrowser.storage.local.set.bind(fakeBrowser.storage.local);
-    fakeBrowser.storage.local.set = async (items: Record<string, unknown>) => {
-      await original(items);
-      copies.push(structuredClone(await fakeBrowser.storage.local.get(null)));
-    };
+    const copies = copyAfterEachSet();
     await outbox.flush();
     expect(posted).toEqual(['first', 'second']);
     // Storage right after 'second' was written down ahead, before its request: the worker stopped there.

@@ -98,7 +98,7 @@ function setup(options: { initial?: unknown; store?: OutboxStore; lock?: OutboxL
   const server = fakeServer(clock);
   const store = options.store ?? createMemoryOutboxStore(options.initial);
   const scheduled: (number | null)[] = [];
-  const changes: number[] = [];
+  const changes: { changed: string[]; all: number }[] = [];
   const make = () =>
     createOutbox({
       store,
@@ -106,7 +106,7 @@ function setup(options: { initial?: unknown; store?: OutboxStore; lock?: OutboxL
       clock: () => clock.now,
       random: options.random ?? (() => 0.5),
       ...(options.lock ? { lock: options.lock } : {}),
-      onChange: (views) => changes.push(views.length),
+      onChange: (changed, all) => changes.push({ changed: changed.map((v) => `${v.id}:${v.state}`), all: all().length }),
       schedule: (at) => {
         scheduled.push(at);
       },
@@ -600,6 +600,21 @@ describe('outbox: retry, discard, list, prune', () => {
     expect(await outbox.list()).toEqual([]);
     expect(await outbox.isPaused()).toBe(false);
     await outbox.enqueue(reply('a'));
-    expect(changes.at(-1)).toBe(1);
+    expect(changes.at(-1)).toEqual({ changed: ['a:queued'], all: 1 });
+  });
+
+  it('tells each step what it changed, not every entry; a pause changes them all', async () => {
+    const { outbox, changes, server } = setup();
+    for (const id of ['a', 'b', 'c']) await outbox.enqueue(reply(id));
+    const from = changes.length;
+    await outbox.flush();
+    const steps = changes.slice(from);
+    expect(steps.map((c) => c.changed.join(' '))).toContain('c:sent');
+    // A step names the reply it moved (and a deferred one its write carried along), never the whole queue.
+    expect(steps.every((c) => c.changed.length <= 2 && c.all === 3)).toBe(true);
+    server.postPlan.push(err.unauthorized);
+    await outbox.enqueue(reply('d'));
+    await outbox.flush();
+    expect(changes.at(-1)!.changed).toEqual(['a:sent', 'b:sent', 'c:sent', 'd:paused']);
   });
 });

@@ -77,7 +77,11 @@ export interface OutboxDeps {
   random(): number;
   /** Defaults to an in-memory lock: enough within one context, not across contexts. */
   lock?: OutboxLock;
-  onChange?(views: OutboxEntryView[]): void;
+  /**
+   * After each step: the entries it changed (every entry when the pause or a hold changed), and all of
+   * them on demand. Building every view on every step made a step cost O(N) in the replies kept.
+   */
+  onChange?(changed: OutboxEntryView[], all: () => OutboxEntryView[]): void;
   /** Wake the outbox (call `flush`) at this time; null cancels. */
   schedule(atMs: number | null): void | Promise<void>;
 }
@@ -172,6 +176,23 @@ function sameRecord(a: OutboxRecord, b: OutboxRecord): boolean {
   );
 }
 
+/** What one `mutate` step copied (with the record it copied) and appended. */
+interface Step {
+  edited: Map<string, { original: OutboxRecord; copy: OutboxRecord }>;
+  added: OutboxRecord[];
+}
+
+/** The difference a step made, from what it touched: O(changes), not O(records). */
+function stepDelta(before: OutboxSnapshot, after: OutboxSnapshot, step: Step): OutboxDelta {
+  const changed = [...step.added];
+  for (const { original, copy } of step.edited.values()) if (!sameRecord(original, copy)) changed.push(copy);
+  return {
+    changed,
+    removed: [],
+    meta: before.paused !== after.paused || before.holdUntil !== after.holdUntil || before.backoffUntil !== after.backoffUntil,
+  };
+}
+
 /** The difference between two snapshots, record by record. */
 export function diffSnapshots(before: OutboxSnapshot, after: OutboxSnapshot): OutboxDelta {
   const old = new Map(before.records.map((r) => [r.id, r]));
@@ -194,6 +215,8 @@ function emptySnapshot(): OutboxSnapshot {
 }
 
 const STATES: readonly OutboxRecordState[] = ['queued', 'sending', 'sent', 'failed', 'needs_attention'];
+/** States a record leaves only when the agent acts (Retry), never by itself. */
+const SETTLED: ReadonlySet<OutboxRecordState> = new Set(['sent', 'failed', 'needs_attention']);
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
@@ -365,12 +388,29 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   function mutate<R>(fn: (snapshot: OutboxSnapshot, now: number) => R, options: { deferWrite?: boolean } = {}): Promise<R> {
     return mutex(async () => {
       const before = await current();
-      // Copy on write: `fn` gets a new list holding the same (frozen) records and copies the ones it changes
-      // through `edit`. Copying and comparing every record on every step made each step cost O(N).
-      const snapshot = { ...before, records: before.records.slice() };
-      const result = fn(snapshot, clock());
-      for (const r of snapshot.records) if (!Object.isFrozen(r)) Object.freeze(r);
-      const delta = diffSnapshots(before, snapshot);
+      // Copy on write: `fn` gets a new list holding the same (frozen) records, copies the ones it changes
+      // through `edit` and appends new ones through `add`; only those are frozen and compared. Copying and
+      // comparing every record on every step made a step cost O(N) in the replies kept.
+      const records = before.records.slice();
+      const snapshot = { ...before, records };
+      const step: Step = { edited: new Map(), added: [] };
+      touched = step;
+      let result: R;
+      try {
+        result = fn(snapshot, clock());
+      } finally {
+        touched = null;
+      }
+      for (const { copy } of step.edited.values()) Object.freeze(copy);
+      for (const r of step.added) Object.freeze(r);
+      const quick = snapshot.records === records && records.length === before.records.length + step.added.length;
+      // A removal (discard, prune) or a replaced list compares everything; those steps are rare.
+      if (!quick) {
+        for (const r of snapshot.records) if (!Object.isFrozen(r)) Object.freeze(r);
+        positions = null;
+        settledBefore = 0;
+      }
+      const delta = quick ? stepDelta(before, snapshot, step) : diffSnapshots(before, snapshot);
       if (options.deferWrite && !delta.removed.length && !delta.meta) {
         for (const r of delta.changed) unsaved.add(r.id);
         // Not pushed back by later deferrals: a steady stream of Sends must not keep every one waiting.
@@ -380,7 +420,10 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         }, DEFERRED_WRITE_MS);
       } else {
         if (unsaved.size) {
-          for (const r of snapshot.records) if (unsaved.has(r.id) && !delta.changed.includes(r)) delta.changed.push(r);
+          for (const id of unsaved) {
+            const r = find(snapshot, id);
+            if (r && !delta.changed.includes(r)) delta.changed.push(r);
+          }
         }
         const carried = [...unsaved];
         try {
@@ -394,7 +437,8 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       }
       cached = snapshot;
       try {
-        deps.onChange?.(views(snapshot));
+        const changed = delta.meta ? views(snapshot) : views({ ...snapshot, records: delta.changed });
+        deps.onChange?.(changed, () => views(snapshot));
       } catch {
         // A broken listener must not stop delivery; the state is already saved.
       }
@@ -402,15 +446,40 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     });
   }
 
-  const find = (snapshot: OutboxSnapshot, id: string) => snapshot.records.find((r) => r.id === id);
+  // Where each id sits in the list. Steps keep positions (they copy in place and append), so one map serves
+  // every snapshot; a removal shifts them and the next miss rebuilds it.
+  let positions: Map<string, number> | null = null;
+  // Every record before this index is settled (sent, failed, needs attention): finding the next reply need
+  // not walk past thousands of sent ones. Lowered by an edit below it (a retry) and reset by a removal.
+  let settledBefore = 0;
+  function indexOf(records: readonly OutboxRecord[], id: string): number {
+    if (positions) {
+      const known = positions.get(id);
+      if (known !== undefined && records[known]?.id === id) return known;
+      if (known === undefined && positions.size === records.length) return -1;
+    }
+    positions = new Map(records.map((r, i) => [r.id, i]));
+    return positions.get(id) ?? -1;
+  }
+  const find = (snapshot: OutboxSnapshot, id: string) => snapshot.records[indexOf(snapshot.records, id)];
+  /** What the running `mutate` step copied and added. */
+  let touched: Step | null = null;
   /** Inside `mutate`: the record to change, copied into the new snapshot (a shared one is frozen). */
   function edit(snapshot: OutboxSnapshot, id: string): OutboxRecord | undefined {
-    const index = snapshot.records.findIndex((r) => r.id === id);
+    const index = indexOf(snapshot.records, id);
     const record = snapshot.records[index];
     if (!record || !Object.isFrozen(record)) return record;
     const copy = { ...record, attachments: [...record.attachments] };
     snapshot.records[index] = copy;
+    settledBefore = Math.min(settledBefore, index);
+    touched?.edited.set(id, { original: record, copy });
     return copy;
+  }
+  /** Inside `mutate`: appends a new record. */
+  function add(snapshot: OutboxSnapshot, record: OutboxRecord): void {
+    const index = snapshot.records.push(record) - 1;
+    positions?.set(record.id, index);
+    touched?.added.push(record);
   }
 
   function wakeAt(snapshot: OutboxSnapshot): number | null {
@@ -484,8 +553,14 @@ export function createOutbox(deps: OutboxDeps): Outbox {
    * down as 'sending' while the reply before it was in flight.
    */
   function pickNext(s: OutboxSnapshot, handled: Set<string>, now: number, force: boolean, ahead: string | null) {
+    const { records } = s;
+    let start = Math.min(settledBefore, records.length);
+    while (start < records.length && SETTLED.has(records[start]!.state)) start++;
+    // Learnt from the latest snapshot only: an older one may still show a reply settled that was retried since.
+    if (s === cached) settledBefore = start;
     let next: OutboxRecord | undefined;
-    for (const r of s.records) {
+    for (let i = start; i < records.length; i++) {
+      const r = records[i]!;
       if (!(r.state === 'queued' || (r.state === 'sending' && r.id === ahead)) || handled.has(r.id)) continue;
       if ((r.undoUntil ?? 0) > now || (!force && (r.nextAttemptAt ?? 0) > now)) continue;
       if (!next || r.createdAt < next.createdAt) next = r;
@@ -634,7 +709,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
             sentAt: null,
             error: null,
           };
-          s.records.push(record);
+          add(s, record);
           return toView(record, s);
         },
         { deferWrite: true },

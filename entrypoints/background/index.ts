@@ -92,15 +92,15 @@ export default defineBackground(() => {
       void browser.alarms.create(OUTBOX_ALARM, { when: Math.max(at, Date.now() + 1000) });
       if (delay < 25_000) wakeTimer = setTimeout(() => flushSoon(), delay);
     },
-    onChange: (entries) => void reactToOutbox(entries),
+    onChange: (changed, all) => void reactToOutbox(changed, all),
   });
 
   let badgeTimer: ReturnType<typeof setTimeout> | undefined;
   // Last state seen per entry, to act once per transition (a restarted worker starts empty).
   const lastStates = new Map<string, OutboxEntryView['state']>();
-  async function reactToOutbox(entries: OutboxEntryView[]) {
-    if (entries.some((e) => e.state === 'paused')) await credentials.update({ needsSignIn: true });
-    for (const entry of entries) {
+  async function reactToOutbox(changed: OutboxEntryView[], all: () => OutboxEntryView[]) {
+    if (changed.some((e) => e.state === 'paused')) await credentials.update({ needsSignIn: true });
+    for (const entry of changed) {
       const before = lastStates.get(entry.id);
       lastStates.set(entry.id, entry.state);
       if (before === entry.state) continue;
@@ -110,7 +110,7 @@ export default defineBackground(() => {
     // The badge follows a burst of changes once, after it, rather than an IPC call per step in front of
     // the next reply's storage write.
     clearTimeout(badgeTimer);
-    badgeTimer = setTimeout(() => void showOutboxState(entries).catch(() => undefined), 150);
+    badgeTimer = setTimeout(() => void showOutboxState(all()).catch(() => undefined), 150);
   }
 
   async function clearDraftIfSent(ticketId: number, message: string) {
