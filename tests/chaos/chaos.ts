@@ -23,6 +23,11 @@ export interface ChaosOptions {
   /** Share of reply POSTs that meet a fault (split evenly over six kinds). */
   faultRate: number;
   workerStops: number;
+  /**
+   * Pause before each worker stop, drawn between these bounds (default 2–8 s). A short run needs short
+   * pauses, or its drain can end before the stops it is meant to survive.
+   */
+  stopEveryMs?: readonly [number, number];
   timeLimitMs: number;
   log?: (line: string) => void;
   /** Seeds the sandbox's fault PRNG (default: random, printed). */
@@ -164,7 +169,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
 
     const stopper = (async () => {
       while (!done && stops < options.workerStops) {
-        await sleep(2000 + Math.random() * 6000);
+        const [least, most] = options.stopEveryMs ?? [2000, 8000];
+        await sleep(least + Math.random() * (most - least));
         if (done) break;
         await rig.stopWorker().catch((e) => log(`stopWorker failed: ${e}`));
         stops++;

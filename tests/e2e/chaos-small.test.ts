@@ -10,6 +10,8 @@ describe('chaos (small)', () => {
       replies: 60,
       faultRate: 0.3,
       workerStops: 3,
+      // Three stops within the first 9 s: a 60-reply drain under these faults lasts longer than that.
+      stopEveryMs: [1000, 3000],
       timeLimitMs: 60_000,
       resultsFile: path.resolve('.tmp/chaos-small.json'),
       log: (line) => console.log(line),
