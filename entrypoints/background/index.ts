@@ -22,6 +22,9 @@ import type { OutboxEntryView } from '@/utils/messages';
 
 const OUTBOX_ALARM = 'dqr-outbox';
 const WATCHDOG_ALARM = 'dqr-outbox-watchdog';
+// Sent replies are kept a day (the popup shows one that went out while it was closed); older ones are
+// dropped hourly and at every worker start, or storage grows without end and every write slows down.
+const PRUNE_ALARM = 'dqr-outbox-prune';
 
 export default defineBackground(() => {
   registerContextMenu();
@@ -199,10 +202,18 @@ export default defineBackground(() => {
 
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === OUTBOX_ALARM || alarm.name === WATCHDOG_ALARM) flushSoon();
+    if (alarm.name === PRUNE_ALARM) void pruneSent();
   });
+
+  async function pruneSent() {
+    await outbox.prune().catch((error) => console.error('[daakey] outbox prune failed', error));
+  }
 
   async function start() {
     flushSoon();
+    void pruneSent();
+    // Created once: re-creating it at each worker start would keep pushing its first run back.
+    if (!(await browser.alarms.get(PRUNE_ALARM))) await browser.alarms.create(PRUNE_ALARM, { periodInMinutes: 60 });
     await applyManaged(await readManaged());
     settings.forget();
     await syncDashboardScripts((await currentSettings()).dashboardSites);

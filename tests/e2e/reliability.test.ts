@@ -58,4 +58,44 @@ describe('reliability', () => {
     expect((await storedMessages(rig, 4)).filter((m) => m.message === 'Queued across a restart')).toHaveLength(1);
     expect((await recordedPosts(rig, 4)).filter((p) => p.status === 201)).toHaveLength(1);
   });
+
+  it('sent replies older than a day leave storage when the worker starts; recent ones stay; pruning runs hourly', async () => {
+    const day = 24 * 60 * 60_000;
+    const sentRecord = (id: string, ageMs: number) => ({
+      id,
+      idempotencyKey: id,
+      ticketId: 1,
+      message: `kept or pruned: ${id}`,
+      attachments: [],
+      state: 'sent',
+      attempts: 1,
+      createdAt: Date.now() - ageMs,
+      windowStartedAt: Date.now() - ageMs,
+      nextAttemptAt: null,
+      undoUntil: null,
+      outcomeUnknown: false,
+      sent: { messageId: 9000, senderName: 'Sara Haddad', createdAt: new Date(Date.now() - ageMs).toISOString() },
+      sentAt: Date.now() - ageMs,
+      error: null,
+    });
+    const worker = await rig.worker();
+    await worker.evaluate(
+      async (records) => {
+        const items: Record<string, unknown> = {};
+        for (const r of records) items[`outbox:r:${r.id}`] = r;
+        await chrome.storage.local.set(items);
+      },
+      [sentRecord('yesterday', day + 60 * 60_000), sentRecord('this-morning', 3 * 60 * 60_000)],
+    );
+    // A new worker loads the outbox afresh and prunes it at start.
+    await rig.stopWorker();
+    const popup = await openPopupFor(rig, 1);
+    const keys = async () =>
+      Object.keys(await (await rig.worker()).evaluate(() => chrome.storage.local.get(null))).filter((k) => k.startsWith('outbox:r:'));
+    await expect.poll(keys, { timeout: 10_000 }).not.toContain('outbox:r:yesterday');
+    expect(await keys()).toContain('outbox:r:this-morning');
+    const alarm = await (await rig.worker()).evaluate(() => chrome.alarms.get('dqr-outbox-prune'));
+    expect(alarm?.periodInMinutes).toBe(60);
+    await popup.close();
+  });
 });
