@@ -5,11 +5,22 @@ import type { TabEnvelope } from '@/utils/messages';
 const SCRIPT_ID = 'dqr-dashboard';
 const SCRIPT_FILE = 'content-scripts/dashboard.js';
 
+// One sync at a time: a worker start and a site switched on or off can both sync, and two interleaved
+// get/unregister/register sequences could leave the older set of sites registered (or fail on a duplicate id).
+let syncing: Promise<void> = Promise.resolve();
+
 /**
  * The dashboard content script runs only on the sites the agent enabled and granted, so it is
- * registered at run time rather than declared in the manifest.
+ * registered at run time rather than declared in the manifest. `sites` is read when this sync's turn
+ * comes, so the last sync always applies the latest settings.
  */
-export async function syncDashboardScripts(sites: readonly DashboardSite[]): Promise<void> {
+export function syncDashboardScripts(sites: () => Promise<readonly DashboardSite[]>): Promise<void> {
+  const run = syncing.then(async () => applyDashboardScripts(await sites()));
+  syncing = run.catch(() => undefined);
+  return run;
+}
+
+async function applyDashboardScripts(sites: readonly DashboardSite[]): Promise<void> {
   const patterns: string[] = [];
   for (const pattern of enabledPatterns(sites)) {
     if (await browser.permissions.contains({ origins: [pattern] })) patterns.push(pattern);

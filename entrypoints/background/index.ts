@@ -170,9 +170,8 @@ export default defineBackground(() => {
     managedKeys: async () => Object.keys(await readManaged()),
     hasHostPermission: (pattern) => browser.permissions.contains({ origins: [pattern] }),
     sitesChanged: async () => {
-      const { dashboardSites } = await currentSettings();
-      await syncDashboardScripts(dashboardSites);
-      await disableOnSitesOff(dashboardSites);
+      await syncDashboardScripts(async () => (await currentSettings()).dashboardSites);
+      await disableOnSitesOff((await currentSettings()).dashboardSites);
     },
     flushSoon,
     uiLanguage: () => browser.i18n.getUILanguage(),
@@ -216,7 +215,7 @@ export default defineBackground(() => {
     if (!(await browser.alarms.get(PRUNE_ALARM))) await browser.alarms.create(PRUNE_ALARM, { periodInMinutes: 60 });
     await applyManaged(await readManaged());
     settings.forget();
-    await syncDashboardScripts((await currentSettings()).dashboardSites);
+    await syncDashboardScripts(async () => (await currentSettings()).dashboardSites);
   }
   // Every worker start, not only install and browser start: a worker restarted after being stopped
   // mid-send resumes what it left, and registration is checked again (it is cheap when unchanged).

@@ -119,6 +119,12 @@ describe('inline quick reply on the dashboard', () => {
     await toggle.uncheck();
     await expect.poll(() => page.locator('[data-daakey-qr]').count(), { timeout: 10_000 }).toBe(0);
     await toggle.check();
+    // Switching a site on registers the script for its next page loads: reload once that is done.
+    const registered = async () =>
+      (await (await rig.worker()).evaluate(() => chrome.scripting.getRegisteredContentScripts())).map(
+        (script: { id: string }) => script.id,
+      );
+    await expect.poll(registered, { timeout: 10_000 }).toContain('dqr-dashboard');
     await options.close();
     await page.reload();
     await expect.poll(() => replyButtons(page).count(), { timeout: 10_000 }).toBeGreaterThan(0);
