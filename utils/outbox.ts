@@ -176,6 +176,11 @@ function sameRecord(a: OutboxRecord, b: OutboxRecord): boolean {
   );
 }
 
+/** The pause or a hold changed between two snapshots. */
+function metaChanged(before: OutboxSnapshot, after: OutboxSnapshot): boolean {
+  return before.paused !== after.paused || before.holdUntil !== after.holdUntil || before.backoffUntil !== after.backoffUntil;
+}
+
 /** What one `mutate` step copied (with the record it copied) and appended. */
 interface Step {
   edited: Map<string, { original: OutboxRecord; copy: OutboxRecord }>;
@@ -189,7 +194,7 @@ function stepDelta(before: OutboxSnapshot, after: OutboxSnapshot, step: Step): O
   return {
     changed,
     removed: [],
-    meta: before.paused !== after.paused || before.holdUntil !== after.holdUntil || before.backoffUntil !== after.backoffUntil,
+    meta: metaChanged(before, after),
   };
 }
 
@@ -206,7 +211,7 @@ export function diffSnapshots(before: OutboxSnapshot, after: OutboxSnapshot): Ou
   return {
     changed,
     removed: [...old.keys()],
-    meta: before.paused !== after.paused || before.holdUntil !== after.holdUntil || before.backoffUntil !== after.backoffUntil,
+    meta: metaChanged(before, after),
   };
 }
 
