@@ -131,32 +131,27 @@ export function OptionsApp({ actions }: OptionsAppProps) {
     setLanguage(nextLanguage);
     setTheme(nextTheme);
     await actions.applyAppearance(nextLanguage, nextTheme);
-    if (!view || agencyCodeProblem(view.agencyCode)) {
-      setAppearanceNote(t('appearance_saved_later'));
-      return;
-    }
-    const r = await actions.saveSettings({
-      environment: view.environment,
-      baseUrl: view.baseUrl,
-      signatureMode: view.signatureMode,
-      agencyCode: view.agencyCode,
-      language: nextLanguage,
-      theme: nextTheme,
-    });
-    if (r.ok) setView(r.data);
-    setAppearanceNote(r.ok ? null : e(r.error));
+    const r = await saveBesideConnection({ language: nextLanguage, theme: nextTheme });
+    setAppearanceNote(r === null ? t('appearance_saved_later') : r.ok ? null : e(r.error));
   }
 
   async function changeUndo(seconds: UndoSeconds) {
     setUndoSeconds(seconds);
-    if (!view || agencyCodeProblem(view.agencyCode)) {
-      setUndoNote(t('undo_saved_later'));
-      return;
-    }
-    const { environment: env, baseUrl: url, signatureMode: mode, agencyCode: code } = view;
-    const r = await actions.saveSettings({ environment: env, baseUrl: url, signatureMode: mode, agencyCode: code, undoSeconds: seconds });
+    const r = await saveBesideConnection({ undoSeconds: seconds });
+    setUndoNote(r === null ? t('undo_saved_later') : r.ok ? t('undo_saved') : e(r.error));
+  }
+
+  /**
+   * Stores a setting chosen outside the connection form, together with the stored connection settings;
+   * null when those are not saved yet (the choice is then stored with them).
+   */
+  async function saveBesideConnection(patch: Pick<SettingsInput, 'language' | 'theme' | 'undoSeconds'>) {
+    if (!view || agencyCodeProblem(view.agencyCode)) return null;
+    // The stored values, not the form's fields (which may hold unsaved edits).
+    const stored = { environment: view.environment, baseUrl: view.baseUrl, signatureMode: view.signatureMode, agencyCode: view.agencyCode };
+    const r = await actions.saveSettings({ ...stored, ...patch });
     if (r.ok) setView(r.data);
-    setUndoNote(r.ok ? t('undo_saved') : e(r.error));
+    return r;
   }
 
   async function signIn(ev: Event) {
