@@ -211,11 +211,11 @@ export default defineBackground(() => {
   async function start() {
     flushSoon();
     void pruneSent();
-    // Created once: re-creating it at each worker start would keep pushing its first run back.
-    if (!(await browser.alarms.get(PRUNE_ALARM))) await browser.alarms.create(PRUNE_ALARM, { periodInMinutes: 60 });
     await applyManaged(await readManaged());
     settings.forget();
     await syncDashboardScripts(async () => (await currentSettings()).dashboardSites);
+    // Created once, after what pages wait for: re-creating it at each worker start would keep pushing its first run back.
+    if (!(await browser.alarms.get(PRUNE_ALARM))) await browser.alarms.create(PRUNE_ALARM, { periodInMinutes: 60 });
   }
   // Every worker start, not only install and browser start: a worker restarted after being stopped
   // mid-send resumes what it left, and registration is checked again (it is cheap when unchanged).
