@@ -23,6 +23,20 @@ export default defineConfig({
     // MV3 has `optional_host_permissions`; MV2 (Firefox's default target) lists optional origins in
     // `optional_permissions`, and WXT drops the MV3 key from an MV2 build instead of converting it.
     ...(manifestVersion === 3 ? { optional_host_permissions: OPTIONAL_ORIGINS } : { optional_permissions: OPTIONAL_ORIGINS }),
+    // Only the panel page, and only to pages that can be dashboard sites (the browser cannot narrow this to the
+    // sites the agent enabled; the content script that frames it runs only there, and the panel does nothing
+    // without the single-use pass the background hands that script). Chrome also hides it behind a per-session
+    // URL. Firefox MV2 takes a plain list (its extension URLs are random per install).
+    web_accessible_resources:
+      manifestVersion === 3
+        ? [
+            {
+              resources: ['panel.html'],
+              matches: [...LOOPBACK, ...OPTIONAL_ORIGINS],
+              ...(browser === 'firefox' ? {} : { use_dynamic_url: true }),
+            },
+          ]
+        : ['panel.html'],
     action: { default_title: '__MSG_extName__' },
     commands: {
       'open-quick-reply': {

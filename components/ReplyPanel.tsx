@@ -9,7 +9,22 @@ export interface ReplyPanelProps {
   onClose(): void;
 }
 
-/** The inline panel on a dashboard page: a non-modal dialog around the shared reply form. */
+/** What the panel shows instead of the form when it cannot serve (an expired or foreign pass). */
+export function PanelNotice({ text, onClose }: { text: string; onClose(): void }) {
+  const { t } = useI18n();
+  return (
+    <section class="reply-panel" role="alert">
+      <div class="reply-panel-head">
+        <p>{text}</p>
+        <button type="button" class="reply-panel-close" aria-label={t('panel_close')} title={t('panel_close')} onClick={onClose}>
+          <span aria-hidden="true">×</span>
+        </button>
+      </div>
+    </section>
+  );
+}
+
+/** The inline panel on a dashboard page (inside its iframe): a non-modal dialog around the shared reply form. */
 export function ReplyPanel({ actions, ticketId, onClose }: ReplyPanelProps) {
   const { t } = useI18n();
   const dialog = useRef<HTMLElement>(null);

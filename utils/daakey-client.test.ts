@@ -13,6 +13,7 @@ interface Recorded {
   headers: Headers;
   body: Uint8Array;
   signal: AbortSignal;
+  redirect: RequestRedirect;
 }
 
 type Handler = (req: Recorded) => Response | Promise<Response>;
@@ -26,6 +27,7 @@ function fakeFetch(handler: Handler): { fetch: FetchLike; calls: Recorded[] } {
       headers: new Headers(request.headers),
       body: new Uint8Array(await request.arrayBuffer()),
       signal: request.signal,
+      redirect: request.redirect,
     };
     calls.push(rec);
     return handler(rec);
@@ -312,6 +314,13 @@ describe('daakey client: status mapping', () => {
       ),
     ).toMatchObject({ kind: 'too_large', status: 413 });
     expect(await send(() => fail(418, 'teapot'))).toEqual({ kind: 'http', status: 418, message: 'teapot' });
+  });
+
+  it('never follows a redirect: asks fetch not to, and a 3xx is an error, not a success', async () => {
+    const { client, calls } = setup(() => new Response(null, { status: 307, headers: { location: 'https://elsewhere.example/steal' } }));
+    const result = await client.addMessage(1, { message: 'x', attachments: [] }, { idempotencyKey: 'k' });
+    expect(errorOf(result)).toMatchObject({ kind: 'http', status: 307 });
+    expect(only(calls).redirect).toBe('manual');
   });
 
   it('422 → validation with fields', async () => {

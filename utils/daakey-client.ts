@@ -293,6 +293,8 @@ export function createDaakeyClient(deps: DaakeyClientDeps): DaakeyClient {
     retry: 0,
     timeout: timeoutMs,
     throwHttpErrors: false,
+    // Never follow a redirect: the token and the signature go to the configured API origin and nowhere else.
+    redirect: 'manual',
     fetch: (input, init) => doFetch(input instanceof Request ? input : new Request(input, init), init),
     hooks: { beforeRequest: [sign] },
   });
@@ -369,6 +371,13 @@ export function createDaakeyClient(deps: DaakeyClientDeps): DaakeyClient {
       return notConfigured(`The request could not be prepared: ${error instanceof Error ? error.message : String(error)}`);
     }
 
+    if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+      response.body?.cancel().catch(() => undefined);
+      return {
+        ok: false,
+        error: { kind: 'http', status: response.status, message: 'Daakey answered with a redirect, which the extension does not follow.' },
+      };
+    }
     const body = await readBody(response, timeoutMs);
     if (body.kind === 'timeout') return { ok: false, error: { kind: 'timeout', message: 'Daakey stopped sending its answer.' } };
     if (body.kind === 'network')

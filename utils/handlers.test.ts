@@ -2,7 +2,15 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createHandlers, type HandlerDeps } from './handlers';
 import { createCredentialsStore } from './credentials-store';
-import { draftsItem, settingsItem, templatesItem, credentialsItem, referencesItem } from './storage-schema';
+import {
+  draftsItem,
+  settingsItem,
+  templatesItem,
+  credentialsItem,
+  referencesItem,
+  unknownReferencesItem,
+  panelPassesItem,
+} from './storage-schema';
 import { createMemoryOutboxStore, createOutbox } from './outbox';
 import type { DaakeyClient } from './daakey-client';
 import type { HandlerContext } from './router';
@@ -10,6 +18,9 @@ import type { HandlerContext } from './router';
 const SECRET = 'sandbox-secret-123';
 const TOKEN = 'tok_0123456789';
 const page: HandlerContext = { sender: 'extension-page', tabId: null, origin: null };
+const contentScript: HandlerContext = { sender: 'content-script', tabId: 5, origin: 'http://127.0.0.1:8787' };
+/** The panel page inside tab 5's iframe. */
+const panelPage: HandlerContext = { sender: 'extension-page', tabId: 5, origin: null };
 
 function setup(overrides: Partial<DaakeyClient> = {}) {
   const client = {
@@ -36,6 +47,8 @@ function setup(overrides: Partial<DaakeyClient> = {}) {
   });
   const flushSoon = vi.fn();
   const sitesChanged = vi.fn(async () => undefined);
+  const closePanel = vi.fn(async () => true);
+  const clock = { now: 1_000 };
   const deps: HandlerDeps = {
     settings: settingsItem,
     credentials: createCredentialsStore({ persistent: true }),
@@ -44,16 +57,16 @@ function setup(overrides: Partial<DaakeyClient> = {}) {
     references: referencesItem,
     client: async () => client,
     outbox,
-    clock: () => 1_000,
+    clock: () => clock.now,
     managedKeys: async () => [],
-    hasHostPermission: async (pattern) => pattern === 'https://dash.example.com/*',
+    hasHostPermission: async (pattern) => pattern === 'https://dash.example.com/*' || pattern === 'http://127.0.0.1/*',
     sitesChanged,
     flushSoon,
-    uiLanguage: () => 'fr-CA',
-    localeMessages: async (lang) => ({ send_reply: { message: lang === 'fr' ? 'Envoyer la réponse' : 'Send reply' } }),
-    injectPanel: async () => true,
+    unknownReferences: unknownReferencesItem,
+    panelPasses: panelPassesItem,
+    closePanel,
   };
-  return { handlers: createHandlers(deps), client, flushSoon, sitesChanged, outbox };
+  return { handlers: createHandlers(deps), client, flushSoon, sitesChanged, outbox, closePanel, clock };
 }
 
 describe('background handlers', () => {
@@ -78,7 +91,7 @@ describe('background handlers', () => {
       page,
     );
     expect(reply).toMatchObject({ ok: false, error: { kind: 'bad_request' } });
-    expect((await settingsItem.getValue()).baseUrl).toBe('http://127.0.0.1:8787');
+    expect((await settingsItem.getValue()).baseUrl).toBe('https://api.daakey.com');
   });
 
   it('signs in, keeps the token to itself, and resumes a paused outbox', async () => {
@@ -134,16 +147,6 @@ describe('background handlers', () => {
     expect(await outbox.list()).toEqual([]);
   });
 
-  it('gives the inline panel the language in effect and its messages', async () => {
-    const { handlers } = setup();
-    expect(await handlers['ui/prefs']({}, page)).toMatchObject({
-      ok: true,
-      data: { language: 'fr', theme: 'system', messages: { send_reply: { message: 'Envoyer la réponse' } } },
-    });
-    await settingsItem.setValue({ ...(await settingsItem.getValue()), language: 'ar' });
-    expect(await handlers['ui/prefs']({}, page)).toMatchObject({ ok: true, data: { language: 'ar' } });
-  });
-
   it('resolves Daakey references through the ticket list, once', async () => {
     const page1 = Array.from({ length: 100 }, (_, i) => ({ id: 200 - i, reference: `TK-2026-${String(200 - i).padStart(5, '0')}` }));
     const page2 = [{ id: 7, reference: 'TK-2026-00007' }];
@@ -153,21 +156,88 @@ describe('background handlers', () => {
       data: { items: page === 1 ? page1 : page2, page, perPage: 100, total: 101 },
     }));
     const { handlers } = setup({ listTickets } as unknown as Partial<DaakeyClient>);
-    expect(await handlers['ticket/resolve']({ references: ['TK-2026-00007', 'TK-2026-00150', 'TK-1999-00001'] }, page)).toEqual({
+    expect(await handlers['ticket/resolve']({ references: ['TK-2026-00007', 'TK-2026-00150', 'TK-1999-00001'] }, contentScript)).toEqual({
       ok: true,
       data: { 'TK-2026-00007': 7, 'TK-2026-00150': 150, 'TK-1999-00001': null },
     });
     expect(listTickets).toHaveBeenCalledTimes(2);
-    await handlers['ticket/resolve']({ references: ['TK-2026-00007'] }, page);
+    await handlers['ticket/resolve']({ references: ['TK-2026-00007'] }, contentScript);
+    // An unknown reference is remembered for the site: asking again reads nothing.
+    await handlers['ticket/resolve']({ references: ['TK-1999-00001'] }, contentScript);
     expect(listTickets).toHaveBeenCalledTimes(2);
+  });
+
+  it('gives each tab a budget of ticket-list reads, however many made-up references its page plants', async () => {
+    const full = (page: number) =>
+      Array.from({ length: 100 }, (_, i) => ({ id: page * 1000 + i, reference: `TK-2026-${page}${String(i).padStart(4, '0')}` }));
+    const listTickets = vi.fn(async ({ page }: { page: number }) => ({
+      ok: true as const,
+      status: 200,
+      data: { items: full(page), page, perPage: 100, total: 100_000 },
+    }));
+    const { handlers, clock } = setup({ listTickets } as unknown as Partial<DaakeyClient>);
+    for (let batch = 0; batch < 10; batch++) {
+      const references = Array.from({ length: 50 }, (_, i) => `TK-2031-${String(batch * 50 + i).padStart(5, '0')}`);
+      const reply = await handlers['ticket/resolve']({ references }, contentScript);
+      expect(reply.ok && Object.values(reply.data).every((id) => id === null)).toBe(true);
+    }
+    expect(listTickets).toHaveBeenCalledTimes(6);
+    // Another tab has its own budget; the first gets its back once the window has passed.
+    await handlers['ticket/resolve']({ references: ['TK-2031-99999'] }, { ...contentScript, tabId: 6 });
+    expect(listTickets).toHaveBeenCalledTimes(11);
+    clock.now += 10 * 60_000;
+    await handlers['ticket/resolve']({ references: ['TK-2031-99998'] }, contentScript);
+    expect(listTickets).toHaveBeenCalledTimes(16);
+  });
+
+  it('starts a fresh install in Production with no dashboard site', async () => {
+    const { handlers } = setup();
+    expect(await handlers['settings/get']({}, page)).toMatchObject({
+      ok: true,
+      data: { environment: 'production', baseUrl: 'https://api.daakey.com', dashboardSites: [] },
+    });
+  });
+
+  it('enables exactly the sandbox origin (host and port) with the Sandbox environment, and drops it after', async () => {
+    const { handlers, sitesChanged } = setup();
+    const base = { signatureMode: 'computed' as const, agencyCode: 'AGENCY123' };
+    const sandbox = await handlers['settings/save']({ ...base, environment: 'sandbox', baseUrl: 'http://127.0.0.1:40123/' }, page);
+    expect(sandbox.ok && sandbox.data.dashboardSites).toEqual([{ origin: 'http://127.0.0.1:40123', enabled: true }]);
+    expect(sitesChanged).toHaveBeenCalledOnce();
+    const moved = await handlers['settings/save']({ ...base, environment: 'sandbox', baseUrl: 'http://127.0.0.1:40124' }, page);
+    expect(moved.ok && moved.data.dashboardSites).toEqual([{ origin: 'http://127.0.0.1:40124', enabled: true }]);
+    const production = await handlers['settings/save']({ ...base, environment: 'production', baseUrl: '' }, page);
+    expect(production.ok && production.data.dashboardSites).toEqual([]);
+    expect(sitesChanged).toHaveBeenCalledTimes(3);
+  });
+
+  it('hands a panel pass to a content script, good once for a panel page in that tab, then to close it', async () => {
+    const { handlers, closePanel, clock } = setup();
+    const opened = await handlers['panel/open']({ ticketId: 12 }, contentScript);
+    if (!opened.ok) throw new Error('panel/open failed');
+    const { pass } = opened.data;
+    expect(pass).toMatch(/^[0-9a-f]{32}$/);
+    // Not from another tab, nor from the popup (no tab).
+    expect((await handlers['panel/claim']({ pass }, { ...panelPage, tabId: 6 })).ok).toBe(false);
+    expect((await handlers['panel/claim']({ pass }, page)).ok).toBe(false);
+    expect(await handlers['panel/claim']({ pass }, panelPage)).toEqual({ ok: true, data: { ticketId: 12 } });
+    // Reloaded, or framed again by the page: nothing.
+    expect((await handlers['panel/claim']({ pass }, panelPage)).ok).toBe(false);
+    expect(await handlers['panel/close']({ pass }, panelPage)).toEqual({ ok: true, data: { closed: true } });
+    expect(closePanel).toHaveBeenCalledWith(5, pass);
+    expect(await handlers['panel/close']({ pass }, panelPage)).toEqual({ ok: true, data: { closed: false } });
+
+    const late = await handlers['panel/open']({ ticketId: 3 }, contentScript);
+    clock.now += 61_000;
+    expect((await handlers['panel/claim']({ pass: late.ok ? late.data.pass : '' }, panelPage)).ok).toBe(false);
   });
 
   it('keeps the agency detection patterns and gives them to the content script', async () => {
     const { handlers } = setup();
     await handlers['detection/save']({ urlPatterns: [' /support/case/{id} '], selectors: ['.case-number'] }, page);
-    expect(await handlers['ui/prefs']({}, page)).toMatchObject({
+    expect(await handlers['detection/get']({}, contentScript)).toEqual({
       ok: true,
-      data: { detection: { urlPatterns: ['/support/case/{id}'], selectors: ['.case-number'] } },
+      data: { urlPatterns: ['/support/case/{id}'], selectors: ['.case-number'] },
     });
   });
 
@@ -205,6 +275,32 @@ describe('background handlers', () => {
     });
     await settingsItem.migrate();
     expect(await settingsItem.getValue()).toMatchObject({ language: 'ar', detection, undoSeconds: 0 });
+  });
+
+  it('migrates version 3 settings: no more loopback on every port, the sandbox origin kept', async () => {
+    await fakeBrowser.storage.local.set({
+      settings: {
+        environment: 'sandbox',
+        baseUrl: 'http://127.0.0.1:8787',
+        signatureMode: 'computed',
+        agencyCode: 'A',
+        dashboardSites: [
+          { origin: 'http://127.0.0.1', enabled: true },
+          { origin: 'http://localhost', enabled: true },
+          { origin: 'https://dash.example.com', enabled: false },
+        ],
+        language: 'auto',
+        theme: 'system',
+        undoSeconds: 0,
+        detection: { urlPatterns: [], selectors: [] },
+      },
+      settings$: { v: 3 },
+    });
+    await settingsItem.migrate();
+    expect((await settingsItem.getValue()).dashboardSites).toEqual([
+      { origin: 'https://dash.example.com', enabled: false },
+      { origin: 'http://127.0.0.1:8787', enabled: true },
+    ]);
   });
 
   it('adds a dashboard site only once the browser granted it', async () => {

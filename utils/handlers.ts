@@ -13,7 +13,8 @@ import { ENVIRONMENTS } from './api-contract';
 import { draftKey } from './storage-schema';
 import { normaliseOrigin, matchPatternFor } from './dashboard-sites';
 import type { Template } from './messages';
-import { pickLanguage } from './i18n';
+import { createPanelPasses, type PanelPassRecord } from './panel-passes';
+import { createReferenceBudget } from './reference-budget';
 
 export interface Item<T> {
   getValue(): Promise<T>;
@@ -36,12 +37,12 @@ export interface HandlerDeps {
   sitesChanged(): Promise<void>;
   /** Reference → ticket ID, remembered for the browser session. */
   references: Item<Record<string, number>>;
-  /** The browser's UI language, e.g. `fr-CA`. */
-  uiLanguage(): string;
-  /** The messages of a locale shipped with the extension. */
-  localeMessages(language: 'en' | 'fr' | 'ar'): Promise<Record<string, { message: string }>>;
-  /** Injects the panel script into a tab's top frame. */
-  injectPanel(tabId: number): Promise<boolean>;
+  /** Per dashboard origin, references the API did not know, remembered for the browser session. */
+  unknownReferences: Item<Record<string, string[]>>;
+  /** Passes for panel pages handed to content scripts, kept for the browser session. */
+  panelPasses: Item<Record<string, PanelPassRecord>>;
+  /** Tells a tab's content script to take the panel with this pass away. */
+  closePanel(tabId: number, pass: string): Promise<boolean>;
   /** Starts delivering due replies without waiting for them; `force` skips our own backoff (not a server's Retry-After). */
   flushSoon(options?: { force?: boolean }): void;
 }
@@ -83,11 +84,29 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     return { signedIn: creds.token !== null, user: creds.user, needsSignIn: creds.needsSignIn };
   }
 
+  const passes = createPanelPasses({ item: deps.panelPasses, clock: deps.clock });
+  const referenceBudget = createReferenceBudget({ clock: deps.clock });
+
   async function updateSites(update: (sites: StoredSettings['dashboardSites']) => StoredSettings['dashboardSites']) {
     const settings = await deps.settings.getValue();
     await deps.settings.setValue({ ...settings, dashboardSites: update(settings.dashboardSites) });
     await deps.sitesChanged();
     return ok(await settingsView());
+  }
+
+  /**
+   * The Sandbox environment serves its own demo dashboard: choosing it enables exactly that origin (host and
+   * port) as a dashboard site, and leaving it (or moving it) takes that origin away again. Other sites stay.
+   */
+  async function sandboxSites(current: StoredSettings, environment: StoredSettings['environment'], baseUrl: string) {
+    const before = current.environment === 'sandbox' ? normaliseOrigin(current.baseUrl) : null;
+    const after = environment === 'sandbox' ? normaliseOrigin(baseUrl) : null;
+    if (before === after) return current.dashboardSites;
+    let sites = current.dashboardSites.filter((s) => s.origin !== before);
+    if (after && (await deps.hasHostPermission(matchPatternFor(after)))) {
+      sites = [...sites.filter((s) => s.origin !== after), { origin: after, enabled: true }];
+    }
+    return sites;
   }
 
   return {
@@ -104,10 +123,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         return bad('The API base URL must start with http:// or https://.');
       if (!/^[A-Za-z0-9._-]{1,200}$/.test(input.agencyCode.trim()))
         return bad('The agency code may hold letters, digits, dots, dashes and underscores.');
+      const environment = managed.includes('environment') ? current.environment : input.environment;
+      const nextBaseUrl = managed.includes('baseUrl') ? current.baseUrl : baseUrl;
       const next: StoredSettings = {
         ...current,
-        environment: managed.includes('environment') ? current.environment : input.environment,
-        baseUrl: managed.includes('baseUrl') ? current.baseUrl : baseUrl,
+        environment,
+        baseUrl: nextBaseUrl,
+        dashboardSites: await sandboxSites(current, environment, nextBaseUrl),
         signatureMode: input.signatureMode,
         agencyCode: input.agencyCode.trim(),
         language: input.language ?? current.language,
@@ -121,6 +143,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       if (next.baseUrl !== current.baseUrl) Object.assign(patch, { token: null, user: null });
       await deps.settings.setValue(next);
       await deps.credentials.update(patch);
+      if (next.dashboardSites !== current.dashboardSites) await deps.sitesChanged();
       return ok(await settingsView());
     },
 
@@ -215,16 +238,26 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return ok(templates);
     },
 
-    'ticket/resolve': async ({ references }) => {
-      const known = { ...(await deps.references.getValue()) };
-      const wanted = new Set(references.filter((r) => !(r in known)));
+    'ticket/resolve': async ({ references }, context) => {
+      const origin = context.origin ?? '';
+      const [knownIds, unknownBySite] = await Promise.all([deps.references.getValue(), deps.unknownReferences.getValue()]);
+      const known = { ...knownIds };
+      const unknown = new Set(unknownBySite[origin] ?? []);
+      const wanted = new Set(references.filter((r) => !(r in known) && !unknown.has(r)));
       // The API has no lookup by reference: read the ticket list (newest first) until every wanted
-      // reference is seen or the list ends, remembering everything read on the way.
+      // reference is seen or the list ends, remembering everything read on the way. A page may plant any
+      // number of made-up references, so each tab has a budget of list reads; past it, nothing is read.
       const client = await deps.client();
-      for (let page = 1; wanted.size > 0 && page <= REFERENCE_PAGES; page++) {
+      let complete = true;
+      for (let page = 1; wanted.size > 0; page++) {
+        if (page > REFERENCE_PAGES || (context.tabId !== null && !referenceBudget.take(context.tabId))) {
+          complete = false;
+          break;
+        }
         const result = await client.listTickets({ page, perPage: 100 });
         if (!result.ok) {
           if (page === 1) return err(result.error);
+          complete = false;
           break;
         }
         for (const ticket of result.data.items) {
@@ -234,19 +267,30 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         if (result.data.items.length < 100) break;
       }
       await deps.references.setValue(known);
+      // Only a search that read the whole list proves a reference unknown; those are not asked for again.
+      if (complete && wanted.size) {
+        const list = [...unknown, ...wanted].slice(-1000);
+        await deps.unknownReferences.setValue({ ...unknownBySite, [origin]: list });
+      }
       return ok(Object.fromEntries(references.map((r) => [r, known[r] ?? null])));
     },
 
-    'ui/prefs': async () => {
-      const { language, theme, detection } = await deps.settings.getValue();
-      const lang = pickLanguage(deps.uiLanguage(), language);
-      const [messages, fallback] = await Promise.all([deps.localeMessages(lang), deps.localeMessages('en')]);
-      return ok({ language: lang, theme, messages, fallback, detection });
+    'detection/get': async () => ok((await deps.settings.getValue()).detection),
+
+    'panel/open': async ({ ticketId }, context) => {
+      if (context.tabId === null) return bad('No tab to open the panel in.');
+      return ok({ pass: await passes.mint(context.tabId, ticketId) });
     },
 
-    'panel/load': async (_payload, context) => {
-      if (context.tabId === null) return bad('No tab to load the panel into.');
-      return ok({ loaded: await deps.injectPanel(context.tabId) });
+    'panel/claim': async ({ pass }, context) => {
+      const record = await passes.claim(pass, context.tabId);
+      return record ? ok({ ticketId: record.ticketId }) : bad('This reply panel has expired. Close it and press Reply again.');
+    },
+
+    'panel/close': async ({ pass }, context) => {
+      const record = await passes.release(pass, context.tabId);
+      if (!record) return ok({ closed: false });
+      return ok({ closed: await deps.closePanel(record.tabId, pass) });
     },
   };
 }

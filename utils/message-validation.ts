@@ -17,6 +17,11 @@ export function ticketIdError(value: unknown): string | null {
     : 'The ticket ID must be a positive whole number.';
 }
 
+/** Panel passes are 32 hex digits minted by the background. */
+function passError(value: unknown): string | null {
+  return typeof value === 'string' && /^[0-9a-f]{32}$/.test(value) ? null : 'The panel pass is malformed.';
+}
+
 function stringField(p: Record<string, unknown>, key: string, { max = 10_000, required = true } = {}): string | null {
   const v = p[key];
   if (v === undefined && !required) return null;
@@ -117,8 +122,10 @@ const CHECKS: { [T in MessageType]: Check } = {
     p.references.every((r) => typeof r === 'string' && REFERENCE.test(r))
       ? null
       : 'references must be 1 to 50 ticket references such as TK-2026-00001.',
-  'ui/prefs': none,
-  'panel/load': none,
+  'detection/get': none,
+  'panel/open': (p) => ticketIdError(p.ticketId),
+  'panel/claim': (p) => passError(p.pass),
+  'panel/close': (p) => passError(p.pass),
 };
 
 /** Null when the payload is acceptable for the type; otherwise why not. */

@@ -129,20 +129,17 @@ export interface ProtocolMap {
   'templates/save': Msg<{ templates: Template[] }, Template[]>;
   /** Daakey references (`TK-2026-00001`) to ticket IDs; null for references the API does not know. */
   'ticket/resolve': Msg<{ references: string[] }, Record<string, number | null>>;
-  /** Language, theme and messages for the inline panel, which cannot read settings or locale files itself. */
-  'ui/prefs': Msg<Record<string, never>, UiPrefs>;
-  /** Injects the panel script (Preact and the form) into the sender's tab, on first use only. */
-  'panel/load': Msg<Record<string, never>, { loaded: boolean }>;
-}
-
-export interface UiPrefs {
-  /** The language in effect: the override, or the browser's UI language when supported. */
-  language: 'en' | 'fr' | 'ar';
-  theme: SettingsView['theme'];
-  /** That language's messages, then English's to fill gaps. */
-  messages: Record<string, { message: string }>;
-  fallback: Record<string, { message: string }>;
-  detection: DetectionConfig;
+  /** The agency's own detection patterns: all a content script needs to know of the settings. */
+  'detection/get': Msg<Record<string, never>, DetectionConfig>;
+  /**
+   * The agent clicked a Reply button: a single-use pass for a panel page on that ticket, in the sender's tab.
+   * The panel's URL carries it, so a panel the page embedded on its own (or re-pointed) stays inert.
+   */
+  'panel/open': Msg<{ ticketId: number }, { pass: string }>;
+  /** The panel page trades its pass for the ticket it may show; only once, only in the tab it was made for. */
+  'panel/claim': Msg<{ pass: string }, { ticketId: number }>;
+  /** The panel page asks its tab's content script to take it away (Esc, Close). */
+  'panel/close': Msg<{ pass: string }, { closed: boolean }>;
 }
 
 export type MessageType = keyof ProtocolMap;
@@ -157,24 +154,28 @@ export const SENDERS: { [T in MessageType]: readonly SenderClass[] } = {
   'sites/add': ['extension-page'],
   'sites/set-enabled': ['extension-page'],
   'sites/remove': ['extension-page'],
-  'auth/status': ['extension-page', 'content-script'],
+  'auth/status': ['extension-page'],
   'auth/sign-in': ['extension-page'],
   'auth/sign-out': ['extension-page'],
-  'ticket/get': ['extension-page', 'content-script'],
-  'ticket/create': ['extension-page', 'content-script'],
-  'reply/send': ['extension-page', 'content-script'],
-  'outbox/list': ['extension-page', 'content-script'],
-  'outbox/flush': ['extension-page', 'content-script'],
-  'outbox/retry': ['extension-page', 'content-script'],
-  'outbox/discard': ['extension-page', 'content-script'],
-  'draft/get': ['extension-page', 'content-script'],
-  'draft/save': ['extension-page', 'content-script'],
-  'media/upload': ['extension-page', 'content-script'],
-  'templates/list': ['extension-page', 'content-script'],
+  'ticket/get': ['extension-page'],
+  'ticket/create': ['extension-page'],
+  'reply/send': ['extension-page'],
+  'outbox/list': ['extension-page'],
+  'outbox/flush': ['extension-page'],
+  'outbox/retry': ['extension-page'],
+  'outbox/discard': ['extension-page'],
+  'draft/get': ['extension-page'],
+  'draft/save': ['extension-page'],
+  'media/upload': ['extension-page'],
+  'templates/list': ['extension-page'],
   'templates/save': ['extension-page'],
-  'ticket/resolve': ['extension-page', 'content-script'],
-  'ui/prefs': ['extension-page', 'content-script'],
-  'panel/load': ['content-script'],
+  'panel/claim': ['extension-page'],
+  'panel/close': ['extension-page'],
+  // A content script runs beside the page's own scripts: it may only point (find tickets, open the panel
+  // the agent clicked), never read or change tickets, drafts, the outbox, media or templates.
+  'ticket/resolve': ['content-script'],
+  'detection/get': ['content-script'],
+  'panel/open': ['content-script'],
 };
 
 export interface Envelope<T extends MessageType = MessageType> {
@@ -199,6 +200,8 @@ export interface TabProtocolMap {
   'tab/open-reply': Msg<{ ticketId?: number }, { opened: boolean }>;
   /** The agent switched this site off: remove everything the content script added and stop. */
   'tab/disable': Msg<Record<string, never>, { disabled: boolean }>;
+  /** The panel page with this pass asked to close (Esc, Close). */
+  'tab/close-panel': Msg<{ pass: string }, { closed: boolean }>;
 }
 export type TabMessageType = keyof TabProtocolMap;
 export interface TabEnvelope<T extends TabMessageType = TabMessageType> {

@@ -68,12 +68,91 @@ describe('router sender checks', () => {
     expect(calls).toEqual([]);
   });
 
-  it('lets a dashboard content script send a reply', async () => {
+  it('refuses a reply from a dashboard content script: the page it runs beside may not act for the agent', async () => {
     const { route, calls } = setup();
     const reply = await route(envelope('reply/send', { clientId: 'c1', ticketId: 7, message: 'Bonjour', attachments: [] }), content);
-    expect(reply.ok).toBe(true);
-    expect(calls).toEqual(['reply/send']);
+    expect(reply).toMatchObject({ ok: false, error: { kind: 'bad_sender' } });
+    expect(calls).toEqual([]);
   });
+
+  it('lets the panel page (an extension page framed in a dashboard tab) send, with its tab known', async () => {
+    const received: unknown[] = [];
+    const handlers = new Proxy({} as Handlers, {
+      get: () => async (_payload: unknown, context: unknown) => {
+        received.push(context);
+        return { ok: true, data: {} };
+      },
+    });
+    const route = createRouter({ runtimeId: RUNTIME_ID, extensionOrigin: EXT, isDashboardOrigin: () => true, handlers });
+    const panel: SenderInfo = {
+      id: RUNTIME_ID,
+      url: `${EXT}/panel.html?ticket=7`,
+      origin: EXT,
+      frameId: 4,
+      tab: { id: 3, url: `${DASHBOARD}/x` },
+    };
+    expect((await route(envelope('reply/send', { clientId: 'c1', ticketId: 7, message: 'Bonjour', attachments: [] }), panel)).ok).toBe(
+      true,
+    );
+    expect(received).toEqual([{ sender: 'extension-page', tabId: 3, origin: null }]);
+  });
+
+  // Every type with who may send it: the whole table, so a change to it is a visible change to this test.
+  const ALLOWED: Record<MessageType, readonly string[]> = {
+    'settings/get': ['extension-page'],
+    'settings/save': ['extension-page'],
+    'detection/save': ['extension-page'],
+    'sites/add': ['extension-page'],
+    'sites/set-enabled': ['extension-page'],
+    'sites/remove': ['extension-page'],
+    'auth/status': ['extension-page'],
+    'auth/sign-in': ['extension-page'],
+    'auth/sign-out': ['extension-page'],
+    'ticket/get': ['extension-page'],
+    'ticket/create': ['extension-page'],
+    'reply/send': ['extension-page'],
+    'outbox/list': ['extension-page'],
+    'outbox/flush': ['extension-page'],
+    'outbox/retry': ['extension-page'],
+    'outbox/discard': ['extension-page'],
+    'draft/get': ['extension-page'],
+    'draft/save': ['extension-page'],
+    'media/upload': ['extension-page'],
+    'templates/list': ['extension-page'],
+    'templates/save': ['extension-page'],
+    'panel/claim': ['extension-page'],
+    'panel/close': ['extension-page'],
+    'ticket/resolve': ['content-script'],
+    'detection/get': ['content-script'],
+    'panel/open': ['content-script'],
+  };
+
+  it('allows each type from exactly its listed senders', () => {
+    expect(SENDERS).toEqual(ALLOWED);
+  });
+
+  it.each(Object.entries(ALLOWED).filter(([, who]) => !who.includes('content-script')))(
+    'refuses %s from a dashboard content script, whatever the payload, before any handler',
+    async (type) => {
+      const { route, calls } = setup();
+      await fc.assert(
+        fc.asyncProperty(fc.anything(), async (payload) => {
+          expect(await route(envelope(type, payload), content)).toMatchObject({ ok: false, error: { kind: 'bad_sender' } });
+        }),
+        { numRuns: 100 },
+      );
+      expect(calls).toEqual([]);
+    },
+  );
+
+  it.each(Object.entries(ALLOWED).filter(([, who]) => !who.includes('extension-page')))(
+    'refuses %s from an extension page: pointing is for content scripts',
+    async (type) => {
+      const { route, calls } = setup();
+      expect(await route(envelope(type, {}), popup)).toMatchObject({ ok: false, error: { kind: 'bad_sender' } });
+      expect(calls).toEqual([]);
+    },
+  );
 
   it.each([
     [{ clientId: 'c', ticketId: '7', message: 'x', attachments: [] }, 'positive whole number'],

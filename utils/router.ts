@@ -17,6 +17,7 @@ export interface SenderInfo {
 
 export interface HandlerContext {
   sender: SenderClass;
+  /** The sender's tab: a content script's, or an extension page shown in a tab (the panel's iframe); null for the popup. */
   tabId: number | null;
   /** Origin of the dashboard page, for content scripts. */
   origin: string | null;
@@ -91,7 +92,7 @@ export function createRouter(options: RouterOptions) {
       const handler = options.handlers[type] as (p: unknown, c: HandlerContext) => Promise<Reply<MessageType>>;
       return await handler(message.payload, {
         sender: who.kind,
-        tabId: who.kind === 'content-script' ? (sender.tab?.id ?? null) : null,
+        tabId: typeof sender.tab?.id === 'number' && sender.tab.id >= 0 ? sender.tab.id : null,
         origin: who.kind === 'content-script' ? who.origin : null,
       });
     } catch (error) {

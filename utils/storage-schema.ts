@@ -7,6 +7,8 @@ import type { EnvironmentName } from './api-contract';
 import { ENVIRONMENTS } from './api-contract';
 import type { DaakeyUser, UploadedMedia } from './daakey-types';
 import type { Template, UndoSeconds } from './messages';
+import { normaliseOrigin } from './dashboard-sites';
+import type { PanelPassRecord } from './panel-passes';
 
 export interface StoredSettings {
   environment: EnvironmentName;
@@ -37,16 +39,16 @@ export interface StoredDraft {
   updatedAt: number;
 }
 
+/**
+ * A fresh install is set up for real agents: Production, and no dashboard site until the agent adds one
+ * (choosing the Sandbox environment enables the sandbox's own origin, nothing wider).
+ */
 export const DEFAULT_SETTINGS: StoredSettings = {
-  environment: 'sandbox',
-  baseUrl: ENVIRONMENTS.sandbox,
+  environment: 'production',
+  baseUrl: ENVIRONMENTS.production,
   signatureMode: 'computed',
   agencyCode: '',
-  // The demo dashboard runs on loopback; real dashboard origins are added (and granted) by the agent.
-  dashboardSites: [
-    { origin: 'http://127.0.0.1', enabled: true },
-    { origin: 'http://localhost', enabled: true },
-  ],
+  dashboardSites: [],
   language: 'auto',
   theme: 'system',
   undoSeconds: 0,
@@ -61,14 +63,24 @@ export const EMPTY_CREDENTIALS: StoredCredentials = {
   needsSignIn: false,
 };
 
+/** Versions up to 3 enabled every loopback port by default; version 4 keeps only the sandbox's own origin. */
+const OLD_LOOPBACK_DEFAULTS = ['http://127.0.0.1', 'http://localhost'];
+
 export const settingsItem = storage.defineItem<StoredSettings>('local:settings', {
   fallback: DEFAULT_SETTINGS,
-  version: 3,
+  version: 4,
   migrations: {
     // v2: agency detection patterns.
     2: (old: Omit<StoredSettings, 'detection' | 'undoSeconds'>) => ({ ...old, detection: { urlPatterns: [], selectors: [] } }),
     // v3: the undo window, off for agents who had none.
     3: (old: Omit<StoredSettings, 'undoSeconds'>): StoredSettings => ({ ...old, undoSeconds: 0 }),
+    // v4: no more "every loopback port"; an agent on the Sandbox keeps exactly its origin.
+    4: (old: StoredSettings): StoredSettings => {
+      const sites = old.dashboardSites.filter((s) => !OLD_LOOPBACK_DEFAULTS.includes(s.origin));
+      const sandbox = old.environment === 'sandbox' ? normaliseOrigin(old.baseUrl) : null;
+      if (sandbox && !sites.some((s) => s.origin === sandbox)) sites.push({ origin: sandbox, enabled: true });
+      return { ...old, dashboardSites: sites };
+    },
   },
 });
 
@@ -105,6 +117,18 @@ export function draftKey(agencyCode: string, ticketId: number): string {
 
 /** Daakey references seen through the API → ticket IDs; session-only, rebuilt on demand. */
 export const referencesItem = storage.defineItem<Record<string, number>>('session:references', {
+  fallback: {},
+  version: 1,
+});
+
+/** Per dashboard origin, references the API said it does not know; session-only. */
+export const unknownReferencesItem = storage.defineItem<Record<string, string[]>>('session:unknownReferences', {
+  fallback: {},
+  version: 1,
+});
+
+/** Passes for the panel pages of open tabs (`utils/panel-passes.ts`); session-only. */
+export const panelPassesItem = storage.defineItem<Record<string, PanelPassRecord>>('session:panelPasses', {
   fallback: {},
   version: 1,
 });

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createTicketDetector } from './detect-ticket-ids';
-import { OWN_NODE_ATTRIBUTE, createTicketScanner, hasIdToken } from './ticket-scanner';
+import { OWN_NODE_ATTRIBUTE, OWN_NODE_ID, createTicketScanner, hasIdToken } from './ticket-scanner';
 
 const detector = createTicketDetector();
 
@@ -101,7 +101,12 @@ describe('ticket scanner', () => {
   });
 
   it('ignores our own nodes, editable areas and scripts', () => {
-    const own = el('div', { [OWN_NODE_ATTRIBUTE]: '' }, el('h2', {}, 'Reply to ticket #42'), el('a', { href: '/tickets/42' }, 'x'));
+    const own = el(
+      'div',
+      { [OWN_NODE_ATTRIBUTE]: OWN_NODE_ID },
+      el('h2', {}, 'Reply to ticket #42'),
+      el('a', { href: '/tickets/42' }, 'x'),
+    );
     const editor = el('div', { contenteditable: 'true' }, el('p', {}, 'Ticket #8'));
     const script = el('script', {}, 'const a = "Ticket #9";');
     const textarea = el('textarea', {}, 'Ticket #10');

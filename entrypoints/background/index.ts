@@ -9,7 +9,15 @@ import { createCredentialsStore } from '@/utils/credentials-store';
 import { createDaakeyClient } from '@/utils/daakey-client';
 import { memoItem } from '@/utils/memo-item';
 import { createOutbox } from '@/utils/outbox';
-import { draftsItem, settingsItem, templatesItem, draftKey, referencesItem } from '@/utils/storage-schema';
+import {
+  draftsItem,
+  settingsItem,
+  templatesItem,
+  draftKey,
+  referencesItem,
+  unknownReferencesItem,
+  panelPassesItem,
+} from '@/utils/storage-schema';
 import { isEnabledDashboard } from '@/utils/dashboard-sites';
 import { outboxStore, withOutboxLock } from './outbox-host';
 import { disableOnSitesOff, syncDashboardScripts } from './dashboard-scripts';
@@ -18,7 +26,7 @@ import { showOutboxState } from './badge';
 import { registerContextMenu } from './context-menu';
 import { registerCommands } from './commands';
 import { registerOnboarding } from './onboarding';
-import type { OutboxEntryView } from '@/utils/messages';
+import type { OutboxEntryView, TabEnvelope } from '@/utils/messages';
 
 const OUTBOX_ALARM = 'dqr-outbox';
 const WATCHDOG_ALARM = 'dqr-outbox-watchdog';
@@ -164,6 +172,8 @@ export default defineBackground(() => {
     drafts,
     templates: templatesItem,
     references: referencesItem,
+    unknownReferences: unknownReferencesItem,
+    panelPasses: panelPassesItem,
     client,
     outbox,
     clock: () => Date.now(),
@@ -174,14 +184,10 @@ export default defineBackground(() => {
       await disableOnSitesOff((await currentSettings()).dashboardSites);
     },
     flushSoon,
-    uiLanguage: () => browser.i18n.getUILanguage(),
-    localeMessages: async (language) => {
-      const response = await fetch(browser.runtime.getURL(`/_locales/${language}/messages.json` as '/'));
-      return response.ok ? ((await response.json()) as Record<string, { message: string }>) : {};
-    },
-    injectPanel: async (tabId) => {
-      await browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, files: ['/reply-panel.js'] });
-      return true;
+    closePanel: async (tabId, pass) => {
+      const message: TabEnvelope<'tab/close-panel'> = { channel: 'daakey-qr/tab/v1', type: 'tab/close-panel', payload: { pass } };
+      const answer = (await browser.tabs.sendMessage(tabId, message, { frameId: 0 }).catch(() => null)) as { closed?: boolean } | null;
+      return answer?.closed === true;
     },
   });
 

@@ -3,23 +3,64 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { ContentScriptContext } from 'wxt/utils/content-script-context';
 
-type Instance = { ctx: ContentScriptContext };
+type Instance = { ctx: ContentScriptContext; stop(): void };
 
-async function inject(): Promise<Instance> {
+async function inject({ asShipped = false } = {}): Promise<Instance> {
   // A fresh module graph is what a re-injection gives: a new instance id, a new store.
   vi.resetModules();
-  const { claimPage } = await import('./instance');
+  const { claimPage, cutOff } = await import('./instance');
   const { features } = await import('./index');
+  const { disabled } = await import('./lifecycle');
   const ctx = new ContentScriptContext('dashboard');
-  const signal = claimPage(ctx.signal);
+  // As shipped, the instance stops only when cut off from the extension, not whenever WXT's context aborts.
+  const signal = claimPage(AbortSignal.any([asShipped ? cutOff(ctx.signal) : ctx.signal, disabled.signal]));
   for (const feature of features) feature.init(ctx, signal);
   // The first scan waits for the agency's detection settings (here: a background that is not there).
   await new Promise((resolve) => setTimeout(resolve, 30));
-  return { ctx };
+  return { ctx, stop: () => disabled.abort() };
 }
 
+// Our shadow roots are closed: the test keeps the roots it sees being made, as only our own script can.
+const roots = new WeakMap<Element, ShadowRoot>();
+const attachShadow = Element.prototype.attachShadow;
+Element.prototype.attachShadow = function (this: Element, init: ShadowRootInit) {
+  const root = attachShadow.call(this, init);
+  roots.set(this, root);
+  return root;
+};
+
+const ourHosts = () => [...document.querySelectorAll('[data-daakey-qr]')];
+
 function buttons(): HTMLButtonElement[] {
-  return [...document.querySelectorAll('[data-daakey-qr]')].flatMap((host) => [...(host.shadowRoot?.querySelectorAll('button') ?? [])]);
+  return ourHosts().flatMap((host) => [...(roots.get(host)?.querySelectorAll('button') ?? [])]);
+}
+
+function panelFrames(): HTMLIFrameElement[] {
+  return ourHosts().flatMap((host) => [...(roots.get(host)?.querySelectorAll('iframe') ?? [])]);
+}
+
+const PASS = 'ab'.repeat(16);
+
+/** A message from our background to the tab, as the content script's listener answers it. */
+async function tabMessage(message: unknown): Promise<unknown> {
+  const answers = await fakeBrowser.runtime.onMessage.trigger(message, { id: fakeBrowser.runtime.id }, () => {});
+  return answers.find((a: unknown) => a !== undefined && a !== true);
+}
+
+/** The background's side of `panel/open`: a pass for any ticket, and a log of what was asked. */
+function fakeBackground(): { opened: number[] } {
+  const opened: number[] = [];
+  // The fake browser answers `sendMessage` only through `sendResponse` (a listener returning true).
+  fakeBrowser.runtime.onMessage.addListener(((message: unknown, _sender: unknown, sendResponse: (r: unknown) => void) => {
+    const m = message as { channel?: string; type?: string; payload?: { ticketId?: number } };
+    if (m.channel !== 'daakey-qr/v1') return undefined;
+    if (m.type === 'panel/open') {
+      opened.push(m.payload?.ticketId ?? 0);
+      sendResponse({ ok: true, data: { pass: PASS } });
+    } else sendResponse({ ok: true, data: { urlPatterns: [], selectors: [] } });
+    return true;
+  }) as never);
+  return { opened };
 }
 
 function row(id: number): HTMLTableRowElement {
@@ -44,6 +85,7 @@ beforeEach(() => {
 
 afterEach(() => {
   document.documentElement.removeAttribute('data-daakey-qr-instance');
+  document.documentElement.removeAttribute('data-daakey-qr');
 });
 
 describe('dashboard content script', () => {
@@ -61,6 +103,22 @@ describe('dashboard content script', () => {
     expect(document.documentElement.hasAttribute('data-daakey-qr-instance')).toBe(false);
   });
 
+  it('keeps its buttons whatever the page sets or forges: marker attributes, a fake "newer script" event', async () => {
+    const instance = await inject({ asShipped: true });
+    expect(buttons()).toHaveLength(2);
+    document.documentElement.setAttribute('data-daakey-qr-instance', 'page');
+    document.documentElement.setAttribute('data-daakey-qr', 'page');
+    // What WXT's context listens for to stop an older copy of the script; any page script can send it.
+    const name = `${fakeBrowser.runtime.id}:${import.meta.env.ENTRYPOINT}:wxt:content-script-started`;
+    document.dispatchEvent(new CustomEvent(name, { detail: { contentScriptName: 'dashboard', messageId: 'page' } }));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(buttons()).toHaveLength(2);
+    document.querySelector('tbody')?.append(row(3));
+    await vi.waitFor(() => expect(buttons()).toHaveLength(3));
+    instance.stop();
+    expect(buttons()).toEqual([]);
+  });
+
   it('buttons tickets added later, once', async () => {
     const { ctx } = await inject();
     document.querySelector('tbody')?.append(row(3));
@@ -71,21 +129,39 @@ describe('dashboard content script', () => {
     ctx.abort();
   });
 
-  it('hands the ticket to the injected panel in a host marked as ours, and cleans up on close', async () => {
+  it('ignores clicks the page makes: a synthetic click on a Reply button opens nothing', async () => {
+    const background = fakeBackground();
     const { ctx } = await inject();
-    const { registerPanel, PANEL_GLOBAL } = await import('@/utils/panel-contract');
-    const opened: { ticketId: number; host: HTMLElement; onClose(): void; returnFocusTo: HTMLElement | null }[] = [];
-    registerPanel({ open: (options) => opened.push(options) });
-    const button = buttons()[1];
-    button?.click();
-    await vi.waitFor(() => expect(opened).toHaveLength(1));
-    expect(opened[0]?.ticketId).toBe(2);
-    expect(opened[0]?.returnFocusTo).toBe(button);
-    expect(opened[0]?.host.hasAttribute('data-daakey-qr')).toBe(true);
-    expect(document.querySelectorAll('[data-daakey-qr]')).toHaveLength(3);
-    opened[0]?.onClose();
-    expect(document.querySelectorAll('[data-daakey-qr]')).toHaveLength(2);
-    delete (globalThis as Record<string, unknown>)[PANEL_GLOBAL];
+    buttons()[1]?.click();
+    buttons()[1]?.dispatchEvent(new MouseEvent('click', { bubbles: true, composed: true }));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(background.opened).toEqual([]);
+    expect(panelFrames()).toEqual([]);
+    ctx.abort();
+  });
+
+  it('shows the panel page in an iframe inside a closed root, and closes it only for its own pass', async () => {
+    const background = fakeBackground();
+    const { ctx } = await inject();
+    const open = { channel: 'daakey-qr/tab/v1', type: 'tab/open-reply', payload: { ticketId: 2 } };
+    const opened = await tabMessage(open);
+    expect(opened).toEqual({ opened: true });
+    expect(background.opened).toEqual([2]);
+    const [frame] = panelFrames();
+    const src = new URL(frame?.src ?? 'about:blank');
+    expect(src.pathname).toBe('/panel.html');
+    expect(Object.fromEntries(src.searchParams)).toEqual({ ticket: '2', pass: PASS });
+    // The page sees our host element, never into it.
+    const host = ourHosts().find((h) => roots.get(h)?.querySelector('iframe'));
+    expect(host?.shadowRoot).toBeNull();
+
+    const close = (pass: string) => ({ channel: 'daakey-qr/tab/v1', type: 'tab/close-panel', payload: { pass } });
+    const wrong = await tabMessage(close('cd'.repeat(16)));
+    expect(wrong).toEqual({ closed: false });
+    expect(panelFrames()).toHaveLength(1);
+    const right = await tabMessage(close(PASS));
+    expect(right).toEqual({ closed: true });
+    expect(panelFrames()).toEqual([]);
     ctx.abort();
   });
 
@@ -99,15 +175,9 @@ describe('dashboard content script', () => {
       { id: 1, primary: false, label: 'TK-2026-00001 Ticket 1 subject' },
       { id: 2, primary: false, label: 'TK-2026-00002 Ticket 2 subject' },
     ]);
-    const { registerPanel, PANEL_GLOBAL } = await import('@/utils/panel-contract');
-    registerPanel({ open: () => undefined });
-    const [opened] = await fakeBrowser.runtime.onMessage.trigger(
-      { channel: 'daakey-qr/tab/v1', type: 'tab/open-reply', payload: { ticketId: 2 } },
-      { id: fakeBrowser.runtime.id },
-      () => {},
-    );
+    fakeBackground();
+    const opened = await tabMessage({ channel: 'daakey-qr/tab/v1', type: 'tab/open-reply', payload: { ticketId: 2 } });
     expect(opened).toEqual({ opened: true });
-    delete (globalThis as Record<string, unknown>)[PANEL_GLOBAL];
     ctx.abort();
     expect(document.querySelectorAll('[data-daakey-qr]')).toHaveLength(0);
   });

@@ -1,7 +1,8 @@
 // Dashboard content script: only wiring. Registered at run time by the background
 // (`scripting.registerContentScripts`, file `content-scripts/dashboard.js`) for enabled dashboard origins.
 import { defineContentScript, type ContentScriptContext } from '#imports';
-import { claimPage } from './instance';
+import { claimPage, cutOff, firstInWorld, releaseWorld } from './instance';
+import { agencyDetection } from './site-check';
 import { disabled } from './lifecycle';
 import * as inlineReplyButton from './inline-reply-button';
 import * as scanTickets from './scan-tickets';
@@ -25,8 +26,18 @@ export default defineContentScript({
   registration: 'runtime',
   runAt: 'document_idle',
   main(ctx) {
-    const signal = claimPage(AbortSignal.any([ctx.signal, disabled.signal]));
-    signal.addEventListener('abort', () => ticketStore.reset(), { once: true });
+    if (!firstInWorld()) return;
+    const signal = claimPage(AbortSignal.any([cutOff(ctx.signal), disabled.signal]));
+    signal.addEventListener(
+      'abort',
+      () => {
+        ticketStore.reset();
+        releaseWorld();
+      },
+      { once: true },
+    );
+    // Asked at once: a page the background refuses (not an enabled dashboard) stops before any button.
+    void agencyDetection();
     for (const feature of features) {
       // One feature that throws must not stop the others.
       try {

@@ -138,7 +138,9 @@ export function init(_ctx: ContentScriptContext, signal: AbortSignal): boolean {
     if (signal.aborted || hosts.has(element) || !element.isConnected) return;
     made++;
     const host = markOwn(document.createElement('span'));
-    const shadow = host.attachShadow({ mode: 'open' });
+    // Closed: page scripts cannot reach the button to click it or read it (they still see the host element;
+    // the real boundary is that only a trusted click acts, and the panel is another origin).
+    const shadow = host.attachShadow({ mode: 'closed' });
     const style = document.createElement('style');
     style.textContent = CSS;
     const button = document.createElement('button');
@@ -156,6 +158,8 @@ export function init(_ctx: ContentScriptContext, signal: AbortSignal): boolean {
       'click',
       (event) => {
         event.preventDefault();
+        // Only the agent's own click or key press opens a panel; a page's synthetic `click()` does nothing.
+        if (!event.isTrusted) return;
         void openPanel({ ticketId: id, anchor: element, returnFocusTo: button, signal });
       },
       { signal },

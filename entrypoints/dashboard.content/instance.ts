@@ -1,12 +1,13 @@
-// One running instance per page. A re-injection (extension update, re-registration) starts a fresh
-// isolated world while the old one may still run or may have left orphaned nodes behind, so the page
-// carries a single marker naming the live instance, and every node we add names its instance.
-import { OWN_NODE_ATTRIBUTE } from '@/utils/ticket-scanner';
+// One running instance per page. A re-injection after an extension update starts a fresh isolated world
+// while the old one may have left nodes behind, so every node we add names its instance and a new instance
+// removes the others' at start. Nothing the page can set (attributes, events, its own elements) stops us:
+// an old instance stops only once the browser has cut it off from the extension.
+import { browser } from 'wxt/browser';
+import { OWN_NODE_ATTRIBUTE, OWN_NODE_ID } from '@/utils/ticket-scanner';
 
-export const INSTANCE_MARKER = 'data-daakey-qr-instance';
-
-// crypto.randomUUID needs a secure context, and agency dashboards may be plain http.
-export const instanceId = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+export const instanceId = OWN_NODE_ID;
+/** Never removed, whatever attribute the page puts on them. */
+const STRUCTURE = new Set(['HTML', 'HEAD', 'BODY']);
 
 /** Tags a node we add to the page, so scans skip it and a later instance can remove it. */
 export function markOwn<T extends Element>(element: T): T {
@@ -16,37 +17,62 @@ export function markOwn<T extends Element>(element: T): T {
 
 function removeNodes(keep: (owner: string) => boolean): void {
   for (const node of document.querySelectorAll(`[${OWN_NODE_ATTRIBUTE}]`)) {
-    if (!keep(node.getAttribute(OWN_NODE_ATTRIBUTE) ?? '')) node.remove();
+    if (!STRUCTURE.has(node.tagName) && !keep(node.getAttribute(OWN_NODE_ATTRIBUTE) ?? '')) node.remove();
   }
 }
 
+const RUNNING = Symbol.for('daakey-quick-reply/dashboard');
+
 /**
- * Takes the page over from any previous instance (removing its nodes) and returns a signal that
- * aborts when `parent` does (context invalidated) or when a newer instance takes the page over.
+ * False when this isolated world already runs the dashboard script (the background injects it into open
+ * tabs as well as registering it, and a tab can get both); the world's global is out of the page's reach.
  */
-export function claimPage(parent: AbortSignal): AbortSignal {
+export function firstInWorld(): boolean {
+  const world = globalThis as Record<symbol, unknown>;
+  if (world[RUNNING]) return false;
+  world[RUNNING] = true;
+  return true;
+}
+
+/** This instance stopped (site switched off): a later injection, once the site is on again, starts afresh. */
+export function releaseWorld(): void {
+  delete (globalThis as Record<symbol, unknown>)[RUNNING];
+}
+
+const extensionAlive = () => browser.runtime?.id != null;
+
+/**
+ * A signal that aborts once this instance is cut off from the extension (update, reload, uninstall). WXT's
+ * context aborts when a newer copy announces itself with a DOM event, which page scripts can forge: when it
+ * aborts while the extension still answers, the event was not a real successor, and we keep watching instead.
+ */
+export function cutOff(contextSignal: AbortSignal): AbortSignal {
   const controller = new AbortController();
-  const root = document.documentElement;
-  removeNodes((owner) => owner === instanceId);
-  root.setAttribute(INSTANCE_MARKER, instanceId);
-
-  const observer = new MutationObserver(() => {
-    if (root.getAttribute(INSTANCE_MARKER) !== instanceId) controller.abort();
-  });
-  observer.observe(root, { attributes: true, attributeFilter: [INSTANCE_MARKER] });
-
-  const stop = () => controller.abort();
-  if (parent.aborted) stop();
-  else parent.addEventListener('abort', stop, { once: true, signal: controller.signal });
-
-  controller.signal.addEventListener(
+  const check = () => {
+    if (!extensionAlive()) controller.abort();
+  };
+  contextSignal.addEventListener(
     'abort',
     () => {
-      observer.disconnect();
-      if (root.getAttribute(INSTANCE_MARKER) === instanceId) root.removeAttribute(INSTANCE_MARKER);
-      removeNodes((owner) => owner !== instanceId);
+      check();
+      if (controller.signal.aborted) return;
+      const timer = setInterval(check, 5_000);
+      controller.signal.addEventListener('abort', () => clearInterval(timer), { once: true });
     },
     { once: true },
   );
+  return controller.signal;
+}
+
+/**
+ * Takes the page over from any previous instance (removing its nodes) and returns a signal that aborts
+ * with `parent`, removing this instance's nodes then.
+ */
+export function claimPage(parent: AbortSignal): AbortSignal {
+  removeNodes((owner) => owner === instanceId);
+  const controller = new AbortController();
+  if (parent.aborted) controller.abort();
+  else parent.addEventListener('abort', () => controller.abort(), { once: true });
+  controller.signal.addEventListener('abort', () => removeNodes((owner) => owner !== instanceId), { once: true });
   return controller.signal;
 }

@@ -1,8 +1,8 @@
-// Opens the inline reply panel. Its code (Preact and the form) is a separate script the background
-// injects on first use, so the scanning script that runs on every page stays small.
+// Opens the inline reply panel: an extension page (`panel.html`) in an iframe beside the ticket. The page
+// cannot read or script that frame (another origin), and the frame sits in a closed shadow root so page
+// styles neither hide nor restyle it by accident. This script only places it; the panel does the rest.
 import { browser } from 'wxt/browser';
 import { createMessenger } from '@/utils/messenger';
-import { registeredPanel } from '@/utils/panel-contract';
 import { markOwn } from './instance';
 
 export interface OpenReplyPanelOptions {
@@ -15,40 +15,130 @@ export interface OpenReplyPanelOptions {
 }
 
 const request = createMessenger((m) => browser.runtime.sendMessage(m));
-let current: AbortController | null = null;
+
+const WIDTH = 400;
+const HEIGHT = 560;
+const MARGIN = 16;
+
+const CSS = `
+:host { all: initial; position: fixed; z-index: 2147483647; display: block; inline-size: min(${WIDTH}px, calc(100vw - ${2 * MARGIN}px));
+  block-size: min(${HEIGHT}px, calc(100vh - ${2 * MARGIN}px)); inset-block-end: ${MARGIN}px; inset-inline-end: ${MARGIN}px; }
+iframe { all: initial; display: block; box-sizing: border-box; inline-size: 100%; block-size: 100%; border: 1px solid rgb(0 0 0 / 0.2);
+  border-radius: 10px; box-shadow: 0 8px 28px rgb(0 0 0 / 0.28); background: Canvas; color-scheme: light dark; }
+`;
+
+interface OpenPanel {
+  pass: string;
+  controller: AbortController;
+}
+let current: OpenPanel | null = null;
+
+/** Beside the ticket's element where it fits (below it, else above), else the viewport's end corner. */
+function position(host: HTMLElement, anchor: Element | null): void {
+  const rect = anchor?.isConnected ? anchor.getBoundingClientRect() : null;
+  const width = Math.min(WIDTH, innerWidth - 2 * MARGIN);
+  const height = Math.min(HEIGHT, innerHeight - 2 * MARGIN);
+  if (!rect || rect.bottom < 0 || rect.top > innerHeight || (rect.width === 0 && rect.height === 0)) {
+    host.style.cssText = '';
+    return;
+  }
+  const below = rect.bottom + 8;
+  const top = below + height <= innerHeight - MARGIN ? below : Math.max(MARGIN, rect.top - 8 - height);
+  const rtl = getComputedStyle(anchor as Element).direction === 'rtl';
+  const left = rtl ? rect.left : rect.right - width;
+  const clamped = Math.min(Math.max(MARGIN, left), innerWidth - MARGIN - width);
+  host.style.cssText = `inset: ${top}px auto auto ${clamped}px;`;
+}
+
+function panelTitle(id: number): string {
+  try {
+    return browser.i18n.getMessage('panel_title', [String(id)]) || `Reply to ticket #${id}`;
+  } catch {
+    return `Reply to ticket #${id}`;
+  }
+}
+
+/** The panel with this pass asked to close (Esc, Close): true when it was the open one. */
+export function closePanel(pass: string): boolean {
+  if (!current || current.pass !== pass) return false;
+  current.controller.abort();
+  return true;
+}
 
 export async function openPanel(options: OpenReplyPanelOptions): Promise<boolean> {
   if (options.signal?.aborted) return false;
-  if (!registeredPanel()) {
-    const loaded = await request('panel/load', {});
-    if (!loaded.ok) {
-      console.error('[Daakey Quick Reply] the reply panel could not load', loaded.error);
+  const opened = await request('panel/open', { ticketId: options.ticketId });
+  if (!opened.ok || options.signal?.aborted) {
+    if (!opened.ok) {
+      console.error('[Daakey Quick Reply] the reply panel could not open', opened.error);
       // The button itself says why, where the agent is looking (and to screen readers).
-      const text = browser.i18n.getMessage('panel_load_failed');
+      let text = 'The reply panel could not load. Reload the page and try again.';
+      try {
+        text = browser.i18n.getMessage('panel_load_failed') || text;
+      } catch {
+        // Keeps the English sentence.
+      }
       options.returnFocusTo?.setAttribute('title', text);
       options.returnFocusTo?.setAttribute('aria-description', text);
-      return false;
     }
+    return false;
   }
-  const panel = registeredPanel();
-  if (!panel) return false;
 
-  // One panel at a time: opening another ticket replaces it.
-  current?.abort();
+  // One panel at a time: opening another ticket replaces it (focus then goes to the new one, not back).
+  const previous = current;
+  current = null;
+  previous?.controller.abort();
   const controller = new AbortController();
-  current = controller;
-  options.signal?.addEventListener('abort', () => controller.abort(), { once: true, signal: controller.signal });
+  const panel: OpenPanel = { pass: opened.data.pass, controller };
+  current = panel;
+  const { signal } = controller;
+  options.signal?.addEventListener('abort', () => controller.abort(), { once: true, signal });
+
   const host = markOwn(document.createElement('div'));
-  document.body.append(host);
-  panel.open({
-    ticketId: options.ticketId,
-    host,
-    returnFocusTo: options.returnFocusTo,
-    signal: controller.signal,
-    onClose: () => {
-      if (current === controller) current = null;
-      host.remove();
-    },
+  const shadow = host.attachShadow({ mode: 'closed' });
+  const style = document.createElement('style');
+  style.textContent = CSS;
+  const frame = document.createElement('iframe');
+  const url = new URL(browser.runtime.getURL('/panel.html'));
+  url.searchParams.set('ticket', String(options.ticketId));
+  url.searchParams.set('pass', opened.data.pass);
+  frame.src = url.href;
+  frame.title = panelTitle(options.ticketId);
+  // Focus goes into the panel once it is there; the panel then puts it in the Message box.
+  frame.addEventListener('load', () => frame.focus(), { once: true, signal });
+  shadow.append(style, frame);
+  position(host, options.anchor);
+  (document.body ?? document.documentElement).append(host);
+
+  // Follows its ticket as the page scrolls or resizes, once per frame.
+  let queued = false;
+  const follow = () => {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      if (!signal.aborted) position(host, options.anchor);
+    });
+  };
+  addEventListener('scroll', follow, { capture: true, passive: true, signal });
+  addEventListener('resize', follow, { passive: true, signal });
+  // Taken out by the page: the panel is closed, not left half alive.
+  const watch = new MutationObserver(() => {
+    if (!host.isConnected) controller.abort();
   });
+  watch.observe(host.parentNode ?? document, { childList: true });
+
+  signal.addEventListener(
+    'abort',
+    () => {
+      watch.disconnect();
+      host.remove();
+      if (current === panel) {
+        current = null;
+        if (options.returnFocusTo?.isConnected) options.returnFocusTo.focus();
+      }
+    },
+    { once: true },
+  );
   return true;
 }

@@ -1,13 +1,11 @@
 // Finds tickets on the page: one full scan, then only what mutations add, then a rescan of the
 // URL's ticket on SPA navigation (content scripts are not re-run on pushState/hash changes).
 import type { ContentScriptContext } from '#imports';
-import { browser } from 'wxt/browser';
 import { createTicketDetector, type TicketDetector } from '@/utils/detect-ticket-ids';
-import { createMessenger } from '@/utils/messenger';
-import type { DetectionConfig } from '@/utils/messages';
 import { createTicketScanner, isOwnNodeDefault, type TicketScanner } from '@/utils/ticket-scanner';
 import { ticketStore } from './ticket-store';
 import { createReferenceResolver } from './resolve-references';
+import { agencyDetection } from './site-check';
 
 const DEBOUNCE_MS = 120;
 // A page that never stops mutating (a clock, a ticker) must still get scanned.
@@ -117,14 +115,4 @@ function timed<T>(name: string, fn: () => T): T {
     // A page that replaced `performance` must not break scanning.
   }
   return result;
-}
-
-const request = createMessenger((m) => browser.runtime.sendMessage(m));
-
-const PREFS_WAIT_MS = 500;
-
-async function agencyDetection(): Promise<DetectionConfig | null> {
-  const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), PREFS_WAIT_MS));
-  const prefs = await Promise.race([request('ui/prefs', {}), timeout]);
-  return prefs?.ok ? prefs.data.detection : null;
 }

@@ -2,7 +2,7 @@
 // "open the reply panel here".
 import { browser, type ContentScriptContext } from '#imports';
 import type { DetectedTicket, TabEnvelope, TabMessageType, TabProtocolMap } from '@/utils/messages';
-import { openPanel } from './open-panel';
+import { closePanel, openPanel } from './open-panel';
 import { ticketStore } from './ticket-store';
 import { disabled } from './lifecycle';
 
@@ -61,6 +61,7 @@ export function init(_ctx: ContentScriptContext, signal: AbortSignal): boolean {
       disabled.abort();
       return { disabled: true };
     },
+    'tab/close-panel': async ({ pass }) => ({ closed: typeof pass === 'string' && closePanel(pass) }),
   };
 
   const listener = (message: unknown, sender: { id?: string }) => {

@@ -120,10 +120,13 @@ export async function startRig(options: { env?: Record<string, string>; maxRecor
   return rig;
 }
 
-/** The options page as an agent fills it: the sandbox as a custom API, the agency credentials, then sign-in. */
+/**
+ * The options page as an agent fills it: the Sandbox environment at this rig's address (a fresh install is in
+ * Production with no dashboard site; the Sandbox enables its own origin), the agency credentials, then sign-in.
+ */
 export async function configureAndSignIn(rig: Rig, { signIn = true } = {}): Promise<void> {
   const page = await rig.openPage('options.html');
-  await page.getByRole('combobox', { name: 'Environment' }).selectOption('custom');
+  await page.getByRole('combobox', { name: 'Environment' }).selectOption('sandbox');
   await page.getByRole('textbox', { name: 'API base URL' }).fill(rig.sandbox.url);
   await page.getByRole('textbox', { name: 'Agency code' }).fill(DEMO.agencyCode);
   await page.getByLabel('Agency secret').fill(DEMO.secret);

@@ -1,21 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { signedInRig, control, recordedPosts, storedMessages } from './steps';
+import { clickReplyButton, focusedName, panelFrame, panelOpen, replyButtonCount, replyButtonNames, waitForReplyButton } from './panel';
 
 /** Detection and the inline panel on the sandbox's demo dashboard, in real Chromium. */
 describe('inline quick reply on the dashboard', () => {
   const rig = signedInRig();
 
-  const replyButtons = (page: Page) => page.getByRole('button', { name: /^Reply to ticket #\d+$/ });
-
-  async function buttonNames(page: Page): Promise<string[]> {
-    return (await replyButtons(page).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''))).sort();
-  }
+  const buttonNames = async (page: Page): Promise<string[]> => (await replyButtonNames(page)).sort();
 
   it('puts one button per ticket on the list page, even after the script is injected again', async () => {
     const page = await rig.context.newPage();
     await page.goto(`${rig.sandbox.url}/dashboard/tickets`);
-    await expect.poll(() => replyButtons(page).count(), { timeout: 10_000 }).toBeGreaterThan(5);
+    await expect.poll(() => replyButtonCount(page), { timeout: 10_000 }).toBeGreaterThan(5);
     const names = await buttonNames(page);
     expect(new Set(names).size).toBe(names.length);
     // An extension update or re-registration injects the script again: still one button each.
@@ -32,13 +29,12 @@ describe('inline quick reply on the dashboard', () => {
   it('sends a reply from the inline panel exactly once; Esc closes it and returns focus', async () => {
     const page = await rig.context.newPage();
     await page.goto(`${rig.sandbox.url}/dashboard/tickets/12`);
-    const button = page.getByRole('button', { name: 'Reply to ticket #12' });
-    await button.first().waitFor({ timeout: 10_000 });
-    await button.first().click();
-    const dialog = page.getByRole('dialog', { name: /ticket #12/ });
-    await dialog.waitFor({ timeout: 10_000 });
+    await clickReplyButton(page, 'Reply to ticket #12');
+    const dialog = (await panelFrame(page)).getByRole('dialog', { name: /ticket #12/ });
     const box = dialog.getByRole('textbox', { name: 'Message' });
-    await box.fill('Sent from the inline panel');
+    // The panel takes focus into its Message box: the agent types at once.
+    await expect.poll(() => box.evaluate((el) => el === document.activeElement && document.hasFocus()), { timeout: 5_000 }).toBe(true);
+    await page.keyboard.type('Sent from the inline panel');
     await dialog.getByRole('button', { name: 'Send reply' }).click();
     await expect.poll(async () => (await dialog.getByRole('status').first().textContent()) ?? '', { timeout: 15_000 }).toMatch(/sent/i);
     expect((await storedMessages(rig, 12)).filter((m) => m.message === 'Sent from the inline panel')).toHaveLength(1);
@@ -46,21 +42,22 @@ describe('inline quick reply on the dashboard', () => {
     await page.screenshot({ path: 'artifacts/e2e-inline-panel.png' }).catch(() => {});
 
     await box.press('Escape');
-    await expect.poll(() => dialog.count()).toBe(0);
-    expect(await page.evaluate(() => (document.activeElement as HTMLElement | null)?.getAttribute('data-daakey-qr') !== null)).toBe(true);
+    await expect.poll(() => panelOpen(page), { timeout: 10_000 }).toBe(false);
+    // Focus is back on the Reply button the agent came from.
+    await expect.poll(() => focusedName(page), { timeout: 5_000 }).toBe('Reply to ticket #12');
     await page.close();
   });
 
   it('follows single-page navigation', async () => {
     const page = await rig.context.newPage();
     await page.goto(`${rig.sandbox.url}/dashboard/spa`);
-    await expect.poll(() => replyButtons(page).count(), { timeout: 10_000 }).toBeGreaterThan(2);
+    await expect.poll(() => replyButtonCount(page), { timeout: 10_000 }).toBeGreaterThan(2);
     await page
       .getByRole('link', { name: /TK-2026-00005/ })
       .first()
       .click();
     await expect.poll(() => page.url()).toContain('/tickets/5');
-    await expect.poll(() => page.getByRole('button', { name: 'Reply to ticket #5' }).count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await waitForReplyButton(page, 'Reply to ticket #5');
     const names = await buttonNames(page);
     expect(new Set(names).size).toBe(names.length);
     await page.close();
@@ -69,7 +66,7 @@ describe('inline quick reply on the dashboard', () => {
   it('the popup lists the active tab tickets, the page ticket first', async () => {
     const page = await rig.context.newPage();
     await page.goto(`${rig.sandbox.url}/dashboard/tickets/7`);
-    await page.getByRole('button', { name: 'Reply to ticket #7' }).first().waitFor({ timeout: 10_000 });
+    await waitForReplyButton(page, 'Reply to ticket #7');
     const worker = await rig.worker();
     const tabId = await worker.evaluate(
       async (url) => (await chrome.tabs.query({ url: `${url}/dashboard/tickets/7` }))[0]?.id,
@@ -85,12 +82,14 @@ describe('inline quick reply on the dashboard', () => {
   it('a hostile page runs no injected script and its text stays text', async () => {
     const page = await rig.context.newPage();
     await page.goto(`${rig.sandbox.url}/dashboard/hostile`);
-    await expect.poll(() => replyButtons(page).count(), { timeout: 10_000 }).toBeGreaterThan(0);
-    await page.getByRole('button', { name: 'Reply to ticket #1' }).first().click();
-    const dialog = page.getByRole('dialog', { name: /ticket #1/ });
-    await dialog.waitFor({ timeout: 10_000 });
+    await expect.poll(() => replyButtonCount(page), { timeout: 10_000 }).toBeGreaterThan(0);
+    await clickReplyButton(page, 'Reply to ticket #1');
+    const panel = await panelFrame(page);
+    const dialog = panel.getByRole('dialog', { name: /ticket #1/ });
+    await dialog.getByRole('textbox', { name: 'Message' }).waitFor({ timeout: 10_000 });
     await page.waitForTimeout(500);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(await panel.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     expect(await dialog.locator('img').count()).toBe(0);
     await page.close();
   });
@@ -98,7 +97,7 @@ describe('inline quick reply on the dashboard', () => {
   it('resolves Daakey references through the API and buttons them', async () => {
     const page = await rig.context.newPage();
     await page.goto(`${rig.sandbox.url}/dashboard/inbox`);
-    await expect.poll(() => page.getByRole('button', { name: 'Reply to ticket #4' }).count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => replyButtonCount(page, 'Reply to ticket #4'), { timeout: 10_000 }).toBe(1);
     const names = await buttonNames(page);
     expect(names).toContain('Reply to ticket #1');
     expect(new Set(names).size).toBe(names.length);
@@ -113,7 +112,7 @@ describe('inline quick reply on the dashboard', () => {
   it('switching the site off removes the buttons from open pages', async () => {
     const page = await rig.context.newPage();
     await page.goto(`${rig.sandbox.url}/dashboard/tickets`);
-    await expect.poll(() => replyButtons(page).count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => replyButtonCount(page), { timeout: 10_000 }).toBeGreaterThan(0);
     const options = await rig.openPage('options.html');
     const toggle = options.getByRole('switch', { name: /127\.0\.0\.1/ });
     await toggle.uncheck();
@@ -127,7 +126,7 @@ describe('inline quick reply on the dashboard', () => {
     await expect.poll(registered, { timeout: 10_000 }).toContain('dqr-dashboard');
     await options.close();
     await page.reload();
-    await expect.poll(() => replyButtons(page).count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => replyButtonCount(page), { timeout: 10_000 }).toBeGreaterThan(0);
     await page.close();
   });
 
@@ -135,7 +134,7 @@ describe('inline quick reply on the dashboard', () => {
     const page = await rig.context.newPage();
     await page.goto(`${rig.sandbox.url}/dashboard/custom`);
     await page.waitForTimeout(1000);
-    expect(await replyButtons(page).count()).toBe(0);
+    expect(await replyButtonCount(page)).toBe(0);
 
     const options = await rig.openPage('options.html');
     await options.getByRole('textbox', { name: 'Ticket URL patterns' }).fill('/support/case/{id}');

@@ -1,0 +1,64 @@
+/**
+ * The inline reply panel: an extension page the content script shows in an iframe beside a ticket. Being
+ * another origin, the dashboard page can neither read it nor drive it; it loads everything itself from the
+ * background, like the popup. The ticket and a single-use pass come in the URL.
+ */
+import { render } from 'preact';
+import { browser } from 'wxt/browser';
+import { I18nContext } from '@/components/i18n-context';
+import { ReplyPanel, PanelNotice } from '@/components/ReplyPanel';
+import type { ReplyActions } from '@/components/actions';
+import type { I18n } from '@/utils/i18n';
+import { applyTheme, cachedAppearance, loadPageI18n, rememberAppearance, type Appearance } from '@/utils/i18n-loader';
+import { createMessenger } from '@/utils/messenger';
+import { createReplyActions } from '@/utils/reply-actions';
+import { watchVisibility } from '@/utils/visibility-guard';
+import '@/components/theme.css';
+import '@/components/ReplyForm.css';
+import '@/components/ReplyPanel.css';
+
+const request = createMessenger((m) => browser.runtime.sendMessage(m));
+const params = new URLSearchParams(location.search);
+const ticketParam = Number(params.get('ticket'));
+const pass = params.get('pass') ?? '';
+const app = document.getElementById('app')!;
+
+/**
+ * Send and ticket creation work only while the panel is really visible: where the browser can tell
+ * (IntersectionObserver v2), a page that covers, fades or shrinks the panel to trick a click gets nothing.
+ */
+function guarded(actions: ReplyActions, covered: () => boolean, i18n: I18n): ReplyActions {
+  const refusal = () => ({ ok: false as const, error: { kind: 'bad_request' as const, message: i18n.t('panel_covered') } });
+  return {
+    ...actions,
+    send: async (...args) => (covered() ? refusal() : actions.send(...args)),
+    createTicket: async (input) => (covered() ? refusal() : actions.createTicket(input)),
+  };
+}
+
+function close() {
+  void request('panel/close', { pass });
+}
+
+async function main() {
+  const settings = request('settings/get', {}).then(
+    (r): Appearance => (r.ok ? { language: r.data.language, theme: r.data.theme } : { language: 'auto', theme: 'system' }),
+  );
+  const claim = request('panel/claim', { pass });
+  const appearance = cachedAppearance() ?? (await settings);
+  applyTheme(appearance.theme);
+  const i18n = await loadPageI18n(appearance.language);
+  document.title = i18n.t('panel_title', [ticketParam]);
+  const claimed = await claim;
+  const visibility = watchVisibility(document.body);
+  const content =
+    claimed.ok && claimed.data.ticketId === ticketParam ? (
+      <ReplyPanel actions={guarded(createReplyActions(request), visibility.covered, i18n)} ticketId={ticketParam} onClose={close} />
+    ) : (
+      <PanelNotice text={i18n.t('panel_expired')} onClose={close} />
+    );
+  render(<I18nContext.Provider value={i18n}>{content}</I18nContext.Provider>, app);
+  rememberAppearance(await settings);
+}
+
+void main();
