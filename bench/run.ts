@@ -730,7 +730,7 @@ async function memory(rig: Rig, page: Page) {
     const p = await rig.context.newPage();
     await p.goto(url);
     await sleep(800);
-    const running = await p.evaluate(() => document.documentElement.hasAttribute('data-daakey-qr-instance'));
+    const running = await p.evaluate(() => document.querySelector('[data-daakey-qr]') !== null);
     await p.close();
     if (running) throw new Error('content script still ran with the site disabled');
   } finally {

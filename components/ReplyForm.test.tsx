@@ -292,6 +292,25 @@ describe('ReplyForm', () => {
     expect(screen.queryByRole('button', { name: 'Undo send' })).toBeNull();
   });
 
+  it('says at once when another window took the queued reply back, instead of going on saying it is queued', async () => {
+    let held: ReturnType<typeof entry> | null = null;
+    const { box } = await setup({
+      send: async (clientId, ticketId, message) => {
+        held = entry({ id: clientId, ticketId, message, undoUntil: Date.now() + 20_000, nextAttemptAt: Date.now() + 20_000 });
+        return { ok: true, data: held };
+      },
+      listOutbox: async () => ({ ok: true, data: held ? [held] : [] }),
+    });
+    type(box, 'Held for 20 s');
+    fireEvent.keyDown(box, { key: 'Enter', ctrlKey: true });
+    await waitFor(() => expect(status().textContent).toMatch(/Queued: it goes out in/));
+    // The popup (or another panel) pressed Undo send: the entry is gone from the outbox.
+    held = null;
+    await waitFor(() => expect(status().textContent).toMatch(/taken back or discarded in another window/), { timeout: 1_000 });
+    expect(screen.queryByRole('button', { name: 'Undo send' })).toBeNull();
+    expect(box.value).toBe('Held for 20 s');
+  });
+
   it('says when it is too late to undo, and replaces a held reply when the text is edited and sent again', async () => {
     const held = entry({ id: 'h1', message: 'First', undoUntil: Date.now() + 10_000 });
     const { box, calls } = await setup({

@@ -160,29 +160,32 @@ export function ReplyForm({
 
   // Follow the entry while the background works on it; polling survives a restarted worker.
   useEffect(() => {
-    if (!entry || !(entry.state === 'queued' || entry.state === 'sending' || entry.state === 'paused')) return;
-    const timer = setTimeout(
-      async () => {
-        const r = await actions.listOutbox(ticketId);
-        if (!alive.current || !r.ok) return;
-        const next = r.data.find((e) => e.id === entry.id);
-        if (!next) return;
-        setEntry(next);
-        if (next.state === 'sent') {
-          void loadTicket();
-          // The background cleared the stored draft; the box empties if it still holds this reply.
-          if (latest.current.message.trim() === next.message.trim()) {
-            clearTimeout(draftTimer.current);
-            draftTimer.current = undefined;
-            latest.current = { message: '', attachments: [] };
-            setMessage('');
-            setAttachments([]);
-            setMissing([]);
-          }
+    // Every unsent state: another window (popup, another panel) may undo, send or discard it meanwhile.
+    if (!entry || !UNSENT.has(entry.state)) return;
+    const timer = setTimeout(async () => {
+      const r = await actions.listOutbox(ticketId);
+      if (!alive.current || !r.ok) return;
+      const next = r.data.find((e) => e.id === entry.id);
+      if (!next) {
+        // Taken back or discarded elsewhere: this form must not go on saying it is queued.
+        setEntry(null);
+        setNotice({ kind: 'problem', text: t('status_gone') });
+        return;
+      }
+      setEntry(next);
+      if (next.state === 'sent') {
+        void loadTicket();
+        // The background cleared the stored draft; the box empties if it still holds this reply.
+        if (latest.current.message.trim() === next.message.trim()) {
+          clearTimeout(draftTimer.current);
+          draftTimer.current = undefined;
+          latest.current = { message: '', attachments: [] };
+          setMessage('');
+          setAttachments([]);
+          setMissing([]);
         }
-      },
-      entry.state === 'paused' ? pollMs * 4 : pollMs,
-    );
+      }
+    }, pollMs);
     return () => clearTimeout(timer);
   }, [entry]);
 

@@ -1,8 +1,9 @@
 /** Language and theme overrides, the three surfaces, and axe-core: shared by the accessibility and screenshot tests. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Locator, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from 'playwright-core';
 import type { Rig } from './fixtures';
+import { clickReplyButton, panelFrame } from './panel';
 
 export type Lang = 'en' | 'ar';
 export type Theme = 'light' | 'dark';
@@ -67,21 +68,17 @@ export async function openOptions(rig: Rig): Promise<Page> {
 }
 
 /** A dashboard ticket page with the inline panel open and its ticket loaded. */
-export async function openPanel(rig: Rig, ticketId: number): Promise<{ page: Page; dialog: Locator }> {
+export async function openPanel(rig: Rig, ticketId: number): Promise<{ page: Page; panel: Frame; dialog: Locator }> {
   const page = await rig.context.newPage();
   await page.setViewportSize({ width: 1280, height: 800 });
   await page.goto(`${rig.sandbox.url}/dashboard/tickets/${ticketId}`);
-  const button = page.getByRole('button', { name: new RegExp(`#${ticketId}$`) }).first();
-  await button.waitFor({ timeout: 10_000 });
-  await button.click();
-  const dialog = page.getByRole('dialog');
-  await dialog.waitFor({ timeout: 10_000 });
+  await clickReplyButton(page, `Reply to ticket #${ticketId}`);
+  const panel = await panelFrame(page);
+  const dialog = panel.getByRole('dialog');
   await dialog.locator('h2.subject').waitFor({ timeout: 10_000 });
-  return { page, dialog };
+  await panel.evaluate(() => document.fonts.ready);
+  return { page, panel, dialog };
 }
-
-/** The panel's host: our own element appended to the page's body. */
-export const PANEL_HOST = 'body > div[data-daakey-qr]';
 
 const AXE_SOURCE = readFileSync(path.resolve('node_modules/axe-core/axe.min.js'), 'utf8');
 
@@ -94,9 +91,9 @@ export interface AxeViolation {
 
 /**
  * Runs axe-core in the page. Extension pages forbid inline script tags, so the library's source is evaluated
- * instead. `include` limits the run (for the panel: its host, whose open shadow root axe walks).
+ * instead. `include` limits the run to part of the document.
  */
-export async function axeViolations(page: Page, include?: string): Promise<AxeViolation[]> {
+export async function axeViolations(page: Page | Frame, include?: string): Promise<AxeViolation[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
   return page.evaluate(async (selector) => {
     const axe = (window as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<{ violations: AxeViolation[] }> } }).axe;

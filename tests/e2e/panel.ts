@@ -51,8 +51,13 @@ export async function replyButtonCount(page: Page, name: string | RegExp = /^Rep
   return (await buttonsNamed(page, name)).length;
 }
 
+/** Waits for a Reply button with this name (usable in hooks too, where `expect.poll` is not). */
 export async function waitForReplyButton(page: Page, name: string | RegExp, timeout = 10_000): Promise<void> {
-  await expect.poll(() => replyButtonCount(page, name), { timeout }).toBeGreaterThan(0);
+  const until = Date.now() + timeout;
+  while ((await replyButtonCount(page, name)) === 0) {
+    if (Date.now() > until) throw new Error(`No button named ${String(name)} after ${timeout} ms`);
+    await page.waitForTimeout(100);
+  }
 }
 
 /** Clicks the first button with this name with a real mouse click at its centre (an event the page cannot make). */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { Rig } from './fixtures';
 import { signedInRig, control, openPopupFor, recordedPosts, storedMessages, waitForStatus, type RecordedRequest } from './steps';
+import { clickReplyButton, panelFrame } from './panel';
 
 /**
  * What an agent meets around a reply in real Chromium: reopening a resolved ticket, a closed ticket, attachments,
@@ -170,11 +171,8 @@ describe('the reply experience', () => {
 
     const page = await rig.context.newPage();
     await page.goto(`${rig.sandbox.url}/dashboard/tickets/10`);
-    const button = page.getByRole('button', { name: 'Reply to ticket #10' }).first();
-    await button.waitFor({ timeout: 10_000 });
-    await button.click();
-    const dialog = page.getByRole('dialog', { name: /ticket #10/ });
-    await dialog.waitFor({ timeout: 10_000 });
+    await clickReplyButton(page, 'Reply to ticket #10');
+    const dialog = (await panelFrame(page)).getByRole('dialog', { name: /ticket #10/ });
     await expect.poll(() => dialog.getByRole('textbox', { name: 'Message' }).inputValue(), { timeout: 10_000 }).toBe(draft);
     expect(await recordedPosts(rig, 10)).toHaveLength(0);
     await page.close();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRig, DEMO, type Rig } from './fixtures';
 import { configureAndSignIn } from './steps';
+import { clickReplyButton, panelFrame, waitForReplyButton } from './panel';
 import { SENDERS } from '../../utils/messages';
 
 /** The token and the signing secret never reach a content script, a page or storage.sync. */
@@ -15,7 +16,7 @@ describe('secrets stay in the background', () => {
     token = await worker.evaluate(async () => (await chrome.storage.session.get('credentials')).credentials.token);
     const page = await rig.context.newPage();
     await page.goto(`${rig.sandbox.url}/dashboard/tickets/1`);
-    await page.getByRole('button', { name: 'Reply to ticket #1' }).first().waitFor({ timeout: 10_000 });
+    await waitForReplyButton(page, 'Reply to ticket #1');
     tabId = await worker.evaluate(async (url) => (await chrome.tabs.query({ url: `${url}/dashboard/tickets/1` }))[0].id, rig.sandbox.url);
   });
   afterAll(async () => rig?.close());
@@ -60,8 +61,13 @@ describe('secrets stay in the background', () => {
           func: async (list: string[]) => {
             const out: unknown[] = [];
             for (const type of list) {
-              // Well-formed payloads where it matters, so handlers run for those a content script may call.
-              const payload = type === 'ticket/get' || type === 'draft/get' ? { ticketId: 1 } : {};
+              // Well-formed payloads, so handlers run for the types a content script may call.
+              const payload =
+                type === 'ticket/resolve'
+                  ? { references: ['TK-2026-00001'] }
+                  : /ticket\/get|draft\/get|panel\/open/.test(type)
+                    ? { ticketId: 1 }
+                    : {};
               out.push(await (globalThis as any).chrome.runtime.sendMessage({ channel: 'daakey-qr/v1', type, payload }));
             }
             return JSON.stringify(out);
@@ -71,21 +77,35 @@ describe('secrets stay in the background', () => {
       },
       { id: tabId, types },
     );
-    expect(answers).toContain('bad_sender');
-    expect(answers).toContain('TK-2026-00001');
+    // Each type answers as its sender rule says: handled for the three a content script may send, refused for the rest.
+    const replies = JSON.parse(answers) as { ok: boolean; error?: { kind: string } }[];
+    types.forEach((type, i) => {
+      const allowed = SENDERS[type as keyof typeof SENDERS].includes('content-script');
+      expect({ type, ok: replies[i]?.ok, kind: replies[i]?.error?.kind }).toEqual({
+        type,
+        ok: allowed,
+        kind: allowed ? undefined : 'bad_sender',
+      });
+    });
+    expect(answers).toContain('"TK-2026-00001":1');
     expect(answers).not.toContain(DEMO.secret);
     expect(answers).not.toContain(token);
   });
 
   it('the page sees neither secret in its DOM or globals', async () => {
     const page = rig.context.pages().find((p) => p.url().includes('/dashboard/tickets/1'))!;
-    await page.getByRole('button', { name: 'Reply to ticket #1' }).first().click();
-    await page.getByRole('dialog').getByRole('textbox', { name: 'Message' }).waitFor();
+    await clickReplyButton(page, 'Reply to ticket #1');
+    const panel = await panelFrame(page);
+    await panel.locator('.reply-form h2.subject').waitFor();
+    const subject = (await panel.locator('.reply-form h2.subject').textContent()) ?? '';
     const dump = await page.evaluate(() => {
-      const shadows = [...document.querySelectorAll('[data-daakey-qr]')].map((h) => h.shadowRoot?.innerHTML ?? '').join('');
+      const shadows = [...document.querySelectorAll('*')].map((h) => h.shadowRoot?.innerHTML ?? '').join('');
       return document.documentElement.outerHTML + shadows + JSON.stringify(Object.keys(window));
     });
     expect(dump).not.toContain(DEMO.secret);
     expect(dump).not.toContain(token);
+    // The panel's ticket data stays in the panel's own document.
+    expect(subject.length).toBeGreaterThan(3);
+    expect(dump).not.toContain('class="reply-form"');
   });
 });
