@@ -16,10 +16,11 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { CDPSession, Page, Worker } from 'playwright-core';
 import { configureAndSignIn, control, DEMO, EXTENSION_DIR, CHROMIUM, startRig, type Rig } from '../tests/e2e/fixtures';
+import { clickReplyButton, panelFrame } from '../tests/e2e/panel';
 
 const QUICK = process.argv.includes('--quick');
 const STRICT = process.argv.includes('--strict');
-// `--only scans` (or popup, send, memory, drain) runs one group, for profiling a fix; sizes always run.
+// `--only scans` (or popup, panel, send, memory, drain) runs one group, for profiling a fix; sizes always run.
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 const runs = (group: string) => ONLY === undefined || ONLY === group;
 const CFG = QUICK
@@ -378,6 +379,70 @@ async function popup(rig: Rig) {
     2,
     '≤ 2× opening an extension resource with no script',
     'navigation start → "Ticket ID" textbox present and enabled; floor: chrome-extension://<id>/icon/16.png navigation start → loadEventEnd (the build has no script-free HTML page)',
+  );
+}
+
+// ---------------------------------------------------------------- panel open
+
+/** In every frame: when a panel page's Message box exists and is enabled, on the wall clock shared by all frames. */
+const PANEL_INIT = `{
+  if (location.pathname === '/panel.html') {
+    const observer = new MutationObserver(() => {
+      const box = document.querySelector('textarea');
+      if (box && !box.disabled) {
+        window.__dqrPanelReady = performance.timeOrigin + performance.now();
+        observer.disconnect();
+      }
+    });
+    observer.observe(document, { childList: true, subtree: true, attributes: true });
+  } else if (location.protocol.startsWith('http')) {
+    addEventListener('click', (e) => { if (e.isTrusted) window.__dqrClick = performance.timeOrigin + performance.now(); }, true);
+  }
+}`;
+
+/**
+ * Trusted click on a ticket page's Reply button → the panel frame's Message box present and enabled, against
+ * popup start (navigation → Ticket ID box ready) measured in the same repetitions.
+ */
+async function panelOpen(rig: Rig) {
+  const id = rig.extensionId;
+  const opened: number[] = [];
+  const popupStart: number[] = [];
+  const page = await rig.context.newPage();
+  await page.addInitScript({ content: PANEL_INIT });
+  await page.goto(`${rig.sandbox.url}/dashboard/tickets/4`);
+  for (let rep = 0; rep < CFG.popupReps + 2; rep++) {
+    const p = await rig.context.newPage();
+    await p.addInitScript({ content: POPUP_INIT });
+    await p.goto(`chrome-extension://${id}/popup.html`);
+    const t = await pollPage(p, () => (window as unknown as { __dqrReady?: number }).__dqrReady ?? null);
+    await p.close();
+
+    await page.bringToFront();
+    await clickReplyButton(page, 'Reply to ticket #4');
+    const frame = await panelFrame(page);
+    const ready = await pollPage(
+      frame as unknown as Page,
+      () => (window as unknown as { __dqrPanelReady?: number }).__dqrPanelReady ?? null,
+    );
+    const clicked = await page.evaluate(() => (window as unknown as { __dqrClick?: number }).__dqrClick ?? null);
+    await frame.locator('textarea').press('Escape');
+    await waitFor(() => !page.frames().some((f) => f.url().includes('/panel.html')));
+    if (rep >= 2 && clicked !== null) {
+      opened.push(ready - clicked);
+      popupStart.push(t);
+    }
+  }
+  await page.close();
+  paired(
+    'Panel open',
+    'ms',
+    'ratio',
+    opened,
+    popupStart,
+    1.5,
+    '≤ 1.5× popup start',
+    "trusted click on a ticket page's Reply button → the panel frame's Message box present and enabled (wall clock shared by the page and the panel frame); baseline: popup start (navigation → Ticket ID box ready) in the same repetitions",
   );
 }
 
@@ -819,6 +884,7 @@ async function main() {
     await configureAndSignIn(rig);
     if (runs('scans')) await scans(rig);
     if (runs('popup')) await popup(rig);
+    if (runs('panel')) await panelOpen(rig);
     const page = await rig.openPage('options.html');
     const worker = await rig.worker();
     await installRawPost(worker, rig);

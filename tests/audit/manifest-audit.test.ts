@@ -144,6 +144,12 @@ describe('chrome-mv3 specifics', () => {
     const parsed = JSON.parse(readFileSync(path.join(BUILDS[0].dir, schema!), 'utf8')) as { properties: Record<string, unknown> };
     expect(Object.keys(parsed.properties).sort()).toEqual(['baseUrl', 'dashboardSites', 'environment']);
   });
+
+  it('exposes only the panel page to web pages, behind a per-session URL, and not to every scheme', () => {
+    expect(manifest.web_accessible_resources).toEqual([
+      { resources: ['panel.html'], matches: ['http://127.0.0.1/*', 'http://localhost/*', 'https://*/*'], use_dynamic_url: true },
+    ]);
+  });
 });
 
 describe('firefox-mv2 specifics', () => {
@@ -154,6 +160,10 @@ describe('firefox-mv2 specifics', () => {
     const gecko = manifest.browser_specific_settings?.gecko;
     expect(gecko?.id).toMatch(/@/);
     expect(gecko?.data_collection_permissions?.required?.length).toBeGreaterThan(0);
+  });
+
+  it('exposes only the panel page to web pages', () => {
+    expect(manifest.web_accessible_resources).toEqual(['panel.html']);
   });
 
   it('maps optional host permissions to MV2 optional_permissions', () => {

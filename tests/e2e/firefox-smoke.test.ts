@@ -109,7 +109,7 @@ describe.skipIf(!HAS_FIREFOX)(TITLE, () => {
   it('configures the sandbox, signs in and sends one signed reply from the popup', async () => {
     // Options: environment, API and agency credentials, then the agent's sign-in.
     const options = await open(browser, 'options.html');
-    await options.locator('::-p-aria(Environment[role="combobox"])').fill('custom');
+    await options.locator('::-p-aria(Environment[role="combobox"])').fill('sandbox');
     await options.locator(byLabel('API base URL')).fill(sandbox.url);
     await options.locator('::-p-aria(Agency code[role="textbox"])').fill(DEMO.agencyCode);
     await options.locator(byLabel('Agency secret')).fill(DEMO.secret);
@@ -152,6 +152,51 @@ describe.skipIf(!HAS_FIREFOX)(TITLE, () => {
     expect(JSON.parse(posts[0]!.body)).toMatchObject({ message: text });
   });
 
+  it('opens the sealed inline panel from a dashboard Reply button and sends from it once', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${sandbox.url}/dashboard/tickets/12`);
+    // The button sits in a closed shadow root: its host element is all the page (and this test) can see, and a
+    // real mouse click on it is the trusted event the button needs.
+    const host = await page.waitForSelector('span[data-daakey-qr]', { timeout: 15_000 });
+    const box = await host!.boundingBox();
+    expect(box).not.toBeNull();
+    await page.mouse.click(box!.x + box!.width / 2, box!.y + box!.height / 2);
+    // WebDriver BiDi reports the extension frame's URL as about:blank to the page's session; ask the frame itself.
+    let panel: import('puppeteer-core').Frame | undefined;
+    const until = Date.now() + 15_000;
+    while (!panel && Date.now() < until) {
+      for (const frame of page.frames()) {
+        if (frame === page.mainFrame()) continue;
+        const href = await frame.evaluate(() => location.href).catch(() => '');
+        if (href.includes('/panel.html')) panel = frame;
+      }
+      if (!panel) await new Promise((r) => setTimeout(r, 100));
+    }
+    if (!panel) {
+      await page.screenshot({ path: 'artifacts/firefox-panel-debug.png' });
+      throw new Error(
+        `No panel frame: ${page
+          .frames()
+          .map((f) => f.url())
+          .join(', ')}`,
+      );
+    }
+    expect(await panel.evaluate(() => location.href)).toMatch(/^moz-extension:\/\/.+\/panel\.html\?ticket=12&pass=[0-9a-f]{32}$/);
+    const message = await panel!.waitForSelector('::-p-aria(Message[role="textbox"])', { timeout: 15_000 });
+    const text = `Firefox panel ${Date.now()}`;
+    await message!.type(text);
+    await (await panel!.waitForSelector('::-p-aria(Send reply[role="button"])'))!.click();
+    await panel!.waitForFunction(
+      () => [...document.querySelectorAll('[role="status"]')].some((el) => /^Sent[:.]/.test(el.textContent?.trim() ?? '')),
+      { polling: 100, timeout: 20_000 },
+    );
+    const { messages } = await control<{ messages: { message: string }[] }>(sandbox.url, 'GET', '/tickets/12/messages');
+    expect(messages.filter((m) => m.message === text)).toHaveLength(1);
+    // The page cannot read the panel's document.
+    expect(await page.evaluate(() => document.documentElement.outerHTML.includes('reply-form'))).toBe(false);
+    await page.close();
+  });
+
   it('opens the onboarding page with the setup state read from the background', async () => {
     const page = await open(browser, 'onboarding.html');
     await page.waitForFunction(
@@ -162,7 +207,7 @@ describe.skipIf(!HAS_FIREFOX)(TITLE, () => {
       },
     );
     const done = await page.$$eval('li.step', (steps) => steps.map((s) => s.getAttribute('data-done')));
-    // Configured and signed in above; the default loopback sites count while the API is the sandbox.
+    // Configured and signed in above; the Sandbox environment enabled its own origin as the dashboard site.
     expect(done).toEqual(['true', 'true', 'true']);
     expect(await textOf(page, '[role="status"]')).toMatch(/^All set/);
     // The keyboard command is registered with its translated description and default shortcut.
