@@ -24,15 +24,23 @@ const pass = params.get('pass') ?? '';
 const app = document.getElementById('app')!;
 
 /**
- * Send and ticket creation work only while the panel is really visible: where the browser can tell
- * (IntersectionObserver v2), a page that covers, fades or shrinks the panel to trick a click gets nothing.
+ * Send and ticket creation work only once the pass is claimed (this panel is the one the agent's click opened),
+ * and only while the panel is really visible: where the browser can tell (IntersectionObserver v2), a page
+ * that covers, fades or shrinks the panel to trick a click gets nothing.
  */
-function guarded(actions: ReplyActions, covered: () => boolean, i18n: I18n): ReplyActions {
-  const refusal = () => ({ ok: false as const, error: { kind: 'bad_request' as const, message: i18n.t('panel_covered') } });
+function guarded(actions: ReplyActions, claimed: Promise<boolean>, covered: () => boolean, i18n: I18n): ReplyActions {
+  const refusal = (key: 'panel_covered' | 'panel_expired') => ({
+    ok: false as const,
+    error: { kind: 'bad_request' as const, message: i18n.t(key) },
+  });
+  async function check() {
+    if (!(await claimed)) return refusal('panel_expired');
+    return covered() ? refusal('panel_covered') : null;
+  }
   return {
     ...actions,
-    send: async (...args) => (covered() ? refusal() : actions.send(...args)),
-    createTicket: async (input) => (covered() ? refusal() : actions.createTicket(input)),
+    send: async (...args) => (await check()) ?? actions.send(...args),
+    createTicket: async (input) => (await check()) ?? actions.createTicket(input),
   };
 }
 
@@ -44,20 +52,24 @@ async function main() {
   const settings = request('settings/get', {}).then(
     (r): Appearance => (r.ok ? { language: r.data.language, theme: r.data.theme } : { language: 'auto', theme: 'system' }),
   );
-  const claim = request('panel/claim', { pass });
+  const claimed = request('panel/claim', { pass }).then((r) => r.ok && r.data.ticketId === ticketParam);
   const appearance = cachedAppearance() ?? (await settings);
   applyTheme(appearance.theme);
   const i18n = await loadPageI18n(appearance.language);
   document.title = i18n.t('panel_title', [ticketParam]);
-  const claimed = await claim;
   const visibility = watchVisibility(document.body);
-  const content =
-    claimed.ok && claimed.data.ticketId === ticketParam ? (
-      <ReplyPanel actions={guarded(createReplyActions(request), visibility.covered, i18n)} ticketId={ticketParam} onClose={close} />
-    ) : (
-      <PanelNotice text={i18n.t('panel_expired')} onClose={close} />
+  const show = (content: preact.ComponentChild) => render(<I18nContext.Provider value={i18n}>{content}</I18nContext.Provider>, app);
+  // The form (and the ticket, draft and thread it loads) only for the panel the agent's click opened: one
+  // embedded by the page, reloaded or re-pointed has no live pass and shows a notice instead.
+  if (await claimed) {
+    show(
+      <ReplyPanel
+        actions={guarded(createReplyActions(request), claimed, visibility.covered, i18n)}
+        ticketId={ticketParam}
+        onClose={close}
+      />,
     );
-  render(<I18nContext.Provider value={i18n}>{content}</I18nContext.Provider>, app);
+  } else show(<PanelNotice text={i18n.t('panel_expired')} onClose={close} />);
   rememberAppearance(await settings);
 }
 

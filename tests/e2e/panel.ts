@@ -5,7 +5,6 @@
  * The panel is an extension page in an iframe; its frame is driven like any page.
  */
 import type { CDPSession, Frame, Page } from 'playwright-core';
-import { expect } from 'vitest';
 
 interface AXNode {
   backendDOMNodeId?: number;
@@ -84,17 +83,13 @@ export async function focusReplyButton(page: Page, name: string): Promise<void> 
 
 /** The open panel's frame (the extension page `panel.html`), once it shows its Message box or a notice. */
 export async function panelFrame(page: Page, timeout = 15_000): Promise<Frame> {
-  let found: Frame | undefined;
-  await expect
-    .poll(
-      async () => {
-        found = page.frames().find((f) => new URL(f.url()).pathname === '/panel.html');
-        return found ? await found.locator('textarea, [role="alert"]').count() : 0;
-      },
-      { timeout },
-    )
-    .toBeGreaterThan(0);
-  return found!;
+  const until = Date.now() + timeout;
+  for (;;) {
+    const frame = page.frames().find((f) => f.url().includes('/panel.html'));
+    if (frame && (await frame.locator('textarea, [role="alert"]').count().catch(() => 0)) > 0) return frame;
+    if (Date.now() > until) throw new Error(`No panel frame with a form after ${timeout} ms`);
+    await page.waitForTimeout(50);
+  }
 }
 
 export function panelOpen(page: Page): boolean {
