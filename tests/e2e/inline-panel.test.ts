@@ -48,6 +48,66 @@ describe('inline quick reply on the dashboard', () => {
     await page.close();
   });
 
+  it("in the panel: asks before reopening a resolved ticket, carries a closed ticket's text into a new one, attaches a file", async () => {
+    const requests = async () =>
+      (await control<{ requests: { method: string; path: string; status: number; body: string; seq: number }[] }>(rig, 'GET', '/requests'))
+        .requests;
+
+    // Resolved (#11): one primary action that says it reopens; nothing posted before it is pressed.
+    let page = await rig.context.newPage();
+    await page.goto(`${rig.sandbox.url}/dashboard/tickets/11`);
+    await clickReplyButton(page, 'Reply to ticket #11');
+    let panel = await panelFrame(page);
+    await panel.getByRole('textbox', { name: 'Message' }).fill('Nous rouvrons votre demande.');
+    await panel.getByRole('button', { name: 'Send reply' }).click();
+    await panel.getByText('This reopens the ticket: it is marked resolved.').waitFor();
+    expect(await recordedPosts(rig, 11)).toHaveLength(0);
+    await panel.getByRole('button', { name: 'Reply and reopen' }).click();
+    await expect.poll(async () => (await panel.getByRole('status').first().textContent()) ?? '', { timeout: 15_000 }).toMatch(/sent/i);
+    expect(await recordedPosts(rig, 11)).toHaveLength(1);
+    await page.close();
+
+    // Closed (#9): said before any request; the text goes into a new ticket.
+    page = await rig.context.newPage();
+    await page.goto(`${rig.sandbox.url}/dashboard/tickets/9`);
+    await clickReplyButton(page, 'Reply to ticket #9');
+    panel = await panelFrame(page);
+    await panel.getByText('This ticket is closed and cannot take a message.', { exact: false }).first().waitFor();
+    await panel.getByRole('textbox', { name: 'Message' }).fill('Suivi du traceur GPS.');
+    await panel.getByRole('button', { name: 'Send reply' }).click();
+    const create = panel.getByRole('form', { name: 'New ticket' });
+    await create.getByRole('button', { name: 'Create ticket' }).click();
+    await panel.getByText(/Created ticket #\d+/).waitFor({ timeout: 15_000 });
+    const created = (await requests()).filter((r) => r.method === 'POST' && r.path === '/api/v1/client/tickets');
+    expect(created).toHaveLength(1);
+    expect(JSON.parse(created[0]!.body)).toMatchObject({ message: 'Suivi du traceur GPS.' });
+    expect(await recordedPosts(rig, 9)).toHaveLength(0);
+    await page.close();
+
+    // An attachment (#8): uploaded first, its URL sent with the reply.
+    page = await rig.context.newPage();
+    await page.goto(`${rig.sandbox.url}/dashboard/tickets/8`);
+    await clickReplyButton(page, 'Reply to ticket #8');
+    panel = await panelFrame(page);
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+    await panel
+      .getByRole('button', { name: 'Attach files' })
+      .locator('xpath=following-sibling::input[@type="file"]')
+      .setInputFiles({ name: 'key.png', mimeType: 'image/png', buffer: png });
+    await panel.getByRole('list', { name: 'Attachments' }).getByText('Ready').waitFor({ timeout: 10_000 });
+    await panel.getByRole('textbox', { name: 'Message' }).fill('Photo de la clé.');
+    await panel.getByRole('button', { name: 'Send reply' }).click();
+    await expect.poll(async () => (await panel.getByRole('status').first().textContent()) ?? '', { timeout: 15_000 }).toMatch(/sent/i);
+    const all = await requests();
+    const upload = all.filter((r) => r.method === 'POST' && r.path === '/api/v1/client/media');
+    const posts = all.filter((r) => r.method === 'POST' && r.path === '/api/v1/client/tickets/8/messages');
+    expect(upload).toHaveLength(1);
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.seq).toBeGreaterThan(upload[0]!.seq);
+    expect((JSON.parse(posts[0]!.body) as { attachments: string[] }).attachments).toHaveLength(1);
+    await page.close();
+  });
+
   it('follows single-page navigation', async () => {
     const page = await rig.context.newPage();
     await page.goto(`${rig.sandbox.url}/dashboard/spa`);
