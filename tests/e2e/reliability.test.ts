@@ -94,8 +94,11 @@ describe('reliability', () => {
       Object.keys(await (await rig.worker()).evaluate(() => chrome.storage.local.get(null))).filter((k) => k.startsWith('outbox:r:'));
     await expect.poll(keys, { timeout: 10_000 }).not.toContain('outbox:r:yesterday');
     expect(await keys()).toContain('outbox:r:this-morning');
-    const alarm = await (await rig.worker()).evaluate(() => chrome.alarms.get('dqr-outbox-prune'));
-    expect(alarm?.periodInMinutes).toBe(60);
+    // The worker creates the alarm at the end of its start (after the dashboard script is registered):
+    // wait for it rather than read it once, which raced that start.
+    const pruneAlarmPeriod = async () =>
+      (await (await rig.worker()).evaluate(() => chrome.alarms.get('dqr-outbox-prune')))?.periodInMinutes;
+    await expect.poll(pruneAlarmPeriod, { timeout: 20_000 }).toBe(60);
     await popup.close();
   });
 });
