@@ -133,6 +133,8 @@ export function ReplyForm({
     return seconds;
   }
 
+  const unknownTicket = !ticket && ticketError?.kind === 'not_found';
+
   const doneMedia = (list: Attachment[]) => list.flatMap((a) => (a.state === 'done' && a.media ? [a.media] : []));
 
   async function loadTicket() {
@@ -312,12 +314,13 @@ export function ReplyForm({
       setNotice({ kind: 'problem', text: sendBlockedReason });
       return;
     }
-    // An unknown ticket: nothing to send to (and no request to find that out again).
-    if (!ticket && ticketError) {
+    // An unknown ticket: nothing to send to. (Any other failure to read it, offline or signed out, still lets the
+    // reply wait in the outbox.)
+    if (unknownTicket && ticketError) {
       setNotice({ kind: 'problem', text: errorText(t, ticketError, ticketId) });
       return;
     }
-    if (!ticket) {
+    if (!ticket && !ticketError) {
       setNotice({ kind: 'problem', text: t('ticket_loading', [ticketId]) });
       return;
     }
@@ -542,7 +545,7 @@ export function ReplyForm({
   const listboxId = `${base}-templates`;
   const pickerOpen = picker !== null;
   const newSince = messagesSince(known);
-  const sendUnavailable = sendBlockedReason !== null || (!ticket && ticketError !== null);
+  const sendUnavailable = sendBlockedReason !== null || unknownTicket;
 
   return (
     <div class="reply-form">
@@ -742,7 +745,7 @@ export function ReplyForm({
           <div class="row actions">
             {/* Names its target: the accessible name still starts with "Send reply" (shared/ui-names.md). */}
             <button type="submit" class="primary" aria-busy={sending} aria-disabled={sendUnavailable ? 'true' : undefined}>
-              {ticket ? t('send_reply_to', [ticket.id]) : t('send_reply')}
+              {unknownTicket ? t('send_reply') : t('send_reply_to', [ticket?.id ?? ticketId])}
             </button>
             <button type="button" onClick={() => fileRef.current?.click()}>
               {t('attach_files')}

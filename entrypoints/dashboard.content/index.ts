@@ -1,7 +1,8 @@
 // Dashboard content script: only wiring. Registered at run time by the background
 // (`scripting.registerContentScripts`, file `content-scripts/dashboard.js`) for enabled dashboard origins.
 import { defineContentScript, type ContentScriptContext } from '#imports';
-import { claimPage } from './instance';
+import { DASHBOARD_LIVE_GLOBAL } from '@/utils/dashboard-sites';
+import { claimPage, instanceId } from './instance';
 import { disabled } from './lifecycle';
 import * as inlineReplyButton from './inline-reply-button';
 import * as scanTickets from './scan-tickets';
@@ -27,6 +28,17 @@ export default defineContentScript({
   main(ctx) {
     const signal = claimPage(AbortSignal.any([ctx.signal, disabled.signal]));
     signal.addEventListener('abort', () => ticketStore.reset(), { once: true });
+    // Tells the background this world runs a live instance, so an open tab is injected once (cleared on stop,
+    // unless a newer instance took over meanwhile).
+    const world = globalThis as unknown as Record<string, unknown>;
+    world[DASHBOARD_LIVE_GLOBAL] = instanceId;
+    signal.addEventListener(
+      'abort',
+      () => {
+        if (world[DASHBOARD_LIVE_GLOBAL] === instanceId) delete world[DASHBOARD_LIVE_GLOBAL];
+      },
+      { once: true },
+    );
     for (const feature of features) {
       // One feature that throws must not stop the others.
       try {
