@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { cleanup, fireEvent, render, screen } from '@testing-library/preact';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PopupActions } from './actions';
 import { fakeActions, fakeTicket } from './fake-actions';
@@ -14,7 +14,12 @@ function popup(
   ],
   initial: number | null = null,
 ) {
-  const fake = fakeActions({ getTicket: async (id) => ({ ok: true, data: fakeTicket({ id, subject: `Subject ${id}` }) }) });
+  const fake = fakeActions({
+    getTicket: async (id) =>
+      id === 99999
+        ? { ok: false, error: { kind: 'not_found', status: 404, message: 'Ticket not found' } }
+        : { ok: true, data: fakeTicket({ id, subject: `Subject ${id}` }) },
+  });
   let opened = 0;
   const actions: PopupActions = {
     ...fake.actions,
@@ -22,7 +27,7 @@ function popup(
     openOptions: () => void opened++,
     agencyName: async () => 'AGENCY123',
   };
-  render(<PopupApp actions={actions} initialTicketId={initial} />);
+  render(<PopupApp actions={actions} initialTicketId={initial} typedLoadDelayMs={20} />);
   return { ...fake, opened: () => opened };
 }
 
@@ -76,6 +81,54 @@ describe('PopupApp', () => {
     fireEvent.submit(box.closest('form')!);
     expect(await screen.findByText('Subject 12')).toBeTruthy();
     expect(screen.getByRole('textbox', { name: 'Message' })).toBeTruthy();
+  });
+
+  it('typing a Ticket ID loads that ticket; the field and the form never disagree at Send', async () => {
+    const { calls } = popup([{ id: 1, primary: true, label: 'Ticket #1' }]);
+    expect(await screen.findByText('Subject 1')).toBeTruthy();
+    const idBox = screen.getByRole('textbox', { name: 'Ticket ID' }) as HTMLInputElement;
+    expect(idBox.value).toBe('1');
+    expect(screen.getByRole('button', { name: /^Send reply/ }).textContent).toBe('Send reply to #1');
+
+    // Typed, not yet loaded: Send is unavailable and says why, whatever is in the box.
+    const message = screen.getByRole('textbox', { name: 'Message' }) as HTMLTextAreaElement;
+    message.value = 'Meant for 12';
+    fireEvent.input(message);
+    idBox.value = '12';
+    fireEvent.input(idBox);
+    const send = screen.getByRole('button', { name: /^Send reply/ });
+    expect(send.getAttribute('aria-disabled')).toBe('true');
+    fireEvent.click(send);
+    expect(screen.getByRole('status').textContent).toMatch(/Ticket ID says “12”, but the form shows ticket #1/);
+    expect(calls.send).toHaveLength(0);
+
+    // Loaded: the form shows #12, keeps the text, and Send names its target.
+    expect(await screen.findByText('Subject 12')).toBeTruthy();
+    expect((screen.getByRole('textbox', { name: 'Message' }) as HTMLTextAreaElement).value).toBe('Meant for 12');
+    const sendTo12 = screen.getByRole('button', { name: 'Send reply to #12' });
+    expect(sendTo12.getAttribute('aria-disabled')).toBeNull();
+    fireEvent.click(sendTo12);
+    await waitFor(() => expect(calls.send).toHaveLength(1));
+    expect(calls.send[0]!.slice(1, 3)).toEqual([12, 'Meant for 12']);
+  });
+
+  it('an unknown ticket typed over a detected one says so, keeps the text and sends nothing', async () => {
+    const { calls } = popup([{ id: 1, primary: true, label: 'Ticket #1' }]);
+    await screen.findByText('Subject 1');
+    const idBox = screen.getByRole('textbox', { name: 'Ticket ID' }) as HTMLInputElement;
+    idBox.value = '99999';
+    fireEvent.input(idBox);
+    const message = screen.getByRole('textbox', { name: 'Message' }) as HTMLTextAreaElement;
+    message.value = 'Where does this go?';
+    fireEvent.input(message);
+    expect(await screen.findByText(/Ticket #99999 was not found/)).toBeTruthy();
+    const box = screen.getByRole('textbox', { name: 'Message' }) as HTMLTextAreaElement;
+    expect(box.value).toBe('Where does this go?');
+    fireEvent.keyDown(box, { key: 'Enter', ctrlKey: true });
+    fireEvent.click(screen.getByRole('button', { name: /^Send reply/ }));
+    expect(screen.getByRole('status').textContent).toMatch(/#99999 was not found/);
+    expect(calls.send).toHaveLength(0);
+    expect(box.value).toBe('Where does this go?');
   });
 
   it('shows who is signed in and opens the settings', async () => {

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { MessageKey } from '../utils/i18n';
 import type { AuthView, DetectedTicket } from '../utils/messages';
 import { parseTicketId } from '../utils/validation';
@@ -11,7 +11,12 @@ import './PopupApp.css';
 export interface PopupAppProps {
   actions: PopupActions;
   initialTicketId?: number | null;
+  /** How long typing in Ticket ID rests before that ticket loads; tests shorten it. */
+  typedLoadDelayMs?: number;
 }
+
+/** Typing a Ticket ID loads that ticket once the agent pauses this long (Enter loads it at once). */
+export const TYPED_LOAD_DELAY_MS = 400;
 
 /** Most relevant first: the page's own ticket, then the order the page shows them in. */
 export function sortDetected(list: DetectedTicket[]): DetectedTicket[] {
@@ -34,7 +39,7 @@ export function repeatsId(label: string, id: number): boolean {
   return new RegExp(`^\\s*(?:ticket\\s*)?(?:#|n°\\s*)?${id}\\s*$`, 'i').test(label);
 }
 
-export function PopupApp({ actions, initialTicketId = null }: PopupAppProps) {
+export function PopupApp({ actions, initialTicketId = null, typedLoadDelayMs = TYPED_LOAD_DELAY_MS }: PopupAppProps) {
   const { t } = useI18n();
   const [auth, setAuth] = useState<AuthView | null>(null);
   const [detected, setDetected] = useState<DetectedTicket[]>([]);
@@ -42,6 +47,11 @@ export function PopupApp({ actions, initialTicketId = null }: PopupAppProps) {
   const [typed, setTyped] = useState(initialTicketId ? String(initialTicketId) : '');
   const [typedProblem, setTypedProblem] = useState<string | null>(null);
   const [agencyName, setAgencyName] = useState('');
+  // What the agent typed in the form, carried to the next ticket when the Ticket ID changes under it.
+  const typedText = useRef('');
+  const [carried, setCarried] = useState('');
+  const loadTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(loadTimer.current), []);
 
   useEffect(() => {
     void actions.authStatus().then((r) => r.ok && setAuth(r.data));
@@ -50,9 +60,22 @@ export function PopupApp({ actions, initialTicketId = null }: PopupAppProps) {
     void actions.detectedTickets().then((list) => {
       const sorted = sortDetected(list);
       setDetected(sorted);
-      setTicketId((current) => current ?? sorted[0]?.id ?? null);
+      const first = sorted[0]?.id;
+      // The field shows the ticket the form shows (unless the agent is already typing another one).
+      if (first !== undefined) {
+        setTicketId((current) => current ?? first);
+        setTyped((current) => (current === '' ? String(first) : current));
+      }
     });
   }, []);
+
+  /** Shows this ticket in the form, carrying over what the agent typed there. */
+  function load(id: number) {
+    clearTimeout(loadTimer.current);
+    if (id === ticketId) return;
+    setCarried(typedText.current);
+    setTicketId(id);
+  }
 
   function openTyped(e: Event) {
     e.preventDefault();
@@ -62,14 +85,26 @@ export function PopupApp({ actions, initialTicketId = null }: PopupAppProps) {
       return;
     }
     setTypedProblem(null);
-    setTicketId(parsed.id);
+    load(parsed.id);
+  }
+
+  function onTypedInput(value: string) {
+    setTyped(value);
+    setTypedProblem(null);
+    clearTimeout(loadTimer.current);
+    // Typing a Ticket ID loads that ticket: the form always shows the ticket a reply would go to.
+    const parsed = parseTicketId(value);
+    if (parsed.ok) loadTimer.current = setTimeout(() => load(parsed.id), typedLoadDelayMs);
   }
 
   function choose(id: number) {
-    setTicketId(id);
+    load(id);
     setTyped(String(id));
     setTypedProblem(null);
   }
+
+  // The field and the ticket shown disagree (still typing, or a number that is not a ticket ID): no Send.
+  const mismatch = ticketId !== null && typed.trim() !== String(ticketId);
 
   return (
     <div class="popup">
@@ -127,10 +162,7 @@ export function PopupApp({ actions, initialTicketId = null }: PopupAppProps) {
               value={typed}
               aria-invalid={typedProblem !== null}
               aria-describedby="ticket-id-problem"
-              onInput={(e) => {
-                setTyped(e.currentTarget.value);
-                setTypedProblem(null);
-              }}
+              onInput={(e) => onTypedInput(e.currentTarget.value)}
             />
             <button type="submit">{t('ticket_open')}</button>
           </div>
@@ -148,6 +180,11 @@ export function PopupApp({ actions, initialTicketId = null }: PopupAppProps) {
             onOpenSettings={() => actions.openOptions()}
             onOpenTicket={choose}
             seen={actions.seen}
+            sendBlockedReason={mismatch ? t('send_target_mismatch', [typed.trim(), ticketId]) : null}
+            initialMessage={carried}
+            onMessageChange={(text) => {
+              typedText.current = text;
+            }}
           />
         ) : (
           <p class="hint">{t('popup_choose_ticket')}</p>

@@ -58,7 +58,7 @@ describe('ReplyForm', () => {
     fireEvent.keyDown(box, { key: 'Enter', ctrlKey: true });
     await waitFor(() => expect(calls.send).toHaveLength(1));
     expect(calls.send[0]!.slice(1)).toEqual([7, 'Hello there', []]);
-    await waitFor(() => expect(status().textContent).toMatch(/Sent: message #4242 by Omar/));
+    await waitFor(() => expect(status().textContent).toMatch(/Sent to #7: message #4242 by Omar/));
   });
 
   it('sends once with Cmd+Enter', async () => {
@@ -99,7 +99,7 @@ describe('ReplyForm', () => {
     type(box, 'Hello');
     fireEvent.keyDown(box, { key: 'Enter', ctrlKey: true });
     fireEvent.keyDown(box, { key: 'Enter', ctrlKey: true });
-    fireEvent.click(screen.getByRole('button', { name: 'Send reply' }));
+    fireEvent.click(screen.getByRole('button', { name: /^Send reply/ }));
     await waitFor(() => expect(calls.send).toHaveLength(1));
     release();
     await waitFor(() => expect(status().textContent).toMatch(/Sending/));
@@ -109,7 +109,7 @@ describe('ReplyForm', () => {
   it.each(['', '   \n  '])('refuses an empty message %j without sending', async (text) => {
     const { box, calls } = await setup();
     type(box, text);
-    fireEvent.click(screen.getByRole('button', { name: 'Send reply' }));
+    fireEvent.click(screen.getByRole('button', { name: /^Send reply/ }));
     await waitFor(() => expect(status().textContent).toMatch(/empty/));
     expect(calls.send).toHaveLength(0);
     expect(box.getAttribute('aria-invalid')).toBe('true');
@@ -119,7 +119,7 @@ describe('ReplyForm', () => {
     const { box, calls } = await setup();
     type(box, 'x'.repeat(5001));
     expect(screen.getByText('5001 / 5000 characters')).toBeTruthy();
-    fireEvent.click(screen.getByRole('button', { name: 'Send reply' }));
+    fireEvent.click(screen.getByRole('button', { name: /^Send reply/ }));
     await waitFor(() => expect(status().textContent).toMatch(/1 characters too long/));
     expect(calls.send).toHaveLength(0);
   });
@@ -127,7 +127,7 @@ describe('ReplyForm', () => {
   it('asks before reopening a resolved ticket', async () => {
     const { box, calls } = await setup({}, fakeTicket({ status: 'resolved' }));
     type(box, 'One more thing');
-    fireEvent.click(screen.getByRole('button', { name: 'Send reply' }));
+    fireEvent.click(screen.getByRole('button', { name: /^Send reply/ }));
     expect(await screen.findByText(/This reopens the ticket/)).toBeTruthy();
     expect(calls.send).toHaveLength(0);
     fireEvent.click(screen.getByRole('button', { name: 'Reply and reopen' }));
@@ -147,7 +147,7 @@ describe('ReplyForm', () => {
     const { box, calls } = await setup({}, fakeTicket({ status: 'closed' }));
     expect(screen.getAllByText(/cannot take a message/).length).toBeGreaterThan(0);
     type(box, 'Still broken');
-    fireEvent.click(screen.getByRole('button', { name: 'Send reply' }));
+    fireEvent.click(screen.getByRole('button', { name: /^Send reply/ }));
     await new Promise((r) => setTimeout(r, 10));
     expect(calls.send).toHaveLength(0);
     const subject = (await screen.findByRole('textbox', { name: 'Subject' })) as HTMLInputElement;
@@ -167,7 +167,7 @@ describe('ReplyForm', () => {
   ])('keeps the text when sending fails (%o)', async (error, text) => {
     const { box } = await setup({ send: async () => ({ ok: false, error }) });
     type(box, 'Keep me');
-    fireEvent.click(screen.getByRole('button', { name: 'Send reply' }));
+    fireEvent.click(screen.getByRole('button', { name: /^Send reply/ }));
     await waitFor(() => expect(status().textContent).toMatch(text));
     expect(box.value).toBe('Keep me');
   });
@@ -228,7 +228,7 @@ describe('ReplyForm', () => {
     });
     await waitFor(() => expect(status().textContent).toMatch(/Queued/));
     await waitFor(() => expect(box.value).toBe('Queued text'));
-    fireEvent.click(screen.getByRole('button', { name: 'Send reply' }));
+    fireEvent.click(screen.getByRole('button', { name: /^Send reply/ }));
     await new Promise((r) => setTimeout(r, 20));
     expect(calls.send).toHaveLength(0);
   });
@@ -256,14 +256,14 @@ describe('ReplyForm', () => {
       }),
     });
     type(box, 'Hi');
-    fireEvent.click(screen.getByRole('button', { name: 'Send reply' }));
+    fireEvent.click(screen.getByRole('button', { name: /^Send reply/ }));
     await waitFor(() => expect(calls.send).toHaveLength(1));
     expect(box.value).toBe('Hi');
-    fireEvent.click(screen.getByRole('button', { name: 'Send reply' }));
+    fireEvent.click(screen.getByRole('button', { name: /^Send reply/ }));
     await new Promise((r) => setTimeout(r, 20));
     expect(calls.send).toHaveLength(1);
     state = 'sent';
-    await waitFor(() => expect(status().textContent).toMatch(/Sent: message #5/));
+    await waitFor(() => expect(status().textContent).toMatch(/Sent to #7: message #5/));
     expect(box.value).toBe('');
     expect(calls.saveDraft.at(-1)).toEqual([7, 'Hi', []]);
   });
@@ -322,7 +322,7 @@ describe('ReplyForm', () => {
     fireEvent.click(await screen.findByRole('button', { name: 'Undo send' }));
     await waitFor(() => expect(status().textContent).toMatch(/Too late to undo/));
     type(box, 'First, corrected');
-    fireEvent.click(screen.getByRole('button', { name: 'Send reply' }));
+    fireEvent.click(screen.getByRole('button', { name: /^Send reply/ }));
     await waitFor(() => expect(calls.send).toHaveLength(1));
     expect(calls.discard).toEqual([['h1'], ['h1']]);
   });
@@ -334,7 +334,7 @@ describe('ReplyForm', () => {
       getDraft: async () => ({ ok: true, data: { ticketId: 7, message: 'Again', attachments: [], updatedAt: 1 } }),
     });
     await waitFor(() => expect(box.value).toBe('Again'));
-    fireEvent.click(screen.getByRole('button', { name: 'Send reply' }));
+    fireEvent.click(screen.getByRole('button', { name: /^Send reply/ }));
     await waitFor(() => expect(calls.retry).toEqual([['e1']]));
     expect(calls.send).toHaveLength(0);
   });
@@ -386,7 +386,7 @@ describe('ReplyForm', () => {
     const seen = new Set<string>();
     const fake = fakeActions({ listOutbox: async () => ({ ok: true, data: [sent] }) });
     render(<ReplyForm actions={fake.actions} ticketId={7} seen={seen} />);
-    await waitFor(() => expect(status().textContent).toMatch(/Sent: message #77/));
+    await waitFor(() => expect(status().textContent).toMatch(/Sent to #7: message #77/));
     await waitFor(() => expect(seen.has('gone-out')).toBe(true));
     cleanup();
     render(<ReplyForm actions={fake.actions} ticketId={7} seen={seen} />);
@@ -397,8 +397,91 @@ describe('ReplyForm', () => {
 
   it('names its controls as the interface says', async () => {
     await setup();
-    expect(screen.getByRole('button', { name: 'Send reply' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: /^Send reply/ })).toBeTruthy();
     expect(screen.getByRole('button', { name: 'Attach files' })).toBeTruthy();
     expect(screen.getAllByRole('status')).toHaveLength(1);
+  });
+
+  it('notices a message written since the ticket opened (on focus), shows it and asks before sending', async () => {
+    let ticket = fakeTicket();
+    const fake = fakeActions({ getTicket: async () => ({ ok: true, data: ticket }) });
+    render(<ReplyForm actions={fake.actions} ticketId={7} draftDelayMs={20} pollMs={10} />);
+    await screen.findByText('Air conditioning');
+    const box = screen.getByRole('textbox', { name: 'Message' }) as HTMLTextAreaElement;
+    type(box, 'My answer');
+    ticket = fakeTicket({
+      messages: [
+        ...ticket.messages,
+        {
+          id: 2,
+          message: 'Never mind, it works now',
+          sender: 'client',
+          sender_name: 'Customer',
+          attachments: [],
+          created_at: '2026-01-01T11:00:00Z',
+        },
+      ],
+    });
+    window.dispatchEvent(new Event('focus'));
+    expect(await screen.findByRole('heading', { name: 'New since you opened this ticket (1)' })).toBeTruthy();
+    expect(screen.getAllByText('Never mind, it works now').length).toBeGreaterThan(0);
+
+    fireEvent.click(screen.getByRole('button', { name: /^Send reply/ }));
+    expect(await screen.findByText(/Someone wrote on this ticket since you opened it/)).toBeTruthy();
+    expect(fake.calls.send).toHaveLength(0);
+    fireEvent.click(screen.getByRole('button', { name: 'Send anyway' }));
+    await waitFor(() => expect(fake.calls.send).toHaveLength(1));
+    expect(screen.queryByRole('heading', { name: /New since you opened/ })).toBeNull();
+  });
+
+  it('refreshes the thread every refreshMs while open, and not at all once closed', async () => {
+    const fake = fakeActions();
+    const view = render(<ReplyForm actions={fake.actions} ticketId={7} draftDelayMs={20} pollMs={10} refreshMs={30} />);
+    await screen.findByText('Air conditioning');
+    // A loaded machine delays timers: give the three refreshes time, then check none comes after closing.
+    await waitFor(() => expect(fake.calls.getTicket.length).toBeGreaterThanOrEqual(3), { timeout: 5_000 });
+    view.unmount();
+    const after = fake.calls.getTicket.length;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(fake.calls.getTicket.length).toBe(after);
+  });
+
+  it('its own sent reply is not a collision', async () => {
+    let sentId: string | null = null;
+    let ticket = fakeTicket();
+    const fake = fakeActions({
+      getTicket: async () => ({ ok: true, data: ticket }),
+      send: async (clientId, ticketId, message) => {
+        sentId = clientId;
+        ticket = fakeTicket({
+          messages: [
+            ...ticket.messages,
+            { id: 50, message, sender: 'client', sender_name: 'Omar', attachments: [], created_at: '2026-01-01T11:00:00Z' },
+          ],
+        });
+        return { ok: true, data: entry({ id: clientId, ticketId, message, state: 'sending' }) };
+      },
+      listOutbox: async () => ({
+        ok: true,
+        data: sentId
+          ? [
+              entry({
+                id: sentId,
+                message: 'Mine',
+                state: 'sent',
+                sent: { messageId: 50, senderName: 'Omar', createdAt: '2026-01-01T11:00:00Z' },
+              }),
+            ]
+          : [],
+      }),
+    });
+    render(<ReplyForm actions={fake.actions} ticketId={7} draftDelayMs={20} pollMs={10} />);
+    await screen.findByText('Air conditioning');
+    type(screen.getByRole('textbox', { name: 'Message' }) as HTMLTextAreaElement, 'Mine');
+    fireEvent.click(screen.getByRole('button', { name: 'Send reply to #7' }));
+    await waitFor(() => expect(status().textContent).toMatch(/Sent to #7: message #50/));
+    window.dispatchEvent(new Event('focus'));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(screen.queryByRole('heading', { name: /New since you opened/ })).toBeNull();
   });
 });

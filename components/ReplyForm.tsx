@@ -25,6 +25,17 @@ export interface ReplyFormProps {
   /** Draft save delay; tests shorten it. */
   draftDelayMs?: number;
   pollMs?: number;
+  /**
+   * Why Send is unavailable right now (the popup's Ticket ID field and the ticket shown disagree), or null.
+   * Send then explains this instead of sending anything.
+   */
+  sendBlockedReason?: string | null;
+  /** Text to start with when the ticket has no draft (the popup carries what was typed across a ticket switch). */
+  initialMessage?: string;
+  /** Called with the text whenever the agent edits it. */
+  onMessageChange?: (text: string) => void;
+  /** How often the open form refreshes the thread to notice new messages (default 30 s; also on focus). */
+  refreshMs?: number;
 }
 
 interface Attachment {
@@ -58,6 +69,8 @@ export function isSendShortcut(e: KeyboardEvent): boolean {
 /** The reply form shared by the popup and the inline panel. */
 const memorySeen = new Set<string>();
 const SHOW_UNSEEN_SENT_MS = 24 * 60 * 60_000;
+/** The open form looks for new messages on the ticket this often, and when its window regains focus. */
+export const REFRESH_MS = 30_000;
 
 export function ReplyForm({
   actions,
@@ -68,12 +81,16 @@ export function ReplyForm({
   seen = memorySeen,
   draftDelayMs = 300,
   pollMs = 500,
+  sendBlockedReason = null,
+  initialMessage = '',
+  onMessageChange,
+  refreshMs = REFRESH_MS,
 }: ReplyFormProps) {
   const { t, lang } = useI18n();
   const base = useMemo(() => `rf${++uid}`, []);
   const [ticket, setTicket] = useState<TicketWithMessages | null>(null);
   const [ticketError, setTicketError] = useState<ActionError | null>(null);
-  const [message, setMessage] = useState('');
+  const [message, setMessage] = useState(initialMessage);
   const [attachments, setAttachments] = useState<Attachment[]>([]);
   const [attachProblems, setAttachProblems] = useState<string[]>([]);
   const [notice, setNotice] = useState<Notice>(null);
@@ -87,8 +104,17 @@ export function ReplyForm({
   const [missing, setMissing] = useState<string[]>([]);
   const [auth, setAuth] = useState<AuthView | null>(null);
   const [dragging, setDragging] = useState(false);
+  // Collision detection: the messages the agent had when the ticket opened (or has acknowledged since), and the
+  // ones this form sent itself. Anything else that appears was written by the customer or another agent meanwhile.
+  const [known, setKnown] = useState<ReadonlySet<number> | null>(null);
+  const [ownIds, setOwnIds] = useState<ReadonlySet<number>>(new Set());
+  const [confirmCollision, setConfirmCollision] = useState(false);
+  // A refresh still waiting for its answer: focus and visibility often come together, one request serves both.
+  const refreshing = useRef(false);
 
   const sendingRef = useRef(false);
+  // Set by "Send anyway" for the send it starts at once (before the state update that records it renders).
+  const collisionAccepted = useRef<ReadonlySet<number> | null>(null);
   const boxRef = useRef<HTMLTextAreaElement>(null);
   const fileRef = useRef<HTMLInputElement>(null);
   const caretRef = useRef<number | null>(null);
@@ -107,6 +133,8 @@ export function ReplyForm({
     return seconds;
   }
 
+  const unknownTicket = !ticket && ticketError?.kind === 'not_found';
+
   const doneMedia = (list: Attachment[]) => list.flatMap((a) => (a.state === 'done' && a.media ? [a.media] : []));
 
   async function loadTicket() {
@@ -115,6 +143,8 @@ export function ReplyForm({
     if (r.ok) {
       setTicket(r.data);
       setTicketError(null);
+      // The first answer is what the agent sees when opening the ticket.
+      setKnown((k) => k ?? new Set(r.data.messages.map((m) => m.id)));
     } else setTicketError(r.error);
   }
 
@@ -151,9 +181,24 @@ export function ReplyForm({
     void actions.authStatus().then((r) => alive.current && r.ok && setAuth(r.data));
     const flush = () => flushDraft();
     window.addEventListener('pagehide', flush);
+    // Nothing new slips by: the thread is read again when the window regains focus, and every refreshMs.
+    const refresh = () => {
+      if (refreshing.current) return;
+      refreshing.current = true;
+      void loadTicket().finally(() => {
+        refreshing.current = false;
+      });
+    };
+    const onVisible = () => document.visibilityState === 'visible' && refresh();
+    window.addEventListener('focus', refresh);
+    document.addEventListener('visibilitychange', onVisible);
+    const timer = setInterval(refresh, refreshMs);
     return () => {
       alive.current = false;
       window.removeEventListener('pagehide', flush);
+      window.removeEventListener('focus', refresh);
+      document.removeEventListener('visibilitychange', onVisible);
+      clearInterval(timer);
       flushDraft();
     };
   }, [ticketId]);
@@ -174,6 +219,8 @@ export function ReplyForm({
       }
       setEntry(next);
       if (next.state === 'sent') {
+        const sentId = next.sent?.messageId;
+        if (sentId !== undefined) setOwnIds((ids) => new Set([...ids, sentId]));
         void loadTicket();
         // The background cleared the stored draft; the box empties if it still holds this reply.
         if (latest.current.message.trim() === next.message.trim()) {
@@ -181,6 +228,7 @@ export function ReplyForm({
           draftTimer.current = undefined;
           latest.current = { message: '', attachments: [] };
           setMessage('');
+          onMessageChange?.('');
           setAttachments([]);
           setMissing([]);
         }
@@ -218,6 +266,7 @@ export function ReplyForm({
   function updateMessage(value: string, caret: number) {
     latest.current = { ...latest.current, message: value };
     setMessage(value);
+    onMessageChange?.(value);
     if (notice?.kind === 'problem') setNotice(null);
     setConfirmReopen(false);
     scheduleDraft();
@@ -252,6 +301,7 @@ export function ReplyForm({
     setPicker(null);
     latest.current = { ...latest.current, message: next.text };
     setMessage(next.text);
+    onMessageChange?.(next.text);
     scheduleDraft();
     boxRef.current?.focus();
   }
@@ -262,6 +312,21 @@ export function ReplyForm({
 
   async function send(confirmed = false) {
     if (sendingRef.current) return;
+    // The popup's Ticket ID and the ticket shown disagree: say so, send nothing.
+    if (sendBlockedReason) {
+      setNotice({ kind: 'problem', text: sendBlockedReason });
+      return;
+    }
+    // An unknown ticket: nothing to send to. (Any other failure to read it, offline or signed out, still lets the
+    // reply wait in the outbox.)
+    if (unknownTicket && ticketError) {
+      setNotice({ kind: 'problem', text: errorText(t, ticketError, ticketId) });
+      return;
+    }
+    if (!ticket && !ticketError) {
+      setNotice({ kind: 'problem', text: t('ticket_loading', [ticketId]) });
+      return;
+    }
     const text = latest.current.message;
     const problem = messageProblem(text);
     if (problem) {
@@ -283,6 +348,13 @@ export function ReplyForm({
     if (same) {
       if (same.state === 'failed' || same.state === 'needs_attention') await retry();
       setNotice({ kind: 'entry' });
+      return;
+    }
+    // Someone wrote since the agent opened the ticket: show it and ask first.
+    const accepted = collisionAccepted.current;
+    collisionAccepted.current = null;
+    if (messagesSince(accepted ?? known).length > 0) {
+      setConfirmCollision(true);
       return;
     }
     if (ticket?.status === 'resolved' && !confirmed) {
@@ -318,6 +390,25 @@ export function ReplyForm({
       setNotice({ kind: 'send-error', error: r.error });
       if (r.error.kind === 'closed') setShowCreate(true);
     }
+  }
+
+  /** Messages on the ticket that are neither known to the agent nor this form's own reply. */
+  function messagesSince(knownIds: ReadonlySet<number> | null) {
+    if (!ticket || !knownIds) return [];
+    const own = entry ? entry.message.trim() : null;
+    return ticket.messages.filter(
+      (m) => !knownIds.has(m.id) && !ownIds.has(m.id) && m.id !== entry?.sent?.messageId && !(own !== null && m.message.trim() === own),
+    );
+  }
+
+  /** The agent read what was new and still wants to send: those messages count as seen, and Send goes on. */
+  function sendAnyway() {
+    const ids = new Set(known ?? []);
+    for (const m of newSince) ids.add(m.id);
+    setKnown(ids);
+    setConfirmCollision(false);
+    collisionAccepted.current = ids;
+    void send();
   }
 
   function onKeyDown(e: KeyboardEvent) {
@@ -424,8 +515,8 @@ export function ReplyForm({
         return t('status_queued', [formatTime(lang, e.nextAttemptAt), reason || t('err_no_detail')]);
       case 'sent':
         return e.sent
-          ? t('status_sent', [e.sent.messageId, e.sent.senderName, formatTime(lang, e.sent.createdAt)])
-          : t('status_sent_short');
+          ? t('status_sent', [e.ticketId, e.sent.messageId, e.sent.senderName, formatTime(lang, e.sent.createdAt)])
+          : t('status_sent_short', [e.ticketId]);
       case 'failed':
         return t('status_failed', [reason || t('err_no_detail')]);
       case 'paused':
@@ -456,6 +547,8 @@ export function ReplyForm({
   const countId = `${base}-count`;
   const listboxId = `${base}-templates`;
   const pickerOpen = picker !== null;
+  const newSince = messagesSince(known);
+  const sendUnavailable = sendBlockedReason !== null || unknownTicket;
 
   return (
     <div class="reply-form">
@@ -517,6 +610,7 @@ export function ReplyForm({
             draftTimer.current = undefined;
             latest.current = { message: '', attachments: [] };
             setMessage('');
+            onMessageChange?.('');
             setAttachments([]);
             void actions.saveDraft(ticketId, '', []);
           }}
@@ -623,6 +717,20 @@ export function ReplyForm({
             </ul>
           )}
 
+          {confirmCollision && newSince.length > 0 && (
+            <div class="notice warn collision" role="alert">
+              <p>{t('collision_ask')}</p>
+              <div class="row">
+                <button type="button" class="primary" onClick={sendAnyway}>
+                  {t('collision_send_anyway')}
+                </button>
+                <button type="button" onClick={() => setConfirmCollision(false)}>
+                  {t('cancel')}
+                </button>
+              </div>
+            </div>
+          )}
+
           {confirmReopen && (
             <div class="notice warn">
               <p>{t('reopen_warning')}</p>
@@ -638,8 +746,9 @@ export function ReplyForm({
           )}
 
           <div class="row actions">
-            <button type="submit" class="primary" aria-busy={sending}>
-              {t('send_reply')}
+            {/* Names its target: the accessible name still starts with "Send reply" (shared/ui-names.md). */}
+            <button type="submit" class="primary" aria-busy={sending} aria-disabled={sendUnavailable ? 'true' : undefined}>
+              {unknownTicket ? t('send_reply') : t('send_reply_to', [ticket?.id ?? ticketId])}
             </button>
             <button type="button" onClick={() => fileRef.current?.click()}>
               {t('attach_files')}
@@ -700,6 +809,24 @@ export function ReplyForm({
             </button>
           )}
         </div>
+      )}
+
+      {newSince.length > 0 && (
+        <section class="notice warn new-since" aria-labelledby={`${base}-new`}>
+          <h3 id={`${base}-new`}>{t('collision_heading', [newSince.length])}</h3>
+          <ol>
+            {newSince.map((m) => (
+              <li key={m.id}>
+                <span dir="auto" class="meta">
+                  {m.sender_name}
+                </span>
+                <p dir="auto" class="body">
+                  {m.message}
+                </p>
+              </li>
+            ))}
+          </ol>
+        </section>
       )}
 
       {ticket && <ThreadList messages={ticket.messages} />}

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { MESSAGE_MAX_CHARS } from '../utils/api-contract';
 import type { Ticket, TicketMessage, TicketWithMessages } from '../utils/daakey-types';
 import { computeSignature } from '../utils/signature';
@@ -370,9 +370,62 @@ describe('tickets', () => {
   });
 });
 
-describe('idempotency', () => {
+describe('Idempotency-Key in the strict sandbox (the default)', () => {
   const send = (key: string, message: string) =>
     signedFetch(sandbox.url, { path: '/tickets/1/messages', token, body: { message }, headers: { 'Idempotency-Key': key } });
+
+  it('is ignored: the same key twice stores two messages, a reused key with another body is accepted', async () => {
+    expect(sandbox.state.idempotencyEnabled).toBe(false);
+    const first = await send('strict-1', 'Said twice');
+    const second = await send('strict-1', 'Said twice');
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expect(second.headers.get('idempotent-replayed')).toBeNull();
+    expect((await read<TicketMessage>(second)).data.id).not.toBe((await read<TicketMessage>(first)).data.id);
+    expect((await send('strict-1', 'another body')).status).toBe(201);
+    const stored = await control<{ messages: TicketMessage[] }>(sandbox.url, 'GET', '/tickets/1/messages');
+    expect(stored.messages.filter((m) => m.message === 'Said twice')).toHaveLength(2);
+    expect(sandbox.state.idempotency.size).toBe(0);
+  });
+
+  it('a second POST while the first is held before commit is not refused: both commit, the slow one when it ends', async () => {
+    await control(sandbox.url, 'POST', '/faults', {
+      faults: [{ type: 'latency', ms: 600, times: 1, match: { method: 'POST', pathPrefix: '/api/v1/client/tickets/1/messages' } }],
+    });
+    const slow = send('strict-2', 'In flight twice');
+    await new Promise((r) => setTimeout(r, 150));
+    const quick = await send('strict-2', 'In flight twice');
+    expect(quick.status).toBe(201);
+    const stored = async () =>
+      (await control<{ messages: TicketMessage[] }>(sandbox.url, 'GET', '/tickets/1/messages')).messages.filter(
+        (m) => m.message === 'In flight twice',
+      );
+    // The slow request is still in flight at the server: nothing of it is stored yet.
+    expect(await stored()).toHaveLength(1);
+    expect((await slow).status).toBe(201);
+    expect(await stored()).toHaveLength(2);
+  });
+});
+
+describe('idempotency (the optional mode)', () => {
+  beforeEach(() => sandbox.setIdempotency(true));
+  afterEach(() => sandbox.setIdempotency(false));
+  const send = (key: string, message: string) =>
+    signedFetch(sandbox.url, { path: '/tickets/1/messages', token, body: { message }, headers: { 'Idempotency-Key': key } });
+
+  it('is switched through the control API, and a reset restores the start-up choice', async () => {
+    sandbox.setIdempotency(false);
+    expect(await control(sandbox.url, 'POST', '/idempotency', { enabled: true })).toEqual({ enabled: true });
+    expect(sandbox.state.idempotencyEnabled).toBe(true);
+    await control(sandbox.url, 'POST', '/reset');
+    expect(await control(sandbox.url, 'GET', '/idempotency')).toEqual({ enabled: false });
+    const own = await startSandbox({ idempotency: true, control: true });
+    try {
+      await control(own.url, 'POST', '/reset');
+      expect(own.state.idempotencyEnabled).toBe(true);
+    } finally {
+      await own.close();
+    }
+  });
 
   it('replays the stored 201 for the same key and body, without a duplicate', async () => {
     const first = await send('key-1', 'Only once please');

@@ -18,6 +18,8 @@ export interface ControlHooks {
   clearFaults(): void;
   /** Replaces the random source of probabilistic faults with a seeded PRNG. */
   seedRandom?(seed: number): void;
+  /** Turns the optional `Idempotency-Key` support on or off. */
+  setIdempotency?(enabled: boolean): void;
 }
 
 const STATUSES: readonly TicketStatus[] = ['open', 'in_progress', 'resolved', 'closed'];
@@ -81,8 +83,12 @@ export function parseFault(v: unknown): FaultSpec | string {
     case 'drop-after-commit':
     case 'drop-before-commit':
       return { type: v.type, ...common };
+    case 'commit-then-hang':
+      if (v.ms !== undefined && !(Number.isFinite(v.ms) && (v.ms as number) >= 0 && (v.ms as number) <= 600_000))
+        return 'commit-then-hang ms must be between 0 and 600000';
+      return { type: 'commit-then-hang', ...(v.ms !== undefined ? { ms: v.ms as number } : {}), ...common };
     default:
-      return 'type must be latency, status, drop-after-commit or drop-before-commit';
+      return 'type must be latency, status, drop-after-commit, drop-before-commit or commit-then-hang';
   }
 }
 
@@ -152,6 +158,14 @@ export function handleControl(hooks: ControlHooks, method: string, url: URL, bod
     }
     case 'POST /__control/tickets':
       return createTicket(hooks, input);
+    case 'GET /__control/idempotency':
+      return { status: 200, body: { enabled: state.idempotencyEnabled } };
+    case 'POST /__control/idempotency': {
+      if (typeof input.enabled !== 'boolean') return bad('expected { enabled: boolean }');
+      if (!hooks.setIdempotency) return bad('this sandbox cannot switch idempotency');
+      hooks.setIdempotency(input.enabled);
+      return { status: 200, body: { enabled: state.idempotencyEnabled } };
+    }
     case 'GET /__control/state':
       return {
         status: 200,
@@ -170,6 +184,7 @@ export function handleControl(hooks: ControlHooks, method: string, url: URL, bod
           },
           faults: state.faults.map(publicFault),
           requests: state.requests.length,
+          idempotency: state.idempotencyEnabled,
           idempotencyKeys: state.idempotency.size,
           media: state.media.size,
         },
@@ -181,6 +196,7 @@ export function handleControl(hooks: ControlHooks, method: string, url: URL, bod
     const ticket = state.tickets.get(Number(ticketRoute[1]));
     if (!ticket) return { status: 404, body: { error: 'Ticket not found' } };
     if (ticketRoute[2] === 'messages' && method === 'GET') return { status: 200, body: { messages: ticketDetail(ticket).messages } };
+    if (ticketRoute[2] === 'messages' && method === 'POST') return addMessage(hooks, ticket, input);
     if (ticketRoute[2] === 'status' && method === 'POST') {
       if (!STATUSES.includes(input.status as TicketStatus)) return bad(`status must be one of ${STATUSES.join(', ')}`);
       ticket.status = input.status as TicketStatus;
@@ -232,4 +248,25 @@ function createTicket(hooks: ControlHooks, input: Record<string, unknown>): Cont
   }
   state.tickets.set(id, ticket);
   return { status: 201, body: { ticket: ticketDetail(ticket) } };
+}
+
+/**
+ * Adds a message to a ticket as someone other than the signed-in agent would (the customer by default, or
+ * another agent with `sender_name`): what a form open on that ticket should notice before it sends.
+ */
+function addMessage(hooks: ControlHooks, ticket: StoredTicket, input: Record<string, unknown>): ControlReply {
+  const { state } = hooks;
+  if (typeof input.message !== 'string' || input.message === '') return bad('message (string) is required');
+  if (input.sender !== undefined && typeof input.sender !== 'string') return bad('sender must be a string');
+  if (input.sender_name !== undefined && typeof input.sender_name !== 'string') return bad('sender_name must be a string');
+  const message = {
+    id: state.nextMessageId++,
+    message: input.message,
+    sender: (input.sender as string | undefined) ?? 'client',
+    sender_name: (input.sender_name as string | undefined) ?? 'Customer',
+    attachments: [],
+    created_at: isoSeconds(hooks.nowMs()),
+  };
+  ticket.messages.push(message);
+  return { status: 201, body: { message } };
 }

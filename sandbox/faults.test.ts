@@ -1,5 +1,5 @@
 import { request as httpRequest } from 'node:http';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TicketMessage } from '../utils/daakey-types';
 import { control, loginDemo, signedFetch } from './client';
 import { startSandbox, type Sandbox } from './server';
@@ -75,7 +75,8 @@ describe('faults', () => {
     expect((await storedMessages()).filter((m) => m.message === 'lost before commit')).toHaveLength(1);
   });
 
-  it('drop-after-commit: fetch rejects, the message is stored exactly once, and a keyed retry replays it', async () => {
+  it('drop-after-commit: fetch rejects, the message is stored exactly once, and (idempotent mode) a keyed retry replays it', async () => {
+    await control(sandbox.url, 'POST', '/idempotency', { enabled: true });
     await control(sandbox.url, 'POST', '/faults', { faults: [{ type: 'drop-after-commit', match: POST_REPLY }] });
     await expect(reply('committed then dropped', 'ka1')).rejects.toThrow();
     let stored = (await storedMessages()).filter((m) => m.message === 'committed then dropped');
@@ -95,6 +96,34 @@ describe('faults', () => {
     );
     expect(requests.map((r) => r.outcome)).toEqual(['dropped-after-commit', 'responded']);
     expect(requests[0]).toMatchObject({ status: 201, signatureValid: true, faults: ['drop-after-commit'] });
+  });
+
+  it('drop-after-commit in the strict sandbox: a keyed retry is a second message', async () => {
+    await control(sandbox.url, 'POST', '/faults', { faults: [{ type: 'drop-after-commit', match: POST_REPLY }] });
+    await expect(reply('dropped, then sent again', 'ks1')).rejects.toThrow();
+    expect((await reply('dropped, then sent again', 'ks1')).status).toBe(201);
+    expect((await storedMessages()).filter((m) => m.message === 'dropped, then sent again')).toHaveLength(2);
+  });
+
+  it('commit-then-hang: stored at once, never answered; the client gives up, or the sandbox cuts it after ms', async () => {
+    await control(sandbox.url, 'POST', '/faults', { faults: [{ type: 'commit-then-hang', times: 1, match: POST_REPLY }] });
+    const hung = reply('committed, then silence');
+    hung.catch(() => undefined);
+    await expect.poll(async () => (await storedMessages()).filter((m) => m.message === 'committed, then silence').length).toBe(1);
+    const settled = await Promise.race([
+      hung.then(
+        () => 'answered',
+        () => 'failed',
+      ),
+      new Promise((r) => setTimeout(() => r('pending'), 300)),
+    ]);
+    expect(settled).toBe('pending');
+    const { requests } = await control<{ requests: RecordedRequest[] }>(sandbox.url, 'GET', '/requests?method=POST');
+    expect(requests.at(-1)).toMatchObject({ outcome: 'hung-after-commit', status: 201, faults: ['commit-then-hang'] });
+
+    await control(sandbox.url, 'POST', '/faults', { faults: [{ type: 'commit-then-hang', ms: 200, times: 1, match: POST_REPLY }] });
+    await expect(reply('cut after 200 ms')).rejects.toThrow();
+    expect((await storedMessages()).filter((m) => m.message === 'cut after 200 ms')).toHaveLength(1);
   });
 
   it('while a drop is pending, responses carry Connection: close and idle keep-alive sockets are closed', async () => {
@@ -126,11 +155,19 @@ describe('faults', () => {
 
   it('latency after commit stores the message before answering', async () => {
     await control(sandbox.url, 'POST', '/faults', {
-      faults: [{ type: 'latency', ms: 300, phase: 'after-commit', times: 1, match: POST_REPLY }],
+      faults: [{ type: 'latency', ms: 2_000, phase: 'after-commit', times: 1, match: POST_REPLY }],
     });
-    const pending = reply('slow answer');
-    await new Promise((r) => setTimeout(r, 100));
-    expect((await storedMessages()).some((m) => m.message === 'slow answer')).toBe(true);
+    let answered = false;
+    const pending = reply('slow answer').then((r) => {
+      answered = true;
+      return r;
+    });
+    // Stored while the answer is still held back (2 s leaves room for a loaded machine to see it in between).
+    await vi.waitFor(async () => expect((await storedMessages()).some((m) => m.message === 'slow answer')).toBe(true), {
+      timeout: 1_500,
+      interval: 20,
+    });
+    expect(answered).toBe(false);
     expect((await pending).status).toBe(201);
   });
 
@@ -228,6 +265,18 @@ describe('control API', () => {
     expect(sandbox.state.requests).toHaveLength(0);
     // Tokens are cleared by a reset too.
     expect((await signedFetch(sandbox.url, { path: '/tickets', token })).status).toBe(401);
+  });
+
+  it('adds a message to a ticket as the customer or another agent', async () => {
+    const added = await control<{ message: TicketMessage }>(sandbox.url, 'POST', '/tickets/1/messages', { message: 'Any news?' });
+    expect(added.message).toMatchObject({ message: 'Any news?', sender: 'client', sender_name: 'Customer' });
+    const other = await control<{ message: TicketMessage }>(sandbox.url, 'POST', '/tickets/1/messages', {
+      message: 'I am on it',
+      sender_name: 'Karim (agent)',
+    });
+    expect(other.message.id).toBe(added.message.id + 1);
+    expect((await storedMessages()).slice(-2).map((m) => m.message)).toEqual(['Any news?', 'I am on it']);
+    await expect(control(sandbox.url, 'POST', '/tickets/1/messages', {})).rejects.toThrow(/400/);
   });
 
   it('is off unless enabled', async () => {

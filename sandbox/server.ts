@@ -39,6 +39,12 @@ export interface SandboxOptions {
   control?: boolean;
   /** How many requests `/__control/requests` keeps, oldest dropped first (default 1000). */
   maxRecordedRequests?: number;
+  /**
+   * Honour `Idempotency-Key` (replay a stored success, 409 while the same key is in flight). Default false:
+   * the strict sandbox does what Daakey's docs promise and no more, and they do not promise that.
+   * `POST /__control/idempotency { enabled }` switches it at run time; a reset restores this value.
+   */
+  idempotency?: boolean;
   /** Random source in [0, 1) for probabilistic faults (default `Math.random`; `POST /__control/faults { seed }` replaces it). */
   random?: () => number;
 }
@@ -67,6 +73,8 @@ export interface Sandbox {
   reset(): void;
   addFaults(faults: FaultSpec[]): ActiveFault[];
   clearFaults(): void;
+  /** Turns the optional `Idempotency-Key` support on or off (clearing its stores either way). */
+  setIdempotency(enabled: boolean): void;
   close(): Promise<void>;
 }
 
@@ -128,7 +136,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const agencies = options.agencies ?? [DEMO_AGENCY];
   const users = options.users ?? [DEMO_USER];
   const baseNow = options.now ?? Date.now;
-  const state = createState(agencies, users);
+  const idempotencyDefault = options.idempotency === true;
+  const state = createState(agencies, users, idempotencyDefault);
   const maxRecorded = options.maxRecordedRequests ?? MAX_RECORDED_REQUESTS;
   const nowMs = () => baseNow() + state.clockOffsetSeconds * 1000;
   let random = options.random ?? Math.random;
@@ -137,7 +146,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
   let baseUrl = '';
 
-  const dropPending = () => state.faults.some((f) => f.type === 'drop-after-commit' || f.type === 'drop-before-commit');
+  const dropPending = () =>
+    state.faults.some((f) => f.type === 'drop-after-commit' || f.type === 'drop-before-commit' || f.type === 'commit-then-hang');
 
   const addFaults = (specs: FaultSpec[]): ActiveFault[] => {
     const added = specs.map((spec) => ({
@@ -156,7 +166,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const clearFaults = () => {
     state.faults.length = 0;
   };
-  const reset = () => resetState(state, agencies, users);
+  const reset = () => resetState(state, agencies, users, idempotencyDefault);
+  const setIdempotency = (enabled: boolean) => {
+    state.idempotencyEnabled = enabled;
+    state.idempotency.clear();
+    state.idempotencyInFlight.clear();
+  };
 
   /** Takes the faults that apply to this request: every matching latency, and the first matching other fault. */
   function takeFaults(method: string, rawPath: string): { before: number; after: number; terminal: ActiveFault | null; applied: string[] } {
@@ -325,7 +340,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
     const key = headerValue(req, IDEMPOTENCY_HEADER)?.trim() || null;
     record.idempotencyKey = key;
-    if (!route.idempotent || key === null) {
+    // The strict sandbox (default) ignores the header altogether: no replay, no 409, no 422 on a reused key.
+    if (!route.idempotent || key === null || !state.idempotencyEnabled) {
       const reply = await call();
       return envelope(reply.status, reply, agency, requestId);
     }
@@ -469,10 +485,23 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return;
     }
 
+    // A latency before commit has kept the request in flight here the whole time; it commits now, whether or
+    // not the client is still waiting (a server does not notice a client that went away mid-request).
     const result = await processApi(req, rawPath, url, read.bytes, read.tooLarge, record, requestId);
     if (terminal?.type === 'drop-after-commit') {
       record.status = result.status;
       return drop('dropped-after-commit');
+    }
+    if (terminal?.type === 'commit-then-hang') {
+      record.status = result.status;
+      record.outcome = 'hung-after-commit';
+      // No answer, ever: the client gives up by itself (its timeout, a stopped worker), or the sandbox cuts the
+      // socket after `ms`.
+      if (terminal.ms !== undefined) {
+        const timer = setTimeout(() => req.socket.destroy(), terminal.ms);
+        req.socket.once('close', () => clearTimeout(timer));
+      }
+      return;
     }
     if (plan.after > 0) await delay(plan.after);
     respond(result);
@@ -507,7 +536,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       if (!read) return;
       const reply = read.tooLarge
         ? { status: 413, body: { error: 'body too large' } }
-        : handleControl({ state, nowMs, reset, addFaults, clearFaults, seedRandom }, method, url, read.bytes);
+        : handleControl({ state, nowMs, reset, addFaults, clearFaults, seedRandom, setIdempotency }, method, url, read.bytes);
       finish(req, res, reply.status, { 'Content-Type': JSON_TYPE, 'Cache-Control': 'no-store' }, JSON.stringify(reply.body));
       return;
     }
@@ -585,6 +614,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     reset,
     addFaults,
     clearFaults,
+    setIdempotency,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));

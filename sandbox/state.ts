@@ -36,7 +36,7 @@ export interface IdempotencyRecord {
   payload: unknown;
 }
 
-export type RequestOutcome = 'responded' | 'dropped-before-commit' | 'dropped-after-commit' | 'client-aborted';
+export type RequestOutcome = 'responded' | 'dropped-before-commit' | 'dropped-after-commit' | 'hung-after-commit' | 'client-aborted';
 
 export interface RecordedRequest {
   seq: number;
@@ -86,6 +86,11 @@ export type FaultSpec = (
     }
   | { type: 'drop-after-commit'; times?: number; match?: FaultMatch }
   | { type: 'drop-before-commit'; times?: number; match?: FaultMatch }
+  /**
+   * Commits, then never answers: the socket stays open until the client gives up (its timeout, a stopped
+   * worker) or, with `ms`, until the sandbox cuts it after that long.
+   */
+  | { type: 'commit-then-hang'; ms?: number; times?: number; match?: FaultMatch }
 ) & { probability?: number };
 
 /** A fault with its remaining uses (`Infinity` for a latency or a probabilistic fault without `times`). */
@@ -100,7 +105,12 @@ export interface SandboxState {
   tokens: Map<string, StoredToken>;
   media: Map<string, StoredMedia>;
   nextMediaId: number;
-  /** Keyed by `<agencyId>:<Idempotency-Key>`. */
+  /**
+   * Whether `Idempotency-Key` is honoured. Off by default: Daakey's docs do not promise it, so the strict
+   * sandbox ignores the header (no replay store, no in-flight store) unless a test turns it on.
+   */
+  idempotencyEnabled: boolean;
+  /** Keyed by `<agencyId>:<Idempotency-Key>`; used only while `idempotencyEnabled`. */
   idempotency: Map<string, IdempotencyRecord>;
   idempotencyInFlight: Set<string>;
   requests: RecordedRequest[];
@@ -142,7 +152,11 @@ export function seedTickets(): Map<number, StoredTicket> {
   return tickets;
 }
 
-export function createState(agencies: SandboxAgency[] = [DEMO_AGENCY], users: SandboxUser[] = [DEMO_USER]): SandboxState {
+export function createState(
+  agencies: SandboxAgency[] = [DEMO_AGENCY],
+  users: SandboxUser[] = [DEMO_USER],
+  idempotencyEnabled = false,
+): SandboxState {
   const tickets = seedTickets();
   let maxMessage = 0;
   for (const ticket of tickets.values()) for (const m of ticket.messages) maxMessage = Math.max(maxMessage, m.id);
@@ -155,6 +169,7 @@ export function createState(agencies: SandboxAgency[] = [DEMO_AGENCY], users: Sa
     tokens: new Map(),
     media: new Map(),
     nextMediaId: 1,
+    idempotencyEnabled,
     idempotency: new Map(),
     idempotencyInFlight: new Set(),
     requests: [],
@@ -166,8 +181,8 @@ export function createState(agencies: SandboxAgency[] = [DEMO_AGENCY], users: Sa
 }
 
 /** Restores the seed in place (the `state` object handed out by `startSandbox` stays the same object). */
-export function resetState(state: SandboxState, agencies: SandboxAgency[], users: SandboxUser[]): void {
-  Object.assign(state, createState(agencies, users));
+export function resetState(state: SandboxState, agencies: SandboxAgency[], users: SandboxUser[], idempotencyEnabled = false): void {
+  Object.assign(state, createState(agencies, users, idempotencyEnabled));
 }
 
 /** Agent replies since the last client message count as unread for the agency. */

@@ -34,6 +34,18 @@ export const ATTACHMENT_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image
 /** Per attempt; below Chrome's 30 s limit on a worker's first fetch response. */
 export const REQUEST_TIMEOUT_MS = 15_000;
 
+/**
+ * An attempt whose outcome is unknown (timeout, dropped connection, worker stopped mid-request) may still be
+ * in flight at the server, which commits when it finishes: the outbox neither looks the reply up nor sends it
+ * again before this long after the attempt's recorded start. Daakey documents no server-side limit; the margin
+ * covers a server that finishes a little after our client gave up, and the start being recorded (durably,
+ * before the request) up to {@link ATTEMPT_START_SLACK_MS} before the request actually leaves.
+ */
+export const IN_FLIGHT_MARGIN_MS = 5_000;
+export const UNKNOWN_OUTCOME_WAIT_MS = REQUEST_TIMEOUT_MS + IN_FLIGHT_MARGIN_MS;
+/** A recorded attempt start older than this is written again before the request leaves. */
+export const ATTEMPT_START_SLACK_MS = 1_000;
+
 /** Not documented by Daakey; sent anyway, honoured by the sandbox. */
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 

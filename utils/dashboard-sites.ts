@@ -1,5 +1,11 @@
 /** Dashboard origins the agent enabled: normalising what they type, and matching pages against it. */
 
+/**
+ * Set by a live dashboard content script instance in its (the extension's isolated) world, and cleared when it
+ * stops: the background injects the script into an open tab only where this is not set.
+ */
+export const DASHBOARD_LIVE_GLOBAL = '__daakeyQrDashboardLive';
+
 export interface DashboardSite {
   origin: string;
   enabled: boolean;

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { UNKNOWN_OUTCOME_WAIT_MS } from './api-contract';
 import type { TicketMessage, TicketWithMessages } from './daakey-types';
 import { createMemoryOutboxStore, createOutbox, readSnapshot, type OutboxClient, type OutboxStore } from './outbox';
 import { createOutboxStorage, OUTBOX_LEGACY_KEY, OUTBOX_META_KEY, OUTBOX_RECORD_PREFIX } from './outbox-storage';
@@ -39,7 +40,7 @@ function setup() {
       random: () => 0.5,
       schedule: () => undefined,
     });
-  return { make, posted, checked, server };
+  return { make, posted, checked, server, clock };
 }
 
 /** A server that takes every reply (201) and is never asked to look one up. */
@@ -132,7 +133,7 @@ describe('outbox storage', () => {
   });
 
   it("a worker that dies before a reply's deferred 'sent' is written: the next one finds the reply on the server and posts nothing", async () => {
-    const { make, posted, checked } = setup();
+    const { make, posted, checked, clock } = setup();
     const outbox = make();
     await outbox.enqueue({ clientId: 'late', ticketId: 4, message: 'deferred', attachments: [] });
     const copies = copyAfterEachSet();
@@ -145,6 +146,10 @@ describe('outbox storage', () => {
     await fakeBrowser.storage.local.set(beforeSent!);
 
     const restarted = make();
+    // Its request may still be in flight at the server: nothing is looked up before the wait is over.
+    await restarted.flush();
+    expect(checked).toEqual([]);
+    clock.now += UNKNOWN_OUTCOME_WAIT_MS;
     const [entry] = await restarted.flush();
     expect(entry).toMatchObject({ id: 'late', state: 'sent' });
     expect(checked).toEqual([4]);
@@ -210,7 +215,7 @@ describe('outbox storage', () => {
   });
 
   it('a worker that stops after the next reply was written down ahead: recovery checks it, then posts it once', async () => {
-    const { make, posted, checked, server } = setup();
+    const { make, posted, checked, server, clock } = setup();
     const outbox = make();
     await outbox.enqueue({ clientId: 'first', ticketId: 4, message: 'first', attachments: [] });
     await outbox.enqueue({ clientId: 'second', ticketId: 5, message: 'second', attachments: [] });
@@ -232,6 +237,9 @@ describe('outbox storage', () => {
     checked.length = 0;
 
     const restarted = make();
+    await restarted.flush();
+    expect(checked).toEqual([]);
+    clock.now += UNKNOWN_OUTCOME_WAIT_MS;
     const entries = await restarted.flush();
     expect(entries.map((e) => [e.id, e.state])).toEqual([
       ['first', 'sent'],

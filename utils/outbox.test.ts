@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BACKOFF } from './api-contract';
+import { BACKOFF, REQUEST_TIMEOUT_MS, UNKNOWN_OUTCOME_WAIT_MS } from './api-contract';
 import type { ApiError, ApiResult, TicketMessage, TicketWithMessages } from './daakey-types';
 import {
   createMemoryLock,
@@ -297,14 +297,19 @@ describe('outbox: retry timing', () => {
     const views = await outbox.flush();
     expect(server.posts).toHaveLength(1);
     const delay = 0.75 * BACKOFF.baseMs;
-    expect(views.map((v) => v.nextAttemptAt)).toEqual([T0 + delay, T0 + delay]);
+    // 'a' got no answer: it may still be in flight at the server until its start plus the wait.
+    expect(views.map((v) => v.nextAttemptAt)).toEqual([T0 + UNKNOWN_OUTCOME_WAIT_MS, T0 + delay]);
     clock.now = T0 + delay - 1;
     await outbox.flush();
     expect(server.posts).toHaveLength(1);
-    // The network came back and a window said so: a forced flush skips our own backoff.
+    // The network came back and a window said so: a forced flush skips our own backoff, not the in-flight wait.
     await outbox.flush({ force: true });
-    expect(server.posts).toHaveLength(3);
-    expect(server.gets).toHaveLength(1);
+    expect(server.posts.map((p) => p.idempotencyKey)).toEqual(['a', 'b']);
+    expect(server.gets).toHaveLength(0);
+    clock.now = T0 + UNKNOWN_OUTCOME_WAIT_MS;
+    await outbox.flush();
+    expect(server.posts.map((p) => p.idempotencyKey)).toEqual(['a', 'b', 'a']);
+    expect(server.gets).toEqual([{ ticketId: 1, at: T0 + UNKNOWN_OUTCOME_WAIT_MS }]);
   });
 
   it('stops automatic retries at the 24 h window: needs_attention, then no more requests', async () => {
@@ -446,16 +451,25 @@ describe('outbox: crash recovery', () => {
     nextAttemptAt: null,
     undoUntil: null,
     outcomeUnknown: false,
+    attemptStartedAt: T0 - 10_000,
+    inFlightUntil: null,
     sent: null,
     sentAt: null,
     error: null,
   });
   const initial = () => ({ version: 1, paused: false, holdUntil: null, backoffUntil: null, records: [sendingRecord()] });
 
-  it('an entry left "sending" that never landed is checked, then delivered once', async () => {
-    const { outbox, server } = setup({ initial: initial() });
+  it('an entry left "sending" that never landed is checked once it can no longer be in flight, then delivered once', async () => {
+    const { outbox, server, clock, scheduled } = setup({ initial: initial() });
+    // Started 10 s ago: it may still be in flight at the server for another UNKNOWN_OUTCOME_WAIT_MS - 10 s.
+    const [waiting] = await outbox.flush();
+    expect(server.gets).toHaveLength(0);
+    expect(server.posts).toHaveLength(0);
+    expect(waiting).toMatchObject({ state: 'queued', nextAttemptAt: T0 - 10_000 + UNKNOWN_OUTCOME_WAIT_MS });
+    expect(scheduled.at(-1)).toBe(T0 - 10_000 + UNKNOWN_OUTCOME_WAIT_MS);
+    clock.now = T0 - 10_000 + UNKNOWN_OUTCOME_WAIT_MS;
     const [view] = await outbox.flush();
-    expect(server.gets).toEqual([{ ticketId: 3, at: T0 }]);
+    expect(server.gets).toEqual([{ ticketId: 3, at: clock.now }]);
     expect(server.posts).toHaveLength(1);
     expect(view).toMatchObject({ state: 'sent', attempts: 2 });
     await outbox.flush();
@@ -466,10 +480,145 @@ describe('outbox: crash recovery', () => {
     const { outbox, server, clock } = setup({ initial: initial() });
     clock.now = T0 - 5_000;
     server.commit(3, 'Sent just before the worker died', ['https://cdn.example/a.png']);
-    clock.now = T0;
+    clock.now = T0 + UNKNOWN_OUTCOME_WAIT_MS;
     const [view] = await outbox.flush();
     expect(server.posts).toHaveLength(0);
     expect(view).toMatchObject({ state: 'sent', sent: { messageId: 100 } });
+  });
+});
+
+describe('outbox: an unknown outcome means wait, then look (R11b)', () => {
+  const sending = (over: Partial<OutboxRecord> = {}): OutboxRecord => ({
+    id: 'mid-request',
+    idempotencyKey: 'mid-request',
+    ticketId: 6,
+    message: 'Posted while the worker stopped',
+    attachments: [],
+    state: 'sending',
+    attempts: 1,
+    createdAt: T0,
+    windowStartedAt: T0,
+    nextAttemptAt: null,
+    undoUntil: null,
+    outcomeUnknown: false,
+    attemptStartedAt: T0,
+    inFlightUntil: null,
+    sent: null,
+    sentAt: null,
+    error: null,
+    ...over,
+  });
+  const snapshotWith = (...records: OutboxRecord[]) => ({ version: 1, paused: false, holdUntil: null, backoffUntil: null, records });
+
+  it('records the attempt start in storage before the request leaves', async () => {
+    const { outbox, server, store, clock } = setup();
+    let savedAtPost: OutboxRecord | undefined;
+    const post = server.client.addMessage;
+    server.client.addMessage = async (...args) => {
+      savedAtPost = readSnapshot(await store.load()).records[0];
+      return post(...args);
+    };
+    clock.now = T0 + 1234;
+    await outbox.enqueue(reply('c-1'));
+    await outbox.flush();
+    expect(savedAtPost).toMatchObject({ state: 'sending', attemptStartedAt: T0 + 1234, attempts: 1 });
+  });
+
+  it('a worker stopped mid-request: no look-up, no re-send, not even forced, until the start plus the wait', async () => {
+    const { outbox, server, clock, scheduled } = setup({ initial: snapshotWith(sending()) });
+    // The worker restarts 600 ms later (the failing case: the look-up ran before the slow POST committed).
+    for (const at of [T0 + 600, T0 + REQUEST_TIMEOUT_MS, T0 + UNKNOWN_OUTCOME_WAIT_MS - 1]) {
+      clock.now = at;
+      await outbox.flush();
+      await outbox.flush({ force: true });
+      await outbox.retry('mid-request');
+      await outbox.flush({ force: true });
+      expect(server.gets).toHaveLength(0);
+      expect(server.posts).toHaveLength(0);
+    }
+    expect(scheduled.at(-1)).toBe(T0 + UNKNOWN_OUTCOME_WAIT_MS);
+    // The slow request commits at the server, 2 s after it started, long after the worker was stopped.
+    clock.now = T0 + 2_000;
+    server.commit(6, 'Posted while the worker stopped', []);
+    clock.now = T0 + UNKNOWN_OUTCOME_WAIT_MS;
+    const [view] = await outbox.flush();
+    expect(server.gets).toEqual([{ ticketId: 6, at: T0 + UNKNOWN_OUTCOME_WAIT_MS }]);
+    expect(server.posts).toHaveLength(0);
+    expect(server.messages.get(6)).toHaveLength(1);
+    expect(view).toMatchObject({ state: 'sent', sent: { messageId: 100 } });
+  });
+
+  it('a timeout whose request commits after the client gave up is found by the look-up: one message', async () => {
+    const { outbox, server, clock } = setup();
+    server.postPlan.push({ kind: 'timeout', message: 'timed out' });
+    await outbox.enqueue(reply('c-1', 2, 'Late commit'));
+    clock.now = T0;
+    const [afterTimeout] = await outbox.flush();
+    expect(afterTimeout).toMatchObject({ state: 'queued', nextAttemptAt: T0 + UNKNOWN_OUTCOME_WAIT_MS });
+    // The server finishes 2 s past our timeout.
+    clock.now = T0 + REQUEST_TIMEOUT_MS + 2_000;
+    await outbox.flush({ force: true });
+    expect(server.gets).toHaveLength(0);
+    server.commit(2, 'Late commit', []);
+    clock.now = T0 + UNKNOWN_OUTCOME_WAIT_MS;
+    const [final] = await outbox.flush();
+    expect(server.posts).toHaveLength(1);
+    expect(server.gets).toHaveLength(1);
+    expect(final).toMatchObject({ state: 'sent' });
+  });
+
+  it('a dropped connection with nothing stored: looked up after the wait, then sent again once', async () => {
+    const { outbox, server, clock } = setup();
+    server.postPlan.push(err.network);
+    await outbox.enqueue(reply('c-1', 4, 'Dropped before commit'));
+    await outbox.flush();
+    clock.now = T0 + UNKNOWN_OUTCOME_WAIT_MS;
+    const [view] = await outbox.flush();
+    expect(server.gets).toEqual([{ ticketId: 4, at: T0 + UNKNOWN_OUTCOME_WAIT_MS }]);
+    expect(server.posts.map((p) => p.at)).toEqual([T0, T0 + UNKNOWN_OUTCOME_WAIT_MS]);
+    expect(view).toMatchObject({ state: 'sent', attempts: 2 });
+    expect(server.messages.get(4)).toHaveLength(1);
+  });
+
+  it('an answered failure (503) is done at the server: looked up after the backoff, without the in-flight wait', async () => {
+    const { outbox, server, clock } = setup();
+    server.postPlan.push(err.unavailable);
+    await outbox.enqueue(reply('c-1'));
+    const [first] = await outbox.flush();
+    expect(first!.nextAttemptAt).toBeLessThan(T0 + UNKNOWN_OUTCOME_WAIT_MS);
+    clock.now = first!.nextAttemptAt!;
+    await outbox.flush();
+    expect(server.gets).toHaveLength(1);
+    expect(server.posts).toHaveLength(2);
+  });
+
+  it('a record from an older version without a start waits from the moment it is found', async () => {
+    const { outbox, server, clock } = setup({ initial: snapshotWith(sending({ attemptStartedAt: null })) });
+    clock.now = T0 + 60_000;
+    const [view] = await outbox.flush();
+    expect(view!.nextAttemptAt).toBe(T0 + 60_000 + UNKNOWN_OUTCOME_WAIT_MS);
+    expect(server.gets).toHaveLength(0);
+  });
+
+  it('a reply written down ahead gets a fresh start when the request before it was slow', async () => {
+    const { outbox, server, store, clock } = setup();
+    await outbox.enqueue(reply('a'));
+    await outbox.enqueue(reply('b'));
+    const starts: (number | null | undefined)[] = [];
+    const post = server.client.addMessage;
+    server.client.addMessage = async (...args) => {
+      starts.push(readSnapshot(await store.load()).records.find((r) => r.id === args[2].idempotencyKey)?.attemptStartedAt);
+      const result = await post(...args);
+      // 'a' takes 10 s to answer; meanwhile 'b' is written down as 'sending'.
+      if (args[2].idempotencyKey === 'a') {
+        await new Promise((r) => setTimeout(r, 20));
+        clock.now += 10_000;
+      }
+      return result;
+    };
+    await outbox.flush();
+    expect(server.posts.map((p) => p.idempotencyKey)).toEqual(['a', 'b']);
+    expect(starts).toEqual([T0, T0 + 10_000]);
   });
 });
 

@@ -3,7 +3,7 @@
  * flusher at a time, retried only when a retry cannot hurt, and never posted twice when an earlier attempt
  * may have landed. Browser-free: storage, lock, clock, randomness and wake-ups are injected by the host.
  */
-import { BACKOFF } from './api-contract';
+import { ATTEMPT_START_SLACK_MS, BACKOFF, UNKNOWN_OUTCOME_WAIT_MS } from './api-contract';
 import { nextDelayMs, retryAfterDelay } from './backoff';
 import { isRetryable, type DaakeyClient } from './daakey-client';
 import type { ApiError, TicketMessage } from './daakey-types';
@@ -34,6 +34,16 @@ export interface OutboxRecord {
   undoUntil: number | null;
   /** An earlier POST may have reached the server: look for the reply before posting again. */
   outcomeUnknown: boolean;
+  /**
+   * When the latest attempt started: written to storage (with the 'sending' mark) before its request leaves,
+   * at most {@link ATTEMPT_START_SLACK_MS} earlier than the request. Null before the first attempt.
+   */
+  attemptStartedAt: number | null;
+  /**
+   * An attempt with no answer (timeout, dropped connection, worker stopped mid-request) may be in flight at
+   * the server until then: no look-up and no new attempt before it, not even a forced one (R11b).
+   */
+  inFlightUntil: number | null;
   sent: OutboxEntryView['sent'];
   sentAt: number | null;
   error: ApiError | null;
@@ -164,6 +174,8 @@ function sameRecord(a: OutboxRecord, b: OutboxRecord): boolean {
     a.undoUntil === b.undoUntil &&
     a.windowStartedAt === b.windowStartedAt &&
     a.outcomeUnknown === b.outcomeUnknown &&
+    a.attemptStartedAt === b.attemptStartedAt &&
+    a.inFlightUntil === b.inFlightUntil &&
     a.sentAt === b.sentAt &&
     a.message === b.message &&
     a.ticketId === b.ticketId &&
@@ -249,6 +261,8 @@ function readRecord(v: unknown): OutboxRecord | null {
     nextAttemptAt: num(v.nextAttemptAt),
     undoUntil: num(v.undoUntil),
     outcomeUnknown: v.outcomeUnknown === true,
+    attemptStartedAt: num(v.attemptStartedAt),
+    inFlightUntil: num(v.inFlightUntil),
     sent,
     sentAt: num(v.sentAt),
     error: isObj(v.error) && typeof v.error.kind === 'string' ? (v.error as unknown as ApiError) : null,
@@ -271,7 +285,19 @@ export function readSnapshot(raw: unknown): OutboxSnapshot {
 
 /** When a queued record may next be tried automatically (ignoring the pause). */
 function dueAt(record: OutboxRecord, snapshot: OutboxSnapshot): number {
-  return Math.max(record.nextAttemptAt ?? 0, record.undoUntil ?? 0, snapshot.holdUntil ?? 0, snapshot.backoffUntil ?? 0);
+  return Math.max(
+    record.nextAttemptAt ?? 0,
+    record.undoUntil ?? 0,
+    record.inFlightUntil ?? 0,
+    snapshot.holdUntil ?? 0,
+    snapshot.backoffUntil ?? 0,
+  );
+}
+
+/** Until when an attempt that got no answer may still be in flight at the server (R11b). */
+function inFlightUntil(record: OutboxRecord, now: number): number {
+  // A record from an older version has no start: count from now, never from a guess in the past.
+  return (record.attemptStartedAt ?? now) + UNKNOWN_OUTCOME_WAIT_MS;
 }
 
 export function toView(record: OutboxRecord, snapshot: OutboxSnapshot): OutboxEntryView {
@@ -509,6 +535,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     record.error = null;
     record.nextAttemptAt = null;
     record.outcomeUnknown = false;
+    record.inFlightUntil = null;
   }
 
   /** Records the failure; returns true when the flush should stop (server or network trouble, or paused). */
@@ -537,6 +564,10 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       const mayHaveLanded =
         phase === 'post' && (error.kind === 'timeout' || error.kind === 'network' || error.kind === 'server' || unreadableSuccess);
       record.outcomeUnknown = record.outcomeUnknown || mayHaveLanded;
+      // No answer at all: the server may still be working on it, and would commit when it ends. An answer (a 5xx,
+      // an unreadable 2xx) means it is done, and a look-up may run as soon as the backoff allows.
+      if (phase === 'post' && (error.kind === 'timeout' || error.kind === 'network'))
+        record.inFlightUntil = Math.max(record.inFlightUntil ?? 0, inFlightUntil(record, now));
 
       const serverDelay = 'retryAfterMs' in error && error.retryAfterMs !== null ? retryAfterDelay(error.retryAfterMs) : null;
       const at = now + (serverDelay ?? nextDelayMs(Math.max(0, record.attempts - 1), random));
@@ -567,7 +598,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     for (let i = start; i < records.length; i++) {
       const r = records[i]!;
       if (!(r.state === 'queued' || (r.state === 'sending' && r.id === ahead)) || handled.has(r.id)) continue;
-      if ((r.undoUntil ?? 0) > now || (!force && (r.nextAttemptAt ?? 0) > now)) continue;
+      if ((r.undoUntil ?? 0) > now || (r.inFlightUntil ?? 0) > now || (!force && (r.nextAttemptAt ?? 0) > now)) continue;
       if (!next || r.createdAt < next.createdAt) next = r;
     }
     return next;
@@ -595,6 +626,7 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         if (!r) return null;
         r.state = 'sending';
         r.attempts += 1;
+        r.attemptStartedAt = now;
         return r.id;
       });
     } catch {
@@ -610,6 +642,8 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       if (r?.state !== 'sending') return;
       r.state = 'queued';
       r.attempts = Math.max(0, r.attempts - 1);
+      // Never posted: no attempt of it can be in flight.
+      r.attemptStartedAt = null;
     }).catch(() => undefined);
   }
 
@@ -630,7 +664,11 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       return false;
     }
 
+    // An earlier attempt may still be in flight at the server: not yet (pickNext skips it too).
+    if (!ahead && (record.inFlightUntil ?? 0) > clock()) return false;
+
     if (!ahead && record.outcomeUnknown) {
+      // Made only now, after the earlier attempt can no longer be in flight: what it does not find did not land.
       const ticket = await client.getTicket(record.ticketId);
       if (!ticket.ok) return settleFailure(id, ticket.error, 'check');
       const claimed = new Set(snapshot.records.flatMap((r) => (r.sent && r.id !== id ? [r.sent.messageId] : [])));
@@ -653,16 +691,23 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       attachments: [...r.attachments],
       idempotencyKey: r.idempotencyKey,
     });
-    // Taken ahead, it is in storage as 'sending' (its attempt counted) already.
-    const started = ahead
+    // Taken ahead, it is in storage as 'sending' (its attempt counted) already, with a start written while the
+    // reply before it was in flight; a start older than the slack (that request was slow) is written again.
+    const fresh = ahead && clock() - (record.attemptStartedAt ?? 0) <= ATTEMPT_START_SLACK_MS;
+    const started = fresh
       ? toPost(record)
-      : await mutate((s) => {
+      : await mutate((s, now) => {
           const r = edit(s, id);
-          if (!r || r.state !== 'queued') return null;
-          r.state = 'sending';
-          r.attempts += 1;
+          if (!r || r.state !== (ahead ? 'sending' : 'queued')) return null;
+          if (!ahead) {
+            r.state = 'sending';
+            r.attempts += 1;
+          }
+          // Written before the request: should it get no answer, nothing is tried again before this plus the wait.
+          r.attemptStartedAt = now;
           // Cleared only now: the check above proved the earlier attempt did not land.
           r.outcomeUnknown = false;
+          r.inFlightUntil = null;
           return toPost(r);
         });
     if (!started) return false;
@@ -710,6 +755,8 @@ export function createOutbox(deps: OutboxDeps): Outbox {
             nextAttemptAt: null,
             undoUntil: input.undoMs ? now + input.undoMs : null,
             outcomeUnknown: false,
+            attemptStartedAt: null,
+            inFlightUntil: null,
             sent: null,
             sentAt: null,
             error: null,
@@ -743,12 +790,14 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         // Holding the lock means nobody else is sending: a 'sending' record is left from a worker that
         // died mid-request, and its POST may or may not have landed.
         if ((await read()).records.some((r) => r.state === 'sending'))
-          await mutate((s) => {
+          await mutate((s, now) => {
             for (const { id, state } of s.records) {
               if (state !== 'sending') continue;
               const r = edit(s, id)!;
               r.state = 'queued';
               r.outcomeUnknown = true;
+              // Its request may still be in flight at the server (a worker stopped mid-request): wait it out.
+              r.inFlightUntil = Math.max(r.inFlightUntil ?? 0, inFlightUntil(r, now));
             }
           });
         const handled = new Set<string>();

@@ -1,5 +1,5 @@
 import { browser } from '#imports';
-import { enabledPatterns, isEnabledDashboard, type DashboardSite } from '@/utils/dashboard-sites';
+import { DASHBOARD_LIVE_GLOBAL, enabledPatterns, isEnabledDashboard, type DashboardSite } from '@/utils/dashboard-sites';
 import type { TabEnvelope } from '@/utils/messages';
 
 const SCRIPT_ID = 'dqr-dashboard';
@@ -13,26 +13,87 @@ let syncing: Promise<void> = Promise.resolve();
  * The dashboard content script runs only on the sites the agent enabled and granted, so it is
  * registered at run time rather than declared in the manifest. `sites` is read when this sync's turn
  * comes, so the last sync always applies the latest settings.
+ *
+ * Registration covers pages loaded from now on; the tabs already open on those sites (restored at browser
+ * start, or open when a site is added or switched on) get the same script injected once, unless a live
+ * instance already runs there. The returned promise settles once the registration is in place; the
+ * injection into open tabs may still be under way (it waits for pages that are still loading).
  */
 export function syncDashboardScripts(sites: () => Promise<readonly DashboardSite[]>): Promise<void> {
-  const run = syncing.then(async () => applyDashboardScripts(await sites()));
+  const run = syncing.then(async () => {
+    const current = await sites();
+    const patterns = await applyDashboardScripts(current);
+    void injectIntoOpenTabs(current, patterns).catch((error) => console.error('[daakey] inject into open tabs', error));
+  });
   syncing = run.catch(() => undefined);
   return run;
 }
 
-async function applyDashboardScripts(sites: readonly DashboardSite[]): Promise<void> {
+async function applyDashboardScripts(sites: readonly DashboardSite[]): Promise<string[]> {
   const patterns: string[] = [];
   for (const pattern of enabledPatterns(sites)) {
     if (await browser.permissions.contains({ origins: [pattern] })) patterns.push(pattern);
   }
   const existing = await browser.scripting.getRegisteredContentScripts({ ids: [SCRIPT_ID] }).catch(() => []);
   const current = existing[0]?.matches ?? [];
-  if (current.length === patterns.length && current.every((p) => patterns.includes(p))) return;
-  if (existing.length) await browser.scripting.unregisterContentScripts({ ids: [SCRIPT_ID] });
+  if (existing.length && current.length === patterns.length && current.every((p) => patterns.includes(p))) return patterns;
+  if (!patterns.length) {
+    if (existing.length) await browser.scripting.unregisterContentScripts({ ids: [SCRIPT_ID] });
+    return patterns;
+  }
+  const script = { id: SCRIPT_ID, matches: patterns, js: [SCRIPT_FILE], runAt: 'document_idle' as const, persistAcrossSessions: true };
+  // Updated in place when registered: unregistering first left a gap in which a page opening got no script.
+  if (existing.length) await browser.scripting.updateContentScripts([script]);
+  else await browser.scripting.registerContentScripts([script]);
+  return patterns;
+}
+
+/** True when the tab's top frame already runs a live instance of the dashboard script (of this extension). */
+async function hasLiveInstance(tabId: number): Promise<boolean> {
+  const [probe] = await browser.scripting.executeScript({
+    target: { tabId, frameIds: [0] },
+    // Runs in the extension's isolated world, where the content script keeps its flag.
+    func: (name: string) => Boolean((globalThis as unknown as Record<string, unknown>)[name]),
+    args: [DASHBOARD_LIVE_GLOBAL],
+  });
+  return probe?.result === true;
+}
+
+/** Injects the dashboard script into one tab, once: not where an instance already runs. */
+export async function injectOnce(tabId: number): Promise<boolean> {
+  try {
+    if (await hasLiveInstance(tabId)) return false;
+    await browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, files: [`/${SCRIPT_FILE}`] });
+    return true;
+  } catch {
+    // A tab that navigated away, an error page, a tab we may not script: nothing to do there.
+    return false;
+  }
+}
+
+/** How long after a sync a tab still loading (a tab the browser is restoring) is waited for. */
+const LOADING_TAB_WAIT_MS = 60_000;
+
+async function injectIntoOpenTabs(sites: readonly DashboardSite[], patterns: string[]): Promise<void> {
   if (!patterns.length) return;
-  await browser.scripting.registerContentScripts([
-    { id: SCRIPT_ID, matches: patterns, js: [SCRIPT_FILE], runAt: 'document_idle', persistAcrossSessions: true },
-  ]);
+  const enabled = (url: string | undefined) => {
+    if (!url || !/^https?:/.test(url)) return false;
+    return isEnabledDashboard(sites, new URL(url).origin);
+  };
+  const tabs = await browser.tabs.query({ url: patterns });
+  const done = new Set<number>();
+  const inject = (tabId: number) => {
+    if (done.has(tabId)) return;
+    done.add(tabId);
+    void injectOnce(tabId);
+  };
+  // A tab still loading (or restored after this query) gets its turn once it has loaded.
+  const onUpdated = (tabId: number, change: { status?: string }, tab: { url?: string }) => {
+    if (change.status === 'complete' && enabled(tab.url)) inject(tabId);
+  };
+  browser.tabs.onUpdated.addListener(onUpdated);
+  setTimeout(() => browser.tabs.onUpdated.removeListener(onUpdated), LOADING_TAB_WAIT_MS);
+  for (const tab of tabs) if (tab.id !== undefined && tab.status === 'complete' && enabled(tab.url)) inject(tab.id);
 }
 
 /** Tabs already showing our buttons on a site the agent just switched off lose them at once. */

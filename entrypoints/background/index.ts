@@ -205,6 +205,10 @@ export default defineBackground(() => {
     return route(message, sender as SenderInfo);
   });
 
+  // A listener makes the browser start this worker with the browser: the dashboard tabs it restores get their
+  // script injected by `start()` below (registration alone missed the first pages opened at start-up).
+  browser.runtime.onStartup.addListener(() => undefined);
+
   browser.alarms.onAlarm.addListener((alarm) => {
     if (alarm.name === OUTBOX_ALARM || alarm.name === WATCHDOG_ALARM) flushSoon();
     if (alarm.name === PRUNE_ALARM) void pruneSent();

@@ -3,6 +3,7 @@
 // removes the others' at start. Nothing the page can set (attributes, events, its own elements) stops us:
 // an old instance stops only once the browser has cut it off from the extension.
 import { browser } from 'wxt/browser';
+import { DASHBOARD_LIVE_GLOBAL } from '@/utils/dashboard-sites';
 import { OWN_NODE_ATTRIBUTE, OWN_NODE_ID } from '@/utils/ticket-scanner';
 
 export const instanceId = OWN_NODE_ID;
@@ -21,22 +22,22 @@ function removeNodes(keep: (owner: string) => boolean): void {
   }
 }
 
-const RUNNING = Symbol.for('daakey-quick-reply/dashboard');
+const world = globalThis as unknown as Record<string, unknown>;
 
 /**
  * False when this isolated world already runs the dashboard script (the background injects it into open
- * tabs as well as registering it, and a tab can get both); the world's global is out of the page's reach.
+ * tabs as well as registering it, and a tab can get both). The world's global is out of the page's reach;
+ * the background reads the same flag before injecting.
  */
 export function firstInWorld(): boolean {
-  const world = globalThis as Record<symbol, unknown>;
-  if (world[RUNNING]) return false;
-  world[RUNNING] = true;
+  if (world[DASHBOARD_LIVE_GLOBAL]) return false;
+  world[DASHBOARD_LIVE_GLOBAL] = instanceId;
   return true;
 }
 
 /** This instance stopped (site switched off): a later injection, once the site is on again, starts afresh. */
 export function releaseWorld(): void {
-  delete (globalThis as Record<symbol, unknown>)[RUNNING];
+  if (world[DASHBOARD_LIVE_GLOBAL] === instanceId) delete world[DASHBOARD_LIVE_GLOBAL];
 }
 
 const extensionAlive = () => browser.runtime?.id != null;

@@ -3,7 +3,10 @@
  * rate-limits and delays reply POSTs at random, while the service worker is stopped at random moments.
  * Counts, per unique reply text, how many messages the server stored: exactly once is the only right answer.
  *
- *   npx tsx tests/chaos/chaos.ts --replies 1000 --fault-rate 0.3 [--worker-stops 6] [--time-limit 480] [--seed 1]
+ *   npx tsx tests/chaos/chaos.ts --replies 1000 --fault-rate 0.3 [--worker-stops 6] [--time-limit 900] [--seed 1]
+ *
+ * Against the strict sandbox (Idempotency-Key ignored): each worker stop waits for a reply POST the sandbox is
+ * holding in flight (a latency fault, committed when it ends), so the outbox's "wait, then look" is exercised.
  *
  * Exits 1 when any reply is duplicated or lost. Needs a build (`npx wxt build`) and Debian's Chromium.
  */
@@ -48,6 +51,8 @@ export interface ChaosResult {
   /** Outbox entries by state at the end. */
   outboxStates: Record<string, number>;
   workerStops: number;
+  /** Worker stops made while the sandbox held a reply POST in flight (a latency fault, before its commit). */
+  workerStopsWithPostInFlight: number;
   flushes: number;
   wallTimeMs: number;
   /** From enqueueing the first reply until the outbox had nothing queued or sending. */
@@ -84,7 +89,8 @@ export function chaosFaults(faultRate: number): FaultSpec[] {
   ];
   // P(fault i) = p_i · Π_{j<i} (1 − p_j) = share  ⇒  p_i = share / (1 − i·share).
   const faults = terminal.map((f, i) => ({ ...f, probability: Math.min(1, share / (1 - i * share)) }) as FaultSpec);
-  faults.push({ type: 'latency', ms: 200, maxMs: 800, probability: share, match: REPLY_POSTS });
+  // Long enough for a worker stop to land while the sandbox holds the POST (it commits when the delay ends).
+  faults.push({ type: 'latency', ms: 1000, maxMs: 3000, probability: share, match: REPLY_POSTS });
   return faults;
 }
 
@@ -165,16 +171,26 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     const deadline = drainStarted + options.timeLimitMs;
     let done = false;
     let stops = 0;
+    let stopsInFlight = 0;
     let flushes = 0;
+    /** A reply POST the sandbox is holding (a latency fault): it has not answered it, nor committed it yet. */
+    const heldPost = () =>
+      rig.sandbox.state.requests.some((r) => r.method === 'POST' && r.outcome === null && r.faults.includes('latency'));
 
     const stopper = (async () => {
       while (!done && stops < options.workerStops) {
         const [least, most] = options.stopEveryMs ?? [2000, 8000];
         await sleep(least + Math.random() * (most - least));
+        // Stop the worker while a request is in flight at the server (waiting up to 15 s for one).
+        for (let waited = 0; !done && !heldPost() && waited < 15_000; waited += 25) await sleep(25);
         if (done) break;
+        const inFlight = heldPost();
         await rig.stopWorker().catch((e) => log(`stopWorker failed: ${e}`));
         stops++;
-        log(`  worker stopped (${stops}) at +${((Date.now() - drainStarted) / 1000).toFixed(1)} s`);
+        if (inFlight) stopsInFlight++;
+        log(
+          `  worker stopped (${stops}) at +${((Date.now() - drainStarted) / 1000).toFixed(1)} s${inFlight ? ', a POST in flight at the server' : ''}`,
+        );
       }
     })();
     const flusher = (async () => {
@@ -276,6 +292,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
       pending: pendingLeft,
       outboxStates: count(entries.map((e) => e.state)),
       workerStops: stops,
+      workerStopsWithPostInFlight: stopsInFlight,
       flushes,
       wallTimeMs: Date.now() - started,
       drainTimeMs,
@@ -293,7 +310,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
     };
     log(
       `chaos: delivered ${delivered} / duplicates ${duplicates} / lost ${lost}` +
-        ` — wall ${(result.wallTimeMs / 1000).toFixed(1)} s (drain ${(drainTimeMs / 1000).toFixed(1)} s), ${stops} worker stops, ${flushes} flushes` +
+        ` — wall ${(result.wallTimeMs / 1000).toFixed(1)} s (drain ${(drainTimeMs / 1000).toFixed(1)} s), ${stops} worker stops (${stopsInFlight} with a POST in flight), ${flushes} flushes` +
         `${timedOut ? `, TIME LIMIT with ${pendingLeft} pending` : ''}`,
     );
     log(
@@ -321,7 +338,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
     replies: arg('replies', 1000),
     faultRate: arg('fault-rate', 0.3),
     workerStops: arg('worker-stops', 6),
-    timeLimitMs: arg('time-limit', 480) * 1000,
+    timeLimitMs: arg('time-limit', 900) * 1000,
     ...(seedIndex >= 0 ? { seed: Number(process.argv[seedIndex + 1]) } : {}),
   }).then(
     (r) => process.exit(r.duplicates > 0 || r.lost > 0 ? 1 : 0),

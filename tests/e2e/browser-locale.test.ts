@@ -49,7 +49,7 @@ describe('a browser running in Arabic', () => {
       'الرد السريع من Daakey',
     ]);
     await popup.getByRole('button', { name: 'إرسال الرد' }).click();
-    await waitForStatus(popup, /^أُرسل: الرسالة رقم \d+/);
+    await waitForStatus(popup, /^أُرسل إلى التذكرة رقم 6: الرسالة رقم \d+/);
     expect(await recordedPosts(rig, 6)).toHaveLength(1);
     expect((await storedMessages(rig, 6)).filter((m) => m.message === 'مرحباً، تم فتح السيارة الآن.')).toHaveLength(1);
     await popup.screenshot({ path: 'artifacts/e2e-popup-browser-arabic.png' }).catch(() => {});

@@ -21,8 +21,8 @@ export interface Rig {
   profileDir: string;
   worker(): Promise<Worker>;
   openPage(file: 'popup.html' | 'options.html', query?: string): Promise<Page>;
-  /** Closes the browser, keeping the profile, and starts it again on the same profile. */
-  restartBrowser(): Promise<void>;
+  /** Closes the browser, keeping the profile, and starts it again on the same profile (`args`: extra flags). */
+  restartBrowser(options?: { args?: string[] }): Promise<void>;
   /** Stops the extension's service worker as Chrome does when idle. */
   stopWorker(): Promise<void>;
   close(): Promise<void>;
@@ -40,7 +40,12 @@ async function snapshotBuild(): Promise<string> {
   return dir;
 }
 
-async function launch(profileDir: string, extensionDir: string, env?: Record<string, string>): Promise<BrowserContext> {
+async function launch(
+  profileDir: string,
+  extensionDir: string,
+  env?: Record<string, string>,
+  extraArgs: string[] = [],
+): Promise<BrowserContext> {
   return chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM,
     headless: true,
@@ -55,6 +60,7 @@ async function launch(profileDir: string, extensionDir: string, env?: Record<str
       '--disable-sync',
       `--disable-extensions-except=${extensionDir}`,
       `--load-extension=${extensionDir}`,
+      ...extraArgs,
     ],
   });
 }
@@ -89,9 +95,9 @@ export async function startRig(options: { env?: Record<string, string>; maxRecor
       await page.goto(`chrome-extension://${extensionId}/${file}${query ? `?${query}` : ''}`);
       return page;
     },
-    async restartBrowser() {
+    async restartBrowser(restart = {}) {
       await context.close();
-      context = await launch(profileDir, extensionDir, options.env);
+      context = await launch(profileDir, extensionDir, options.env, restart.args);
       await extensionWorker(context);
     },
     async stopWorker() {

@@ -86,7 +86,14 @@ export async function panelFrame(page: Page, timeout = 15_000): Promise<Frame> {
   const until = Date.now() + timeout;
   for (;;) {
     const frame = page.frames().find((f) => f.url().includes('/panel.html'));
-    if (frame && (await frame.locator('textarea, [role="alert"]').count().catch(() => 0)) > 0) return frame;
+    if (
+      frame &&
+      (await frame
+        .locator('textarea, [role="alert"]')
+        .count()
+        .catch(() => 0)) > 0
+    )
+      return frame;
     if (Date.now() > until) throw new Error(`No panel frame with a form after ${timeout} ms`);
     await page.waitForTimeout(50);
   }

@@ -5,20 +5,63 @@ import { signedInRig, control, openPopupFor, recordedPosts, storedMessages, wait
 describe('reliability', () => {
   const rig = signedInRig();
 
-  it('worker stopped mid-send: exactly one message and the popup ends at sent', async () => {
+  /** Waits until the sandbox holds a reply POST for this ticket that it has not answered yet. */
+  const postInFlight = (ticketId: number) =>
+    expect
+      .poll(async () => (await recordedPosts(rig, ticketId)).some((p) => p.outcome === null), { timeout: 15_000, interval: 50 })
+      .toBe(true);
+
+  it('worker stopped while the POST is in flight at the server (5 times): exactly one message each, the popup ends at sent', async () => {
+    for (let run = 1; run <= 5; run++) {
+      await control(rig, 'DELETE', '/requests');
+      const text = `Survives a stopped worker, run ${run}`;
+      // The sandbox holds the POST 3 s before committing it, whether or not the worker is still waiting.
+      await control(rig, 'POST', '/faults', {
+        faults: [{ type: 'latency', ms: 3000, times: 1, match: { method: 'POST', pathPrefix: '/api/v1/client/tickets/6/messages' } }],
+      });
+      const popup = await openPopupFor(rig, 6);
+      await popup.getByRole('textbox', { name: 'Message' }).fill(text);
+      await popup.getByRole('button', { name: 'Send reply' }).click();
+      await postInFlight(6);
+      await rig.stopWorker();
+      await waitForStatus(popup, /sent/i, 60_000);
+      expect((await storedMessages(rig, 6)).filter((m) => m.message === text)).toHaveLength(1);
+      const posts = (await recordedPosts(rig, 6)).filter((p) => p.body.includes(text));
+      // The strict sandbox ignores Idempotency-Key: one message means the outbox never posted it twice.
+      expect(posts).toHaveLength(1);
+      expect(posts[0]!.status).toBe(201);
+      await popup.close();
+    }
+  }, 300_000);
+
+  it('the server commits, then never answers: after the timeout and the wait the look-up finds it, one message', async () => {
     await control(rig, 'POST', '/faults', {
-      faults: [{ type: 'latency', ms: 2500, times: 1, match: { method: 'POST', pathPrefix: '/api/v1/client/tickets/6/messages' } }],
+      faults: [{ type: 'commit-then-hang', times: 1, match: { method: 'POST', pathPrefix: '/api/v1/client/tickets/10/messages' } }],
     });
-    const popup = await openPopupFor(rig, 6);
-    await popup.getByRole('textbox', { name: 'Message' }).fill('Survives a stopped worker');
+    const popup = await openPopupFor(rig, 10);
+    await popup.getByRole('textbox', { name: 'Message' }).fill('Committed, never answered');
     await popup.getByRole('button', { name: 'Send reply' }).click();
-    // The POST is now held by the sandbox's latency; stop the worker while it waits.
-    await popup.waitForTimeout(700);
+    await waitForStatus(popup, /sent/i, 60_000);
+    expect((await storedMessages(rig, 10)).filter((m) => m.message === 'Committed, never answered')).toHaveLength(1);
+    expect((await recordedPosts(rig, 10)).map((p) => p.outcome)).toEqual(['hung-after-commit']);
+  }, 120_000);
+
+  it('a connection dropped after commit while the worker is stopped: exactly one message', async () => {
+    await control(rig, 'POST', '/faults', {
+      faults: [
+        { type: 'latency', ms: 2000, times: 1, match: { method: 'POST', pathPrefix: '/api/v1/client/tickets/12/messages' } },
+        { type: 'drop-after-commit', times: 1, match: { method: 'POST', pathPrefix: '/api/v1/client/tickets/12/messages' } },
+      ],
+    });
+    const popup = await openPopupFor(rig, 12);
+    await popup.getByRole('textbox', { name: 'Message' }).fill('Dropped after commit, worker stopped');
+    await popup.getByRole('button', { name: 'Send reply' }).click();
+    await postInFlight(12);
     await rig.stopWorker();
-    await waitForStatus(popup, /sent/i, 45_000);
-    await popup.waitForTimeout(500);
-    expect((await storedMessages(rig, 6)).filter((m) => m.message === 'Survives a stopped worker')).toHaveLength(1);
-  });
+    await waitForStatus(popup, /sent/i, 60_000);
+    expect((await storedMessages(rig, 12)).filter((m) => m.message === 'Dropped after commit, worker stopped')).toHaveLength(1);
+    expect((await recordedPosts(rig, 12)).map((p) => p.outcome)).toEqual(['dropped-after-commit']);
+  }, 120_000);
 
   it('a draft survives closing the popup and restarting the browser', async () => {
     let popup = await openPopupFor(rig, 8);
@@ -94,8 +137,11 @@ describe('reliability', () => {
       Object.keys(await (await rig.worker()).evaluate(() => chrome.storage.local.get(null))).filter((k) => k.startsWith('outbox:r:'));
     await expect.poll(keys, { timeout: 10_000 }).not.toContain('outbox:r:yesterday');
     expect(await keys()).toContain('outbox:r:this-morning');
-    const alarm = await (await rig.worker()).evaluate(() => chrome.alarms.get('dqr-outbox-prune'));
-    expect(alarm?.periodInMinutes).toBe(60);
+    // The worker creates the alarm at the end of its start (after the dashboard script is registered):
+    // wait for it rather than read it once, which raced that start.
+    const pruneAlarmPeriod = async () =>
+      (await (await rig.worker()).evaluate(() => chrome.alarms.get('dqr-outbox-prune')))?.periodInMinutes;
+    await expect.poll(pruneAlarmPeriod, { timeout: 20_000 }).toBe(60);
     await popup.close();
   });
 });

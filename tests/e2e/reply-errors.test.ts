@@ -145,7 +145,9 @@ describe('reply errors', () => {
     // Back online. The worker never sees `online`: a window opening asks the outbox to flush.
     await control(rig, 'DELETE', '/faults');
     await popup.evaluate(() => chrome.runtime.sendMessage({ channel: 'daakey-qr/v1', type: 'outbox/flush', payload: {} }));
-    await waitForStatus(popup, /sent/i, 15_000);
+    // The last attempt got no answer: it is looked up and sent again only once it can no longer be in flight
+    // (its start + 15 s + 5 s), whatever flushes before that.
+    await waitForStatus(popup, /sent/i, 45_000);
     const posts = await recordedPosts(rig, 1);
     expect(posts.filter((p) => p.status === 201)).toHaveLength(1);
     expect(posts.filter((p) => p.status !== 201).every((p) => p.outcome === 'dropped-before-commit')).toBe(true);
@@ -157,7 +159,7 @@ describe('reply errors', () => {
       faults: [{ type: 'drop-before-commit', times: 1, match: { method: 'POST', pathPrefix: '/api/v1/client/tickets/12/messages' } }],
     });
     const popup = await typeAndSend(12, 'After a dropped connection');
-    await waitForStatus(popup, /sent/i, 30_000);
+    await waitForStatus(popup, /sent/i, 45_000);
     expect((await storedMessages(rig, 12)).filter((m) => m.message === 'After a dropped connection')).toHaveLength(1);
   });
 
@@ -166,8 +168,10 @@ describe('reply errors', () => {
       faults: [{ type: 'drop-after-commit', times: 1, match: { method: 'POST', pathPrefix: '/api/v1/client/tickets/1/messages' } }],
     });
     const popup = await typeAndSend(1, 'Committed then dropped');
-    await waitForStatus(popup, /sent/i, 30_000);
+    await waitForStatus(popup, /sent/i, 45_000);
     expect((await storedMessages(rig, 1)).filter((m) => m.message === 'Committed then dropped')).toHaveLength(1);
+    // The strict sandbox ignores Idempotency-Key: one POST, found by the look-up, never sent again.
+    expect((await recordedPosts(rig, 1)).map((p) => p.outcome)).toEqual(['dropped-after-commit']);
   });
 
   it('401: the outbox pauses, keeps the reply, and sends it once after signing in again', async () => {
