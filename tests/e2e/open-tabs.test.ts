@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { signedInRig } from './steps';
+import { replyButtonCount, replyButtonNames, waitForReplyButton } from './panel';
 
 /** Every open dashboard tab gets its buttons: restored at browser start, or open when its site is added. */
 describe('buttons in tabs that were already open', () => {
   const rig = signedInRig();
-  const replyButtons = (page: Page) => page.getByRole('button', { name: /^Reply to ticket #\d+$/ });
 
   async function registeredMatches(): Promise<string[]> {
     const scripts = await (await rig.worker()).evaluate(() => chrome.scripting.getRegisteredContentScripts());
@@ -40,8 +39,8 @@ describe('buttons in tabs that were already open', () => {
     await options.getByRole('switch', { name: new RegExp(`localhost:${port}`) }).waitFor({ timeout: 10_000 });
     expect(await registeredMatches()).toContain('http://localhost/*');
 
-    await expect.poll(() => replyButtons(page).count(), { timeout: 15_000 }).toBeGreaterThan(5);
-    const names = await replyButtons(page).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+    await expect.poll(() => replyButtonCount(page), { timeout: 15_000 }).toBeGreaterThan(5);
+    const names = await replyButtonNames(page);
     expect(new Set(names).size).toBe(names.length);
     expect(navigations).toEqual([]);
     await options.close();
@@ -52,14 +51,14 @@ describe('buttons in tabs that were already open', () => {
     const url = `${rig.sandbox.url}/dashboard/tickets/4`;
     const page = await rig.context.newPage();
     await page.goto(url);
-    await page.getByRole('button', { name: 'Reply to ticket #4' }).first().waitFor({ timeout: 15_000 });
+    await waitForReplyButton(page, 'Reply to ticket #4', 15_000);
 
     await rig.restartBrowser({ args: ['--restore-last-session'] });
     await expect.poll(() => rig.context.pages().some((p) => p.url() === url), { timeout: 20_000 }).toBe(true);
     const restored = rig.context.pages().find((p) => p.url() === url)!;
     const navigations: string[] = [];
     restored.on('framenavigated', (frame) => frame === restored.mainFrame() && navigations.push(frame.url()));
-    await expect.poll(() => restored.getByRole('button', { name: 'Reply to ticket #4' }).count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect.poll(() => replyButtonCount(restored, 'Reply to ticket #4'), { timeout: 20_000 }).toBeGreaterThan(0);
     expect(navigations).toEqual([]);
   });
 });
