@@ -364,7 +364,15 @@ export function ReplyForm({
     setConfirmReopen(false);
     sendingRef.current = true;
     // An edited version replaces a reply that failed, waits for sign-in, or is still inside its undo window.
-    if (entry && (entry.state === 'failed' || entry.state === 'paused' || undoable(entry))) await actions.discard(entry.id);
+    if (entry && (entry.state === 'failed' || entry.state === 'paused' || undoable(entry))) {
+      // The old one goes only if the new one may go: a refused discard (the panel is covered) keeps both as they were.
+      const dropped = await actions.discard(entry.id);
+      if (!dropped.ok) {
+        sendingRef.current = false;
+        if (alive.current) setNotice({ kind: 'send-error', error: dropped.error });
+        return;
+      }
+    }
     setSending(true);
     setNotice({ kind: 'sending' });
     const media = doneMedia(latest.current.attachments);
@@ -494,12 +502,18 @@ export function ReplyForm({
       setEntry(null);
       setNotice({ kind: 'problem', text: t('status_undone') });
       boxRef.current?.focus();
-    } else setNotice({ kind: 'problem', text: t('undo_too_late') });
+    } else if (!r.ok) setNotice({ kind: 'send-error', error: r.error });
+    else setNotice({ kind: 'problem', text: t('undo_too_late') });
   }
 
   async function discard() {
     if (!entry) return;
-    await actions.discard(entry.id);
+    const r = await actions.discard(entry.id);
+    if (!alive.current) return;
+    if (!r.ok) {
+      setNotice({ kind: 'send-error', error: r.error });
+      return;
+    }
     setEntry(null);
     setNotice(null);
   }

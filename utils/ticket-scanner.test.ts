@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createTicketDetector } from './detect-ticket-ids';
-import { OWN_NODE_ATTRIBUTE, OWN_NODE_ID, createTicketScanner, hasIdToken } from './ticket-scanner';
+import { OWN_NODE_ATTRIBUTE, OWN_NODE_ID, createTicketScanner, hasIdToken, markOwnNode } from './ticket-scanner';
 
 const detector = createTicketDetector();
 
@@ -101,21 +101,24 @@ describe('ticket scanner', () => {
   });
 
   it('ignores our own nodes, editable areas and scripts', () => {
-    const own = el(
-      'div',
-      { [OWN_NODE_ATTRIBUTE]: OWN_NODE_ID },
-      el('h2', {}, 'Reply to ticket #42'),
-      el('a', { href: '/tickets/42' }, 'x'),
-    );
+    // Ours: a host that holds nothing in the light DOM (its button is in a closed shadow root).
+    const own = el('span', { [OWN_NODE_ATTRIBUTE]: OWN_NODE_ID });
+    markOwnNode(own);
     const editor = el('div', { contenteditable: 'true' }, el('p', {}, 'Ticket #8'));
     const script = el('script', {}, 'const a = "Ticket #9";');
     const textarea = el('textarea', {}, 'Ticket #10');
     root.append(own, editor, script, textarea);
     const s = scanner();
     expect(s.scanAll()).toEqual([]);
-    const added = el('p', {}, 'Ticket #11');
-    own.append(added);
-    expect(s.scanAdded([added, own])).toEqual([]);
+    expect(s.scanAdded([own])).toEqual([]);
+  });
+
+  it('scans a page element that copies our marker and id: only our own script knows which nodes are ours', () => {
+    const copied = el('div', { [OWN_NODE_ATTRIBUTE]: OWN_NODE_ID }, el('h2', {}, 'Ticket #42'));
+    root.setAttribute(OWN_NODE_ATTRIBUTE, OWN_NODE_ID);
+    root.append(copied);
+    expect(ids(scanner().scanAll())).toEqual([42]);
+    root.removeAttribute(OWN_NODE_ATTRIBUTE);
   });
 
   it('leaves unresolved references for later and anchors them once resolved', () => {

@@ -50,22 +50,28 @@ export interface TicketScanner {
   forget(element: Element): void;
 }
 
-/** Attribute carried by every node the extension adds to a page… */
+/** Attribute carried by every node the extension adds to a page, so a later copy of the script can remove them… */
 export const OWN_NODE_ATTRIBUTE = 'data-daakey-qr';
-/**
- * …with this running copy's own value, unknown to the page: a page that sets the attribute on its own
- * elements (or on `<body>`) must not hide them from the scan. Not crypto.randomUUID: dashboards may be http.
- */
+/** …with this running copy's own value. Not crypto.randomUUID: dashboards may be plain http. */
 export const OWN_NODE_ID = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
-const OWN_NODE_SELECTOR = `[${OWN_NODE_ATTRIBUTE}="${OWN_NODE_ID}"]`;
+
+/**
+ * Which nodes are ours is known from this isolated world alone: a page can read and copy any attribute (our id
+ * included) onto its own elements or `<html>`, and must not hide its content from the scan that way. Our nodes
+ * (button and panel hosts) hold nothing in the light DOM, so only the node itself needs checking.
+ */
+const ownNodes = new WeakSet<Node>();
+
+export function markOwnNode(node: Node): void {
+  ownNodes.add(node);
+}
 
 export function isOwnNodeDefault(node: Node): boolean {
-  const element = node.nodeType === 1 ? (node as Element) : node.parentElement;
-  return element?.closest(OWN_NODE_SELECTOR) != null;
+  return ownNodes.has(node);
 }
 
 // Elements whose insides are never scanned: our own nodes, code, icons and whatever the agent edits.
-const CONTAINERS = `${OWN_NODE_SELECTOR}, svg, code, [contenteditable]:not([contenteditable="false"])`;
+const CONTAINERS = `svg, code, [contenteditable]:not([contenteditable="false"])`;
 // Elements whose only content is raw text (no child elements to find), checked by tag on a text's parent.
 const RAW_TEXT_TAGS = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'TEXTAREA', 'TITLE', 'OPTION', 'SELECT', 'INPUT']);
 // Both as one selector, so "is this inside something we never scan?" is one native `closest` call.

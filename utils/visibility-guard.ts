@@ -18,18 +18,31 @@ export function supportsVisibilityTracking(): boolean {
   return typeof IntersectionObserverEntry !== 'undefined' && 'isVisible' in IntersectionObserverEntry.prototype;
 }
 
-export function watchVisibility(element: Element): VisibilityWatch {
+/**
+ * How long the element must have been seen, unaltered, before an action counts: a decoy that vanishes on the
+ * agent's first click (double-click jacking) leaves the second one no time. Browsers guard their own
+ * permission prompts the same way.
+ */
+export const VISIBLE_FOR_MS = 500;
+
+export function watchVisibility(element: Element, clock: () => number = () => performance.now()): VisibilityWatch {
   if (!supportsVisibilityTracking()) return { covered: () => false, stop: () => undefined };
   // Until the first report, nothing proves the element visible.
-  let visible = false;
+  let visibleSince: number | null = null;
   const observer = new IntersectionObserver(
     (entries) => {
       const last = entries[entries.length - 1] as VisibilityEntry | undefined;
-      if (last) visible = last.isIntersecting && last.isVisible === true;
+      if (!last) return;
+      const visible = last.isIntersecting && last.isVisible === true;
+      if (!visible) visibleSince = null;
+      else visibleSince ??= clock();
     },
     // `trackVisibility` needs a delay of at least 100 ms; the typings do not know v2 yet.
     { threshold: [0], trackVisibility: true, delay: 100 } as IntersectionObserverInit,
   );
   observer.observe(element);
-  return { covered: () => !visible, stop: () => observer.disconnect() };
+  return {
+    covered: () => visibleSince === null || clock() - visibleSince < VISIBLE_FOR_MS,
+    stop: () => observer.disconnect(),
+  };
 }

@@ -4,7 +4,7 @@
 // an old instance stops only once the browser has cut it off from the extension.
 import { browser } from 'wxt/browser';
 import { DASHBOARD_LIVE_GLOBAL } from '@/utils/dashboard-sites';
-import { OWN_NODE_ATTRIBUTE, OWN_NODE_ID } from '@/utils/ticket-scanner';
+import { markOwnNode, OWN_NODE_ATTRIBUTE, OWN_NODE_ID } from '@/utils/ticket-scanner';
 
 export const instanceId = OWN_NODE_ID;
 /** Never removed, whatever attribute the page puts on them. */
@@ -13,12 +13,15 @@ const STRUCTURE = new Set(['HTML', 'HEAD', 'BODY']);
 /** Tags a node we add to the page, so scans skip it and a later instance can remove it. */
 export function markOwn<T extends Element>(element: T): T {
   element.setAttribute(OWN_NODE_ATTRIBUTE, instanceId);
+  markOwnNode(element);
   return element;
 }
 
 function removeNodes(keep: (owner: string) => boolean): void {
   for (const node of document.querySelectorAll(`[${OWN_NODE_ATTRIBUTE}]`)) {
-    if (!STRUCTURE.has(node.tagName) && !keep(node.getAttribute(OWN_NODE_ATTRIBUTE) ?? '')) node.remove();
+    // Ours hold nothing in the light DOM: a page element that merely carries the attribute is left alone.
+    if (!STRUCTURE.has(node.tagName) && node.childNodes.length === 0 && !keep(node.getAttribute(OWN_NODE_ATTRIBUTE) ?? ''))
+      node.remove();
   }
 }
 

@@ -20,12 +20,34 @@ const WIDTH = 400;
 const HEIGHT = 560;
 const MARGIN = 16;
 
-const CSS = `
-:host { all: initial; position: fixed; z-index: 2147483647; display: block; inline-size: min(${WIDTH}px, calc(100vw - ${2 * MARGIN}px));
-  block-size: min(${HEIGHT}px, calc(100vh - ${2 * MARGIN}px)); inset-block-end: ${MARGIN}px; inset-inline-end: ${MARGIN}px; }
-iframe { all: initial; display: block; box-sizing: border-box; inline-size: 100%; block-size: 100%; border: 1px solid rgb(0 0 0 / 0.2);
-  border-radius: 10px; box-shadow: 0 8px 28px rgb(0 0 0 / 0.28); background: Canvas; color-scheme: light dark; }
-`;
+// Every property that could hide, clip, fade or move the panel is `!important` on `:host`: for important
+// declarations the shadow tree's own rules win over the page's, even over an inline style on the host.
+const FRAME_SIZE = `inline-size: min(${WIDTH}px, calc(100vw - ${2 * MARGIN}px)) !important;
+  block-size: min(${HEIGHT}px, calc(100vh - ${2 * MARGIN}px)) !important;`;
+const HOST = `all: initial !important; display: block !important; position: fixed !important; z-index: 2147483647 !important;
+  ${FRAME_SIZE} margin: 0 !important; padding: 0 !important; border: 0 !important; opacity: 1 !important;
+  visibility: visible !important; clip-path: none !important; mask: none !important; filter: none !important;
+  transform: none !important; translate: none !important; scale: none !important; rotate: none !important;
+  zoom: 1 !important; mix-blend-mode: normal !important; pointer-events: auto !important; contain: none !important;
+  overflow: visible !important;`;
+const FRAME = `iframe { all: initial; display: block; box-sizing: border-box; inline-size: 100%; block-size: 100%;
+  border: 1px solid rgb(0 0 0 / 0.2); border-radius: 10px; box-shadow: 0 8px 28px rgb(0 0 0 / 0.28); background: Canvas;
+  color-scheme: light dark; }`;
+const CORNER = `inset-block: auto ${MARGIN}px !important; inset-inline: auto ${MARGIN}px !important;`;
+
+function css(place: string): string {
+  return `:host { ${HOST} ${place} }\n${FRAME}`;
+}
+
+/**
+ * A clip or mask on the root element can leave only part of the panel showing (Send, say) where the
+ * browser's visibility check does not see it: the panel closes rather than serve half-hidden.
+ */
+function rootAltered(): boolean {
+  const style = getComputedStyle(document.documentElement);
+  const mask = style.maskImage || (style as CSSStyleDeclaration & { webkitMaskImage?: string }).webkitMaskImage || 'none';
+  return (style.clipPath || 'none') !== 'none' || mask !== 'none';
+}
 
 interface OpenPanel {
   pass: string;
@@ -34,12 +56,12 @@ interface OpenPanel {
 let current: OpenPanel | null = null;
 
 /** Beside the ticket's element where it fits (below it, else above), else the viewport's end corner. */
-function position(host: HTMLElement, anchor: Element | null): void {
+function position(style: HTMLStyleElement, anchor: Element | null): void {
   const rect = anchor?.isConnected ? anchor.getBoundingClientRect() : null;
   const width = Math.min(WIDTH, innerWidth - 2 * MARGIN);
   const height = Math.min(HEIGHT, innerHeight - 2 * MARGIN);
   if (!rect || rect.bottom < 0 || rect.top > innerHeight || (rect.width === 0 && rect.height === 0)) {
-    host.style.cssText = '';
+    style.textContent = css(CORNER);
     return;
   }
   const below = rect.bottom + 8;
@@ -47,7 +69,7 @@ function position(host: HTMLElement, anchor: Element | null): void {
   const rtl = getComputedStyle(anchor as Element).direction === 'rtl';
   const left = rtl ? rect.left : rect.right - width;
   const clamped = Math.min(Math.max(MARGIN, left), innerWidth - MARGIN - width);
-  host.style.cssText = `inset: ${top}px auto auto ${clamped}px;`;
+  style.textContent = css(`inset: ${top}px auto auto ${clamped}px !important;`);
 }
 
 function panelTitle(id: number): string {
@@ -84,6 +106,8 @@ export async function openPanel(options: OpenReplyPanelOptions): Promise<boolean
     return false;
   }
 
+  if (rootAltered()) return false;
+
   // One panel at a time: opening another ticket replaces it (focus then goes to the new one, not back).
   const previous = current;
   current = null;
@@ -97,7 +121,6 @@ export async function openPanel(options: OpenReplyPanelOptions): Promise<boolean
   const host = markOwn(document.createElement('div'));
   const shadow = host.attachShadow({ mode: 'closed' });
   const style = document.createElement('style');
-  style.textContent = CSS;
   const frame = document.createElement('iframe');
   const url = new URL(browser.runtime.getURL('/panel.html'));
   url.searchParams.set('ticket', String(options.ticketId));
@@ -107,8 +130,9 @@ export async function openPanel(options: OpenReplyPanelOptions): Promise<boolean
   // Focus goes into the panel once it is there; the panel then puts it in the Message box.
   frame.addEventListener('load', () => frame.focus(), { once: true, signal });
   shadow.append(style, frame);
-  position(host, options.anchor);
-  (document.body ?? document.documentElement).append(host);
+  position(style, options.anchor);
+  // A child of <html> itself, after <body>: no page element between it and the root to clip or hide it.
+  document.documentElement.append(host);
 
   // Follows its ticket as the page scrolls or resizes, once per frame.
   let queued = false;
@@ -117,11 +141,17 @@ export async function openPanel(options: OpenReplyPanelOptions): Promise<boolean
     queued = true;
     requestAnimationFrame(() => {
       queued = false;
-      if (!signal.aborted) position(host, options.anchor);
+      if (!signal.aborted) position(style, options.anchor);
     });
   };
   addEventListener('scroll', follow, { capture: true, passive: true, signal });
   addEventListener('resize', follow, { passive: true, signal });
+  const watchRoot = () => {
+    if (signal.aborted) return;
+    if (rootAltered()) controller.abort();
+    else requestAnimationFrame(watchRoot);
+  };
+  requestAnimationFrame(watchRoot);
   // Taken out by the page: the panel is closed, not left half alive.
   const watch = new MutationObserver(() => {
     if (!host.isConnected) controller.abort();

@@ -37,10 +37,13 @@ function guarded(actions: ReplyActions, claimed: Promise<boolean>, covered: () =
     if (!(await claimed)) return refusal('panel_expired');
     return covered() ? refusal('panel_covered') : null;
   }
+  // Everything that changes what reaches the customer: sending, creating, and taking a queued reply back.
   return {
     ...actions,
     send: async (...args) => (await check()) ?? actions.send(...args),
     createTicket: async (input) => (await check()) ?? actions.createTicket(input),
+    discard: async (id) => (await check()) ?? actions.discard(id),
+    retry: async (id) => (await check()) ?? actions.retry(id),
   };
 }
 

@@ -299,7 +299,8 @@ describe('a hostile dashboard page cannot act for the agent', () => {
     await page.keyboard.type('Focus trick: the agent thinks this goes elsewhere');
     await page.evaluate(() => {
       const style = document.createElement('style');
-      style.textContent = 'div[data-daakey-qr]{inline-size:0!important;block-size:0!important;overflow:hidden!important}';
+      // Styles on our host itself change nothing (see below); the root's opacity hides everything, the panel too.
+      style.textContent = 'html{opacity:0.01!important}';
       document.head.append(style);
       // The page gives focus back to the panel frame it cannot see into.
       for (let i = 0; i < window.frames.length; i++) window.frames[i]!.focus();
@@ -322,9 +323,9 @@ describe('a hostile dashboard page cannot act for the agent', () => {
     const variants: [string, string][] = [
       ['a transparent overlay the click passes through', `left:0;top:0;width:100vw;height:100vh;opacity:0.01;pointer-events:none`],
       ['a small box over one corner', `left:${panel.x}px;top:${panel.y}px;width:40px;height:40px;background:white;pointer-events:none`],
-      ['opacity on our host', 'STYLE:div[data-daakey-qr]{opacity:0.02!important}'],
+      ['opacity on the page root', 'STYLE:html{opacity:0.02!important}'],
       ['a filter on the page', 'STYLE:html{filter:opacity(0.03)!important}'],
-      ['a transform on our host', 'STYLE:div[data-daakey-qr]{transform:skewX(2deg)!important}'],
+      ['a transform on the page root', 'STYLE:html{transform:skewX(2deg)!important}'],
     ];
     for (const [name, css] of variants) {
       await page.evaluate((css) => {
@@ -335,7 +336,8 @@ describe('a hostile dashboard page cannot act for the agent', () => {
           trap.style.cssText = `position:fixed;z-index:2147483647;${css}`;
           trap.textContent = 'Win a prize: click the button';
         }
-        (css.startsWith('STYLE:') ? document.head : document.body).append(trap);
+        // Covers go after our panel host at the root (a cover inside <body> paints under it).
+        (css.startsWith('STYLE:') ? document.head : document.documentElement).append(trap);
       }, css);
       await panelVisibility(frame, false);
       await agentClicksAt(page, frame, 'button', 'Send reply');
@@ -409,9 +411,8 @@ describe('a hostile dashboard page cannot act for the agent', () => {
     }
   });
 
-  // HOLE (reported to the lead): Undo in the panel is not behind the visibility guard, so a page that covers the
-  // panel with a decoy makes the agent's click take a queued reply back. Flip to `it` once Undo is guarded.
-  it.fails("a covered panel does not let the agent's click on Undo take a queued reply back", async () => {
+  // Was a hole: Undo was not behind the visibility guard. Now discard and retry are guarded like Send.
+  it("a covered panel does not let the agent's click on Undo take a queued reply back", async () => {
     await setUndoWindow('20 seconds');
     try {
       const page = await arena([10]);
@@ -422,7 +423,7 @@ describe('a hostile dashboard page cannot act for the agent', () => {
       await page.evaluate(() => {
         const cover = document.createElement('div');
         cover.style.cssText = 'position:fixed;inset:0;z-index:2147483647;opacity:0.01;pointer-events:none;background:white';
-        document.body.append(cover);
+        document.documentElement.append(cover);
       });
       await panelVisibility(frame, false);
       await agentClicksAt(page, frame, 'button', 'Undo send');
@@ -436,9 +437,8 @@ describe('a hostile dashboard page cannot act for the agent', () => {
     }
   });
 
-  // HOLE (reported to the lead): the panel takes the queued reply back (discard) before the guarded send refuses,
-  // so a covered Send on an edited text loses the queued reply. Flip to `it` once discard waits for the guard.
-  it.fails("a covered panel does not lose a queued reply when the agent's click lands on Send", async () => {
+  // Was a hole: the form discarded the queued reply before the guarded send refused. Now a refused discard stops it.
+  it("a covered panel does not lose a queued reply when the agent's click lands on Send", async () => {
     await setUndoWindow('20 seconds');
     try {
       const page = await arena([8]);
@@ -453,7 +453,7 @@ describe('a hostile dashboard page cannot act for the agent', () => {
       await page.evaluate(() => {
         const cover = document.createElement('div');
         cover.style.cssText = 'position:fixed;inset:0;z-index:2147483647;opacity:0.01;pointer-events:none;background:white';
-        document.body.append(cover);
+        document.documentElement.append(cover);
       });
       await panelVisibility(frame, false);
       await agentClicksAt(page, frame, 'button', 'Send reply');
@@ -466,37 +466,53 @@ describe('a hostile dashboard page cannot act for the agent', () => {
     }
   });
 
-  // HOLE (reported to the lead): Chromium's IntersectionObserver v2 counts a clip-path that leaves only the Send
-  // button showing as visible, so the page can disguise Send as its own button. Flip to `it` once the panel refuses it.
-  it.fails("clickjacking with a clip-path leaving only Send showing: the agent's real click on Send posts nothing", async () => {
+  // Was a hole: IntersectionObserver v2 ignores clip-path, so a clip leaving only Send showing let the page disguise
+  // Send as its own button. Now our host's styles are `!important` in its closed shadow root (they beat any page
+  // style, inline ones too), and a clip or mask on the root closes the panel.
+  it('page styles cannot clip, hide, fade or move our panel host; a clip on the root closes the panel', async () => {
     const page = await arena([4]);
     const frame = await agentOpensPanel(page, 4);
-    const text = 'Clickjack probe: clip-path';
-    await page.keyboard.type(text);
-    const send = (await frame.getByRole('button', { name: 'Send reply' }).boundingBox())!;
+    await page.keyboard.type('Clickjack probe: clip-path');
     const panel = (await frame.locator('body').boundingBox())!;
-    await page.evaluate(
-      ({ send, panel }) => {
-        const x = send.x - panel.x;
-        const y = send.y - panel.y;
+    const corner = { x: panel.x + 10, y: panel.y + 10 };
+    const hitsOurHost = () => page.evaluate(({ x, y }) => document.elementFromPoint(x, y)?.hasAttribute('data-daakey-qr') ?? false, corner);
+    expect(await hitsOurHost()).toBe(true);
+    for (const css of [
+      'clip-path:inset(50% 50% 50% 50%)',
+      'mask:linear-gradient(transparent,transparent)',
+      'opacity:0',
+      'visibility:hidden',
+      'display:none',
+      'inline-size:0;block-size:0',
+      'transform:translateX(-9999px)',
+      'z-index:-1',
+    ]) {
+      await page.evaluate((css) => {
         const style = document.createElement('style');
-        style.textContent = `div[data-daakey-qr]{clip-path:inset(${y}px ${panel.width - x - send.width}px ${panel.height - y - send.height}px ${x}px)!important}`;
+        style.className = 'host-style';
+        style.textContent = `div[data-daakey-qr]{${css.replaceAll(';', '!important;')}!important}`;
         document.head.append(style);
-      },
-      { send, panel },
-    );
-    // Chromium may never report this as hidden: give the guard the time it needs, then click.
-    await page.waitForTimeout(800);
-    await agentClicksAt(page, frame, 'button', 'Send reply');
-    await page.waitForTimeout(2_000);
+        for (const host of document.querySelectorAll<HTMLElement>('div[data-daakey-qr]')) host.setAttribute('style', css);
+      }, css);
+      expect(await hitsOurHost(), css).toBe(true);
+      await page.evaluate(() => {
+        for (const style of document.querySelectorAll('.host-style')) style.remove();
+        for (const host of document.querySelectorAll<HTMLElement>('div[data-daakey-qr]')) host.removeAttribute('style');
+      });
+    }
+    // A clip on the root leaves the browser's visibility check blind: the panel closes instead.
+    await page.evaluate(() => {
+      const style = document.createElement('style');
+      style.textContent = 'html{clip-path:inset(0 0 0 0 round 1px)!important}';
+      document.head.append(style);
+    });
+    await expect.poll(() => page.frames().some((f) => f.url().includes('/panel.html')), { timeout: 10_000 }).toBe(false);
     await expectNoWrites();
     await page.close();
   });
 
-  // HOLE (reported to the lead): the guard honours a click as soon as IntersectionObserver v2 reports the panel
-  // visible again (about 100 ms), with no minimum visible time, so a decoy that vanishes on the first click of a
-  // double-click gives the second click to Send. Flip to `it` once Send needs the panel visible for a while.
-  it.fails('double-click jacking: a decoy that vanishes on the first click does not give the second to Send', async () => {
+  // Was a hole: a click counted as soon as the panel showed again. Now the panel must have been seen for 500 ms.
+  it('double-click jacking: a decoy that vanishes on the first click does not give the second to Send', async () => {
     const page = await arena([5]);
     const frame = await agentOpensPanel(page, 5);
     await page.keyboard.type('Double-click jacking probe');
@@ -506,7 +522,7 @@ describe('a hostile dashboard page cannot act for the agent', () => {
       decoy.style.cssText = 'position:fixed;inset:0;z-index:2147483647;background:gold;font:40px sans-serif';
       decoy.textContent = 'Double-click anywhere to continue';
       decoy.addEventListener('pointerdown', () => decoy.remove());
-      document.body.append(decoy);
+      document.documentElement.append(decoy);
     });
     await panelVisibility(frame, false);
     const at = { x: send.x + send.width / 2, y: send.y + send.height / 2 };
@@ -558,7 +574,7 @@ describe('a hostile dashboard page cannot act for the agent', () => {
     await page.evaluate(() => {
       const cover = document.createElement('div');
       cover.style.cssText = 'position:fixed;inset:0;z-index:2147483647;opacity:0.01;pointer-events:none';
-      document.body.append(cover);
+      document.documentElement.append(cover);
     });
     await panelVisibility(frame, false);
     await agentClicksAt(page, frame, 'button', 'Create ticket');
@@ -594,9 +610,8 @@ describe('a hostile dashboard page cannot act for the agent', () => {
     await page.close();
   });
 
-  // HOLE (reported to the lead): our nodes carry `data-daakey-qr="<instance id>"` in the light DOM; a page that
-  // copies that value onto <html> makes every later mutation look like ours, so new rows get no button.
-  it.fails('our own instance id copied onto <html> does not stop buttons for rows added later', async () => {
+  // Was a hole: the scan took any element under a node carrying our id as ours. Now only our own script knows its nodes.
+  it('our own instance id copied onto <html> does not stop buttons for rows added later', async () => {
     const page = await arena([2]);
     await waitForReplyButton(page, 'Reply to ticket #2');
     await page.evaluate(() => {
