@@ -58,6 +58,11 @@ export interface TicketScanner {
   anchors(): AnchoredTicket[];
   /** Forgets an element (e.g. after its button was removed) so a later scan may anchor it again. */
   forget(element: Element): void;
+  /**
+   * Detects with `detector` from now on (the agency's own patterns, known after the first scan began):
+   * elements found to carry nothing are looked at again by the next scan; anchors stay.
+   */
+  setDetector(detector: TicketDetector): void;
 }
 
 /** Attribute carried by every node the extension adds to a page. */
@@ -103,25 +108,33 @@ function tokenPattern(id: number): RegExp {
 
 /** Builds a scanner over `root`. All state (what was processed, what was anchored) lives in it. */
 export function createTicketScanner(options: TicketScannerOptions): TicketScanner {
-  const { detector, root } = options;
+  const { root } = options;
   const isOwnNode = options.isOwnNode ?? isOwnNodeDefault;
   const getUrl = options.getUrl ?? (() => (root.ownerDocument ?? (root as Document)).location?.href ?? 'http://localhost/');
   const doc = root.ownerDocument ?? (root as Document);
 
-  // Agency selectors come from settings; one invalid selector must not break scanning.
-  const agencySelectors = detector.selectors.filter((selector) => {
-    try {
-      doc.createDocumentFragment().querySelector(selector);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  const agencySelector = agencySelectors.join(', ');
-  const elementSelector = agencySelector ? `${BASE_SELECTOR}, ${agencySelector}` : BASE_SELECTOR;
+  let detector = options.detector;
+  let agencySelector = '';
+  let elementSelector = BASE_SELECTOR;
+  function configure(next: TicketDetector): void {
+    detector = next;
+    // Agency selectors come from settings; one invalid selector must not break scanning.
+    agencySelector = next.selectors
+      .filter((selector) => {
+        try {
+          doc.createDocumentFragment().querySelector(selector);
+          return true;
+        } catch {
+          return false;
+        }
+      })
+      .join(', ');
+    elementSelector = agencySelector ? `${BASE_SELECTOR}, ${agencySelector}` : BASE_SELECTOR;
+  }
+  configure(options.detector);
 
   const anchored = new WeakMap<Element, number>();
-  const processedElements = new WeakSet<Element>();
+  let processedElements = new WeakSet<Element>();
   const reported = new WeakSet<Element>();
   // Each ticket's one anchored element (memory per ticket matters on a 10,000-row page).
   const byId = new Map<number, Element>();
@@ -411,6 +424,10 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
       const list: AnchoredTicket[] = [];
       for (const [id, element] of byId) if (element.isConnected && anchored.get(element) === id) list.push({ id, element });
       return list;
+    },
+    setDetector(next) {
+      configure(next);
+      processedElements = new WeakSet();
     },
     forget(element) {
       const id = anchored.get(element);

@@ -4,6 +4,9 @@ import type { TabEnvelope } from '@/utils/messages';
 
 const SCRIPT_ID = 'dqr-dashboard';
 const SCRIPT_FILE = 'content-scripts/dashboard.js';
+// As soon as the document is parsed (DOMContentLoaded), not at idle: on a long page `load` (which idle
+// waits for) can come seconds later, and the rows the agent sees should have their buttons at once.
+const RUN_AT = 'document_end';
 
 // One sync at a time: a worker start and a site switched on or off can both sync, and two interleaved
 // get/unregister/register sequences could leave the older set of sites registered (or fail on a duplicate id).
@@ -27,11 +30,13 @@ async function applyDashboardScripts(sites: readonly DashboardSite[]): Promise<v
   }
   const existing = await browser.scripting.getRegisteredContentScripts({ ids: [SCRIPT_ID] }).catch(() => []);
   const current = existing[0]?.matches ?? [];
-  if (current.length === patterns.length && current.every((p) => patterns.includes(p))) return;
+  const same = current.length === patterns.length && current.every((p) => patterns.includes(p));
+  // A registration persisted by an older version may run at another time: registered again.
+  if (same && (!existing.length || existing[0]?.runAt === RUN_AT)) return;
   if (existing.length) await browser.scripting.unregisterContentScripts({ ids: [SCRIPT_ID] });
   if (!patterns.length) return;
   await browser.scripting.registerContentScripts([
-    { id: SCRIPT_ID, matches: patterns, js: [SCRIPT_FILE], runAt: 'document_idle', persistAcrossSessions: true },
+    { id: SCRIPT_ID, matches: patterns, js: [SCRIPT_FILE], runAt: RUN_AT, persistAcrossSessions: true },
   ]);
 }
 

@@ -23,7 +23,7 @@ export const features: readonly Feature[] = [
 export default defineContentScript({
   matches: ['http://127.0.0.1/*', 'http://localhost/*'],
   registration: 'runtime',
-  runAt: 'document_idle',
+  runAt: 'document_end',
   main(ctx) {
     const signal = claimPage(AbortSignal.any([ctx.signal, disabled.signal]));
     signal.addEventListener('abort', () => ticketStore.reset(), { once: true });

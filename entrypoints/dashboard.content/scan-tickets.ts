@@ -59,14 +59,18 @@ export function init(ctx: ContentScriptContext, signal: AbortSignal): boolean {
     measure(`${name}-slice`, began, longest);
   }
 
-  // The agency's own patterns come from settings through the background: one short wait, so a
-  // page is scanned once with everything rather than twice. A silent background does not block it.
+  // The built-in patterns at once (the rows on screen get their buttons without waiting for the
+  // background, which may have to wake up); the agency's own patterns, from settings through the
+  // background, when they come: then the page is scanned again with them.
+  const scanner = start(createTicketDetector());
   void agencyDetection().then((config) => {
-    if (!signal.aborted) start(createTicketDetector(config ?? {}));
+    if (signal.aborted || !config || (!config.urlPatterns.length && !config.selectors.length)) return;
+    scanner.setDetector(createTicketDetector(config));
+    queue(() => scanner.scanAllSteps(slicePause), 'dqr-scan-agency');
   });
   return true;
 
-  function start(detector: TicketDetector) {
+  function start(detector: TicketDetector): TicketScanner {
     const references = createReferenceResolver(signal, (elements) => {
       // Their references are now known: scan those elements again so they get their buttons.
       for (const element of elements) scanner.forget(element);
@@ -136,6 +140,7 @@ export function init(ctx: ContentScriptContext, signal: AbortSignal): boolean {
     ctx.addEventListener(window, 'wxt:locationchange', onLocationChange, { signal });
     window.addEventListener('popstate', onLocationChange, { signal });
     window.addEventListener('hashchange', onLocationChange, { signal });
+    return scanner;
   }
 }
 
@@ -174,10 +179,8 @@ function measure(name: string, start: number, duration: number): void {
 
 const request = createMessenger((m) => browser.runtime.sendMessage(m));
 
-const PREFS_WAIT_MS = 500;
-
+/** The agency's own patterns; null when the background cannot tell (the built-in ones still apply). */
 async function agencyDetection(): Promise<DetectionConfig | null> {
-  const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), PREFS_WAIT_MS));
-  const prefs = await Promise.race([request('ui/prefs', {}), timeout]);
+  const prefs = await request('ui/prefs', {}).catch(() => null);
   return prefs?.ok ? prefs.data.detection : null;
 }
