@@ -45,7 +45,7 @@ const CFG = QUICK
       memReps: 15,
       popupReps: 20,
       jankRows: [10_000, 50_000],
-      jankLoads: 8,
+      jankLoads: 6,
     };
 const OUT = path.resolve('bench', QUICK ? 'results.quick.json' : 'results.json');
 const started = Date.now();
