@@ -89,6 +89,7 @@ const LEADING_ID =
 const CONTEXT_CHARS = 24;
 // Nodes visited between two questions to the caller's `pause()` in a sliced scan.
 const STEP = 32;
+const MAX_RESTARTS = 3;
 
 /** True when `text` holds `id` as a whole number ("/tickets/42?x" yes, "/tickets/142" no). */
 export function hasIdToken(text: string, id: number): boolean {
@@ -333,12 +334,15 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
     // With quiet holders, elements are shown too, so a holder's whole subtree is stepped over at once.
     const walker = doc.createTreeWalker(subtree, quietCount ? 0x1 | 0x4 /* SHOW_ELEMENT | SHOW_TEXT */ : 0x4 /* SHOW_TEXT */);
     let node = walker.nextNode();
+    let restarts = 0;
     while (node) {
       if (++count % STEP === 0 && pause()) {
         yield;
         if (!subtree.isConnected && subtree !== root) return;
         // The page removed the node the walk stood on: start again (what was anchored stays anchored).
+        // A page that keeps replacing it (a ticker) is left to the mutation scans after a few tries.
         if (!node.isConnected) {
+          if (++restarts > MAX_RESTARTS) return;
           walker.currentNode = subtree;
           node = walker.nextNode();
           continue;
