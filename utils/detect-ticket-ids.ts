@@ -34,6 +34,12 @@ export interface TicketDetector {
   fromSelectedText(text: string): TicketRef | null;
   /** Cheap pre-filter for text nodes, run before any regex with context. */
   mightContainTicket(text: string): boolean;
+  /**
+   * False only when no part of `text` can be a mention of a ticket other than `id` through `fromText`
+   * (references aside): a looser pattern than `fromText`'s, without its boundary tests, so a whole
+   * element's text can vouch for every text node inside it.
+   */
+  mayNameOtherThan(text: string, id: number): boolean;
   /** The agency selectors, as given. */
   readonly selectors: readonly string[];
 }
@@ -78,6 +84,8 @@ const SEPARATOR = `(?:${SPACE}*:?${SPACE}*(?:${MARKER}${SPACE}*:?${SPACE}*(?:#${
 // After the number: not part of a longer token, a decimal, a date, a price or a percentage.
 const AFTER = `(?![\\p{L}\\p{N}_]|[.,/:\\-]${DIGIT}|${SPACE}*[€$£¥%])`;
 const TICKET_IN_TEXT = new RegExp(`(?<![\\p{L}\\p{N}_])${KEYWORD}${SEPARATOR}(${DIGIT}+)${AFTER}`, 'giu');
+// The same without the tests before and after: every TICKET_IN_TEXT match of any substring is found by it.
+const TICKET_LOOSE = new RegExp(`${KEYWORD}${SEPARATOR}(${DIGIT}+)`, 'giu');
 
 const BARE_ID = new RegExp(`^(?:#|＃|n[°º]|no\\.?)?${SPACE}*(${DIGIT}+)$`, 'iu');
 
@@ -188,10 +196,17 @@ export function createTicketDetector(options: TicketDetectorOptions = {}): Ticke
     return found.length > 1 ? found.sort((a, b) => a.index - b.index) : found;
   }
 
+  function mayNameOtherThan(text: string, id: number): boolean {
+    if (!HAS_WORD.test(text)) return false;
+    for (const match of text.matchAll(TICKET_LOOSE)) if (parseTicketId(match[1] ?? '') !== id) return true;
+    return false;
+  }
+
   return {
     selectors,
     fromText,
     mightContainTicket,
+    mayNameOtherThan,
     fromUrl(url) {
       const parsed = parseUrl(url, 'http://localhost/');
       return parsed ? fromParsedUrl(parsed) : null;

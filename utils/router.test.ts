@@ -188,7 +188,9 @@ describe('router sender checks', () => {
 });
 
 describe('router fuzz', () => {
-  it('answers 10,000 arbitrary messages from forged senders with a typed error, never a throw or a handler call', { timeout: 120_000 }, async () => {
+  it('answers 10,000 arbitrary messages from forged senders with a typed error, never a throw or a handler call', {
+    timeout: 120_000,
+  }, async () => {
     const { route, calls } = setup();
     const forgedSender = fc.record(
       {

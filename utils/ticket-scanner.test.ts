@@ -212,4 +212,48 @@ describe('ticket scanner', () => {
     p.remove();
     expect(s.anchors()).toEqual([]);
   });
+
+  it('gives the same anchors in slices as in one go, in document order', () => {
+    const rows = Array.from({ length: 120 }, (_, i) =>
+      el(
+        'tr',
+        { 'data-ticket-id': String(i + 1) },
+        el('td', {}, el('a', { href: `/dashboard/tickets/${i + 1}` }, `TK-2026-${String(i + 1).padStart(5, '0')}`)),
+        el('td', {}, i === 60 ? 'Merged into ticket #500' : `Ticket ${i + 1} subject`),
+        el('td', {}, '€12.00'),
+      ),
+    );
+    root.append(el('table', {}, el('tbody', {}, ...rows)));
+    const whole = ids(scanner().scanAll());
+    const slices: number[][] = [];
+    for (const slice of scanner().scanAllSteps(() => true)) slices.push(ids(slice));
+    expect(slices.length).toBeGreaterThan(3);
+    expect(slices.flat()).toEqual(whole);
+    expect(whole).toEqual([...Array.from({ length: 120 }, (_, i) => i + 1), 500]);
+  });
+
+  it('walks a row whose text names another ticket; a row that names only itself is its own label', () => {
+    const quiet = el('div', { 'data-ticket-id': '42' }, el('p', {}, 'Ticket 42: ', el('b', {}, 'ticket #42')));
+    const named = el('div', { 'data-ticket-id': '43' }, el('p', {}, 'Ticket ', el('b', {}, '#44')));
+    root.append(quiet, named);
+    expect(
+      scanner()
+        .scanAll()
+        .map((a) => [a.id, a.source]),
+    ).toEqual([
+      [42, 'data'],
+      [43, 'data'],
+      [44, 'text'],
+    ]);
+  });
+
+  it('scans again with the agency patterns once they are known', () => {
+    const cell = el('td', { class: 'case-id' }, '321');
+    root.append(el('table', {}, el('tbody', {}, el('tr', {}, cell))), el('p', {}, 'Ticket #5'));
+    const s = scanner();
+    expect(ids(s.scanAll())).toEqual([5]);
+    s.setDetector(createTicketDetector({ selectors: ['.case-id'] }));
+    expect(s.scanAll()).toEqual([{ id: 321, element: cell, source: 'data' }]);
+    expect(ids(s.anchors())).toEqual([5, 321]);
+  });
 });

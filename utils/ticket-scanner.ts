@@ -37,17 +37,32 @@ export interface TicketScannerOptions {
   onReference?: (anchor: ReferenceAnchor) => void;
 }
 
+/**
+ * The same scan in slices: each `next()` runs until `pause()` answers true (asked every few dozen
+ * nodes) and hands back what it anchored in that slice; `done` once the scan is complete.
+ */
+export type ScanSteps = Generator<TicketAnchor[], void, void>;
+
 export interface TicketScanner {
   /** Scans the whole root. Elements already anchored are skipped, so calling it again is cheap. */
   scanAll(): TicketAnchor[];
   /** Scans only what a MutationObserver reported as added. */
   scanAdded(nodes: readonly Node[]): TicketAnchor[];
+  /** `scanAll()` in slices, in document order (what a page shows at its top comes first). */
+  scanAllSteps(pause: () => boolean): ScanSteps;
+  /** `scanAdded()` in slices. */
+  scanAddedSteps(nodes: readonly Node[], pause: () => boolean): ScanSteps;
   /** The ticket the page URL is about, if any. */
   primary(): TicketRef | null;
   /** Every ticket anchored so far whose element is still in the document, in discovery order. */
   anchors(): AnchoredTicket[];
   /** Forgets an element (e.g. after its button was removed) so a later scan may anchor it again. */
   forget(element: Element): void;
+  /**
+   * Detects with `detector` from now on (the agency's own patterns, known after the first scan began):
+   * elements found to carry nothing are looked at again by the next scan; anchors stay.
+   */
+  setDetector(detector: TicketDetector): void;
 }
 
 /** Attribute carried by every node the extension adds to a page, so a later copy of the script can remove them… */
@@ -84,6 +99,9 @@ const LEADING_ID =
   /^[\s\u200e\u200f\u061c:#＃]*(?:n[°º]|no\.?|num[a-zé]*\.?|id|رقم)?[\s\u200e\u200f\u061c:#＃]*[0-9\u0660-\u0669\u06f0-\u06f9]/iu;
 // Text before a split mention, as in "Ticket <b>#42</b>": only this much of the previous sibling counts.
 const CONTEXT_CHARS = 24;
+// Nodes visited between two questions to the caller's `pause()` in a sliced scan.
+const STEP = 32;
+const MAX_RESTARTS = 3;
 
 /** True when `text` holds `id` as a whole number ("/tickets/42?x" yes, "/tickets/142" no). */
 export function hasIdToken(text: string, id: number): boolean {
@@ -103,25 +121,33 @@ function tokenPattern(id: number): RegExp {
 
 /** Builds a scanner over `root`. All state (what was processed, what was anchored) lives in it. */
 export function createTicketScanner(options: TicketScannerOptions): TicketScanner {
-  const { detector, root } = options;
+  const { root } = options;
   const isOwnNode = options.isOwnNode ?? isOwnNodeDefault;
   const getUrl = options.getUrl ?? (() => (root.ownerDocument ?? (root as Document)).location?.href ?? 'http://localhost/');
   const doc = root.ownerDocument ?? (root as Document);
 
-  // Agency selectors come from settings; one invalid selector must not break scanning.
-  const agencySelectors = detector.selectors.filter((selector) => {
-    try {
-      doc.createDocumentFragment().querySelector(selector);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  const agencySelector = agencySelectors.join(', ');
-  const elementSelector = agencySelector ? `${BASE_SELECTOR}, ${agencySelector}` : BASE_SELECTOR;
+  let detector = options.detector;
+  let agencySelector = '';
+  let elementSelector = BASE_SELECTOR;
+  function configure(next: TicketDetector): void {
+    detector = next;
+    // Agency selectors come from settings; one invalid selector must not break scanning.
+    agencySelector = next.selectors
+      .filter((selector) => {
+        try {
+          doc.createDocumentFragment().querySelector(selector);
+          return true;
+        } catch {
+          return false;
+        }
+      })
+      .join(', ');
+    elementSelector = agencySelector ? `${BASE_SELECTOR}, ${agencySelector}` : BASE_SELECTOR;
+  }
+  configure(options.detector);
 
   const anchored = new WeakMap<Element, number>();
-  const processedElements = new WeakSet<Element>();
+  let processedElements = new WeakSet<Element>();
   const reported = new WeakSet<Element>();
   // Each ticket's one anchored element (memory per ticket matters on a 10,000-row page).
   const byId = new Map<number, Element>();
@@ -239,9 +265,10 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
     let matches = detector.fromText(text);
     if (!matches.length) {
       // "Ticket <strong>#42</strong>": the keyword sits in the previous sibling's text, and this text
-      // starts with the number (or its marker).
+      // starts with the number (or its marker). A comment before it is not text anyone reads.
       if (!LEADING_ID.test(text)) return;
-      const before = node.previousSibling?.textContent ?? parent.previousSibling?.textContent ?? '';
+      const previous = node.previousSibling ?? parent.previousSibling;
+      const before = previous && (previous.nodeType === 1 || previous.nodeType === 3) ? previous.textContent : '';
       if (!before) return;
       const context = before.slice(-CONTEXT_CHARS);
       matches = detector.fromText(context + text).filter((m) => m.index + m.length > context.length && m.index < context.length);
@@ -259,24 +286,116 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
     anchor(parent, id, 'text', out);
   }
 
-  function walk(subtree: Node, out: TicketAnchor[]): void {
+  /**
+   * An element anchored to its ticket whose text names no other ticket (a list row: its reference, its
+   * subject "Ticket 42 …", prices, dates): nothing inside it can anchor anything, since a mention of its
+   * own ticket or a reference inside it is its label (see scanText). The text walk skips its insides,
+   * which on a list page is nearly every text node. Checked on the element's whole text, where every
+   * text node's mention (and a split one, "Ticket <b>#42</b>") appears as a substring.
+   */
+  function isQuietHolder(element: Element, zone: ReturnType<typeof excludedZone>): boolean {
+    const id = anchored.get(element);
+    if (id === undefined || zone?.elements.has(element)) return false;
+    return !detector.mayNameOtherThan(element.textContent ?? '', id);
+  }
+
+  /** Everything after `walker`'s current node's subtree, in document order, within the walker's root. */
+  function nextOutside(walker: TreeWalker): Node | null {
+    for (;;) {
+      const sibling = walker.nextSibling();
+      if (sibling) return sibling;
+      if (!walker.parentNode()) return null;
+    }
+  }
+
+  /**
+   * One scan of `subtree`: the URL's ticket heading first, then links and data attributes, then text,
+   * so the most specific element keeps the ticket's one anchor. Pauses (a `yield`) whenever `pause()`
+   * says so, asked every STEP nodes; the page may change meanwhile.
+   */
+  function* walkSteps(subtree: Node, out: TicketAnchor[], pause: () => boolean): Generator<void, void, void> {
     const url = getUrl();
-    // The URL's ticket heading first, then links and data attributes, then text, so the most
-    // specific element keeps the ticket's one anchor.
     anchorPrimary(subtree, url, out);
     const zone = excludedZone(subtree);
-    if (subtree.nodeType === 1) {
-      const element = subtree as Element;
-      if (element.matches(elementSelector)) scanElement(element, url, zone, out);
-      for (const el of element.querySelectorAll(elementSelector)) scanElement(el, url, zone, out);
-    } else if (subtree.nodeType === 9 || subtree.nodeType === 11) {
-      for (const el of (subtree as ParentNode).querySelectorAll(elementSelector)) scanElement(el, url, zone, out);
+    let count = 0;
+    let resumed = false;
+    const quiet = new WeakSet<Element>();
+    let quietCount = 0;
+    const consider = (element: Element) => {
+      scanElement(element, url, zone, out);
+      if (isQuietHolder(element, zone)) {
+        quiet.add(element);
+        quietCount++;
+      }
+    };
+    if (subtree.nodeType === 1 && (subtree as Element).matches(elementSelector)) consider(subtree as Element);
+    if (subtree.nodeType === 1 || subtree.nodeType === 9 || subtree.nodeType === 11) {
+      const elements = (subtree as ParentNode).querySelectorAll(elementSelector);
+      for (let i = 0; i < elements.length; i++) {
+        const element = elements[i]!;
+        // Elements that left the page while the scan paused are not anchored.
+        if (!resumed || element.isConnected) consider(element);
+        if (++count % STEP === 0 && pause()) {
+          yield;
+          resumed = true;
+        }
+      }
     }
+    if (quiet.has(subtree as Element)) return;
     // No filter callback: a JS filter is called for every node and made the walk many times slower.
-    const walker = doc.createTreeWalker(subtree, 0x4 /* SHOW_TEXT */);
-    for (let node = walker.nextNode() as Text | null; node; node = walker.nextNode() as Text | null) {
-      if (FAST_DIGIT.test(node.data) && !zone?.texts.has(node)) scanText(node, out);
+    // With quiet holders, elements are shown too, so a holder's whole subtree is stepped over at once.
+    const walker = doc.createTreeWalker(subtree, quietCount ? 0x1 | 0x4 /* SHOW_ELEMENT | SHOW_TEXT */ : 0x4 /* SHOW_TEXT */);
+    let node = walker.nextNode();
+    let restarts = 0;
+    while (node) {
+      if (++count % STEP === 0 && pause()) {
+        yield;
+        if (!subtree.isConnected && subtree !== root) return;
+        // The page removed the node the walk stood on: start again (what was anchored stays anchored).
+        // A page that keeps replacing it (a ticker) is left to the mutation scans after a few tries.
+        if (!node.isConnected) {
+          if (++restarts > MAX_RESTARTS) return;
+          walker.currentNode = subtree;
+          node = walker.nextNode();
+          continue;
+        }
+      }
+      if (node.nodeType === 3) {
+        if (FAST_DIGIT.test((node as Text).data) && !zone?.texts.has(node)) scanText(node as Text, out);
+        node = walker.nextNode();
+      } else if (quietCount && quiet.has(node as Element)) {
+        node = nextOutside(walker);
+      } else {
+        node = walker.nextNode();
+      }
     }
+  }
+
+  function* addedSteps(nodes: readonly Node[], out: TicketAnchor[], pause: () => boolean): Generator<void, void, void> {
+    for (const node of nodes) {
+      if (!node.isConnected) continue;
+      if (node.nodeType === 3) {
+        const parent = node.parentElement;
+        if (parent && FAST_DIGIT.test((node as Text).data) && !isExcluded(parent)) scanText(node as Text, out);
+      } else if (node.nodeType === 1) {
+        if (isExcluded(node as Element)) continue;
+        yield* walkSteps(node, out, pause);
+      }
+      if (pause()) yield;
+    }
+  }
+
+  /** Runs a scan to its end in one go. */
+  function complete(steps: Generator<void, void, void>, out: TicketAnchor[]): TicketAnchor[] {
+    for (const _ of steps);
+    return out;
+  }
+
+  /** Runs a scan in slices, handing back each slice's anchors. */
+  function* sliced(make: (out: TicketAnchor[]) => Generator<void, void, void>): ScanSteps {
+    const out: TicketAnchor[] = [];
+    for (const _ of make(out)) yield out.splice(0);
+    yield out.splice(0);
   }
 
   function anchorPrimary(subtree: Node, url: string, out: TicketAnchor[]): void {
@@ -296,25 +415,21 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
     }
   }
 
+  const never = () => false;
   return {
     scanAll() {
       const out: TicketAnchor[] = [];
-      walk(root, out);
-      return out;
+      return complete(walkSteps(root, out, never), out);
     },
     scanAdded(nodes) {
       const out: TicketAnchor[] = [];
-      for (const node of nodes) {
-        if (!node.isConnected) continue;
-        if (node.nodeType === 3) {
-          const parent = node.parentElement;
-          if (parent && FAST_DIGIT.test((node as Text).data) && !isExcluded(parent)) scanText(node as Text, out);
-        } else if (node.nodeType === 1) {
-          if (isExcluded(node as Element)) continue;
-          walk(node, out);
-        }
-      }
-      return out;
+      return complete(addedSteps(nodes, out, never), out);
+    },
+    scanAllSteps(pause) {
+      return sliced((out) => walkSteps(root, out, pause));
+    },
+    scanAddedSteps(nodes, pause) {
+      return sliced((out) => addedSteps(nodes, out, pause));
     },
     primary() {
       return detector.fromUrl(getUrl());
@@ -325,6 +440,10 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
       const list: AnchoredTicket[] = [];
       for (const [id, element] of byId) if (element.isConnected && anchored.get(element) === id) list.push({ id, element });
       return list;
+    },
+    setDetector(next) {
+      configure(next);
+      processedElements = new WeakSet();
     },
     forget(element) {
       const id = anchored.get(element);

@@ -4,6 +4,9 @@ import type { TabEnvelope } from '@/utils/messages';
 
 const SCRIPT_ID = 'dqr-dashboard';
 const SCRIPT_FILE = 'content-scripts/dashboard.js';
+// As soon as the document is parsed (DOMContentLoaded), not at idle: on a long page `load` (which idle
+// waits for) can come seconds later, and the rows the agent sees should have their buttons at once.
+const RUN_AT = 'document_end' as const;
 
 // One sync at a time: a worker start and a site switched on or off can both sync, and two interleaved
 // get/unregister/register sequences could leave the older set of sites registered (or fail on a duplicate id).
@@ -36,12 +39,14 @@ async function applyDashboardScripts(sites: readonly DashboardSite[]): Promise<s
   }
   const existing = await browser.scripting.getRegisteredContentScripts({ ids: [SCRIPT_ID] }).catch(() => []);
   const current = existing[0]?.matches ?? [];
-  if (existing.length && current.length === patterns.length && current.every((p) => patterns.includes(p))) return patterns;
+  const same = current.length === patterns.length && current.every((p) => patterns.includes(p));
+  // A registration persisted by an older version may run at another time: registered again.
+  if (existing.length && same && existing[0]?.runAt === RUN_AT) return patterns;
   if (!patterns.length) {
     if (existing.length) await browser.scripting.unregisterContentScripts({ ids: [SCRIPT_ID] });
     return patterns;
   }
-  const script = { id: SCRIPT_ID, matches: patterns, js: [SCRIPT_FILE], runAt: 'document_idle' as const, persistAcrossSessions: true };
+  const script = { id: SCRIPT_ID, matches: patterns, js: [SCRIPT_FILE], runAt: RUN_AT, persistAcrossSessions: true };
   // Updated in place when registered: unregistering first left a gap in which a page opening got no script.
   if (existing.length) await browser.scripting.updateContentScripts([script]);
   else await browser.scripting.registerContentScripts([script]);

@@ -24,7 +24,7 @@ export const features: readonly Feature[] = [
 export default defineContentScript({
   matches: ['http://127.0.0.1/*', 'http://localhost/*'],
   registration: 'runtime',
-  runAt: 'document_idle',
+  runAt: 'document_end',
   main(ctx) {
     if (!firstInWorld()) return;
     const signal = claimPage(AbortSignal.any([cutOff(ctx.signal), disabled.signal]));

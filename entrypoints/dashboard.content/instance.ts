@@ -20,8 +20,7 @@ export function markOwn<T extends Element>(element: T): T {
 function removeNodes(keep: (owner: string) => boolean): void {
   for (const node of document.querySelectorAll(`[${OWN_NODE_ATTRIBUTE}]`)) {
     // Ours hold nothing in the light DOM: a page element that merely carries the attribute is left alone.
-    if (!STRUCTURE.has(node.tagName) && node.childNodes.length === 0 && !keep(node.getAttribute(OWN_NODE_ATTRIBUTE) ?? ''))
-      node.remove();
+    if (!STRUCTURE.has(node.tagName) && node.childNodes.length === 0 && !keep(node.getAttribute(OWN_NODE_ATTRIBUTE) ?? '')) node.remove();
   }
 }
 

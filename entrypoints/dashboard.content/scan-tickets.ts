@@ -1,8 +1,10 @@
 // Finds tickets on the page: one full scan, then only what mutations add, then a rescan of the
 // URL's ticket on SPA navigation (content scripts are not re-run on pushState/hash changes).
+// Every scan runs in slices of a few milliseconds that give the main thread back to the page between
+// them, one scan at a time, in document order: a page's top (what it shows first) gets its buttons first.
 import type { ContentScriptContext } from '#imports';
 import { createTicketDetector, type TicketDetector } from '@/utils/detect-ticket-ids';
-import { createTicketScanner, isOwnNodeDefault, type TicketScanner } from '@/utils/ticket-scanner';
+import { createTicketScanner, isOwnNodeDefault, type ScanSteps, type TicketScanner } from '@/utils/ticket-scanner';
 import { ticketStore } from './ticket-store';
 import { createReferenceResolver } from './resolve-references';
 import { agencyDetection } from './site-check';
@@ -10,6 +12,8 @@ import { agencyDetection } from './site-check';
 const DEBOUNCE_MS = 120;
 // A page that never stops mutating (a clock, a ticker) must still get scanned.
 const MAX_WAIT_MS = 600;
+// One slice of a scan: well under the 50 ms at which the browser calls a task long (and a user feels it).
+const SLICE_MS = 8;
 
 function primaryId(scanner: TicketScanner): number | null {
   const primary = scanner.primary();
@@ -19,14 +23,52 @@ function primaryId(scanner: TicketScanner): number | null {
 export function init(ctx: ContentScriptContext, signal: AbortSignal): boolean {
   const root = document.body;
   if (!root) return false;
-  // The agency's own patterns come from settings through the background: one short wait, so a
-  // page is scanned once with everything rather than twice. A silent background does not block it.
+  // Scans run one after another (a mutation during the first scan waits for it), each in slices.
+  let scans: Promise<void> = Promise.resolve();
+  let sliceEnd = 0;
+  const slicePause = () => performance.now() >= sliceEnd;
+  function queue(steps: () => ScanSteps, name: string): void {
+    scans = scans.then(() => runSliced(steps(), name)).catch((error) => console.error('[Daakey Quick Reply] scan failed', error));
+  }
+  async function runSliced(steps: ScanSteps, name: string): Promise<void> {
+    const began = performance.now();
+    let busy = 0;
+    let finding = 0;
+    let longest = 0;
+    for (;;) {
+      if (signal.aborted) return;
+      const sliceStart = performance.now();
+      sliceEnd = sliceStart + SLICE_MS;
+      const step = steps.next();
+      finding += performance.now() - sliceStart;
+      // The slice's anchors get their buttons in the same slice.
+      if (step.value) ticketStore.add(step.value);
+      const slice = performance.now() - sliceStart;
+      busy += slice;
+      longest = Math.max(longest, slice);
+      if (step.done) break;
+      await yieldToPage();
+    }
+    measure(name, began, busy);
+    if (name === 'dqr-scan') {
+      measure('dqr-scan-find', began, finding);
+      measure('dqr-scan-wall', began, performance.now() - began);
+    }
+    measure(`${name}-slice`, began, longest);
+  }
+
+  // The built-in patterns at once (the rows on screen get their buttons without waiting for the
+  // background, which may have to wake up); the agency's own patterns, from settings through the
+  // background, when they come: then the page is scanned again with them.
+  const scanner = start(createTicketDetector());
   void agencyDetection().then((config) => {
-    if (!signal.aborted) start(createTicketDetector(config ?? {}));
+    if (signal.aborted || !config || (!config.urlPatterns.length && !config.selectors.length)) return;
+    scanner.setDetector(createTicketDetector(config));
+    queue(() => scanner.scanAllSteps(slicePause), 'dqr-scan-agency');
   });
   return true;
 
-  function start(detector: TicketDetector) {
+  function start(detector: TicketDetector): TicketScanner {
     const references = createReferenceResolver(signal, (elements) => {
       // Their references are now known: scan those elements again so they get their buttons.
       for (const element of elements) scanner.forget(element);
@@ -42,10 +84,8 @@ export function init(ctx: ContentScriptContext, signal: AbortSignal): boolean {
     });
 
     ticketStore.setSource(() => scanner.anchors());
-    timed('dqr-scan', () => {
-      ticketStore.update(primaryId(scanner));
-      ticketStore.add(timed('dqr-scan-find', () => scanner.scanAll()));
-    });
+    ticketStore.update(primaryId(scanner));
+    queue(() => scanner.scanAllSteps(slicePause), 'dqr-scan');
 
     let pending: Node[] = [];
     let removed = false;
@@ -61,7 +101,7 @@ export function init(ctx: ContentScriptContext, signal: AbortSignal): boolean {
         removed = false;
         ticketStore.update(primaryId(scanner));
       }
-      timed('dqr-scan-incremental', () => ticketStore.add(scanner.scanAdded(nodes)));
+      if (nodes.length) queue(() => scanner.scanAddedSteps(nodes, slicePause), 'dqr-scan-incremental');
     };
 
     const observer = new MutationObserver((records) => {
@@ -91,28 +131,46 @@ export function init(ctx: ContentScriptContext, signal: AbortSignal): boolean {
       if (signal.aborted || location.href === lastUrl) return;
       lastUrl = location.href;
       ticketStore.update(primaryId(scanner));
-      ticketStore.add(scanner.scanAll());
+      queue(() => scanner.scanAllSteps(slicePause), 'dqr-scan-navigation');
     };
     // WXT polls for history changes (an isolated world cannot wrap the page's pushState);
     // popstate and hashchange answer faster for back/forward and hash routes.
     ctx.addEventListener(window, 'wxt:locationchange', onLocationChange, { signal });
     window.addEventListener('popstate', onLocationChange, { signal });
     window.addEventListener('hashchange', onLocationChange, { signal });
+    return scanner;
   }
 }
 
 /**
- * Wall time of a scan as a User Timing measure (read by `bench/`). Each name keeps only its latest
- * entry, so a page that mutates for hours does not grow the timeline; no page data is recorded.
+ * Gives the main thread back to the page: `scheduler.yield()` where it exists (the scan then resumes
+ * ahead of other queued tasks, after input and rendering), a message-channel macrotask otherwise
+ * (unlike `setTimeout`, not clamped to 4 ms when repeated).
  */
-function timed<T>(name: string, fn: () => T): T {
-  const start = performance.now();
-  const result = fn();
+function yieldToPage(): Promise<void> {
+  const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
+  if (typeof scheduler?.yield === 'function') return scheduler.yield();
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
+}
+
+/**
+ * A scan's time as a User Timing measure (read by `bench/`): `dqr-scan` is the main-thread time of the
+ * first scan (its slices summed), `-wall` from its start to its end, `-slice` its longest slice. Each
+ * name keeps only its latest entry, so a page that mutates for hours does not grow the timeline; no
+ * page data is recorded.
+ */
+function measure(name: string, start: number, duration: number): void {
   try {
     performance.clearMeasures(name);
-    performance.measure(name, { start, end: performance.now() });
+    performance.measure(name, { start, duration });
   } catch {
     // A page that replaced `performance` must not break scanning.
   }
-  return result;
 }

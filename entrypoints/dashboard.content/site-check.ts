@@ -6,21 +6,15 @@ import { createMessenger } from '@/utils/messenger';
 import type { DetectionConfig } from '@/utils/messages';
 import { disabled } from './lifecycle';
 
-const PREFS_WAIT_MS = 500;
-
 let answer: Promise<DetectionConfig | null> | null = null;
 
-/** The agency's patterns, or null when the background is slow or silent (built-in detection then). */
+/** The agency's patterns, or null when the background cannot tell (the built-in ones still apply). */
 export function agencyDetection(): Promise<DetectionConfig | null> {
   answer ??= (async () => {
     const request = createMessenger((m) => browser.runtime.sendMessage(m));
-    const reply = request('detection/get', {}).then((r) => {
-      if (!r.ok && r.error.kind === 'bad_sender') disabled.abort();
-      return r;
-    });
-    const timeout = new Promise<null>((resolve) => setTimeout(() => resolve(null), PREFS_WAIT_MS));
-    const first = await Promise.race([reply, timeout]);
-    return first?.ok ? first.data : null;
+    const reply = await request('detection/get', {});
+    if (!reply.ok && reply.error.kind === 'bad_sender') disabled.abort();
+    return reply.ok ? reply.data : null;
   })();
   return answer;
 }
