@@ -20,16 +20,10 @@ const WIDTH = 400;
 const HEIGHT = 560;
 const MARGIN = 16;
 
-// Every property that could hide, clip, fade or move the panel is `!important` on `:host`: for important
-// declarations the shadow tree's own rules win over the page's, even over an inline style on the host.
-const FRAME_SIZE = `inline-size: min(${WIDTH}px, calc(100vw - ${2 * MARGIN}px)) !important;
-  block-size: min(${HEIGHT}px, calc(100vh - ${2 * MARGIN}px)) !important;`;
+// `all: initial !important` on `:host` resets every property that could hide, clip, fade or move the panel,
+// and for important declarations the shadow tree's own rules win over the page's, even an inline style.
 const HOST = `all: initial !important; display: block !important; position: fixed !important; z-index: 2147483647 !important;
-  ${FRAME_SIZE} margin: 0 !important; padding: 0 !important; border: 0 !important; opacity: 1 !important;
-  visibility: visible !important; clip-path: none !important; mask: none !important; filter: none !important;
-  transform: none !important; translate: none !important; scale: none !important; rotate: none !important;
-  zoom: 1 !important; mix-blend-mode: normal !important; pointer-events: auto !important; contain: none !important;
-  overflow: visible !important;`;
+  inline-size: min(${WIDTH}px, calc(100vw - ${2 * MARGIN}px)) !important; block-size: min(${HEIGHT}px, calc(100vh - ${2 * MARGIN}px)) !important;`;
 const FRAME = `iframe { all: initial; display: block; box-sizing: border-box; inline-size: 100%; block-size: 100%;
   border: 1px solid rgb(0 0 0 / 0.2); border-radius: 10px; box-shadow: 0 8px 28px rgb(0 0 0 / 0.28); background: Canvas;
   color-scheme: light dark; }`;

@@ -133,7 +133,8 @@ describe.skipIf(!HAS_FIREFOX)(TITLE, () => {
     const text = `Firefox smoke ${Date.now()}`;
     const popup = await open(browser, 'popup.html?ticket=1');
     await popup.locator('::-p-aria(Message[role="textbox"])').fill(text);
-    await popup.locator('::-p-aria(Send reply[role="button"])').click();
+    // The button names its target ("Send reply to #1"); Puppeteer's ARIA selector matches the whole name.
+    await popup.locator('::-p-aria(Send reply to #1[role="button"])').click();
     await popup.waitForFunction(
       () => [...document.querySelectorAll('[role="status"]')].some((el) => /^Sent[:.]/.test(el.textContent?.trim() ?? '')),
       { polling: 100, timeout: 20_000 },
@@ -185,7 +186,7 @@ describe.skipIf(!HAS_FIREFOX)(TITLE, () => {
     const message = await panel!.waitForSelector('::-p-aria(Message[role="textbox"])', { timeout: 15_000 });
     const text = `Firefox panel ${Date.now()}`;
     await message!.type(text);
-    await (await panel!.waitForSelector('::-p-aria(Send reply[role="button"])'))!.click();
+    await (await panel!.waitForSelector('::-p-aria(Send reply to #12[role="button"])'))!.click();
     await panel!.waitForFunction(
       () => [...document.querySelectorAll('[role="status"]')].some((el) => /^Sent[:.]/.test(el.textContent?.trim() ?? '')),
       { polling: 100, timeout: 20_000 },
