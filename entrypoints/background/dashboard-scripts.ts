@@ -1,5 +1,5 @@
 import { browser } from '#imports';
-import { DASHBOARD_LIVE_GLOBAL, enabledPatterns, isEnabledDashboard, type DashboardSite } from '@/utils/dashboard-sites';
+import { DASHBOARD_WORLD_KEY, enabledPatterns, isEnabledDashboard, type DashboardSite } from '@/utils/dashboard-sites';
 import type { TabEnvelope } from '@/utils/messages';
 
 const SCRIPT_ID = 'dqr-dashboard';
@@ -52,9 +52,9 @@ async function applyDashboardScripts(sites: readonly DashboardSite[]): Promise<s
 async function hasLiveInstance(tabId: number): Promise<boolean> {
   const [probe] = await browser.scripting.executeScript({
     target: { tabId, frameIds: [0] },
-    // Runs in the extension's isolated world, where the content script keeps its flag.
-    func: (name: string) => Boolean((globalThis as unknown as Record<string, unknown>)[name]),
-    args: [DASHBOARD_LIVE_GLOBAL],
+    // Runs in the extension's isolated world, where the content script keeps its mark.
+    func: (key: string) => Boolean((globalThis as unknown as Record<symbol, unknown>)[Symbol.for(key)]),
+    args: [DASHBOARD_WORLD_KEY],
   });
   return probe?.result === true;
 }

@@ -1,7 +1,7 @@
 // Dashboard content script: only wiring. Registered at run time by the background
 // (`scripting.registerContentScripts`, file `content-scripts/dashboard.js`) for enabled dashboard origins.
 import { defineContentScript, type ContentScriptContext } from '#imports';
-import { DASHBOARD_LIVE_GLOBAL } from '@/utils/dashboard-sites';
+import { DASHBOARD_WORLD_KEY } from '@/utils/dashboard-sites';
 import { claimPage, instanceId } from './instance';
 import { disabled } from './lifecycle';
 import * as inlineReplyButton from './inline-reply-button';
@@ -30,12 +30,13 @@ export default defineContentScript({
     signal.addEventListener('abort', () => ticketStore.reset(), { once: true });
     // Tells the background this world runs a live instance, so an open tab is injected once (cleared on stop,
     // unless a newer instance took over meanwhile).
-    const world = globalThis as unknown as Record<string, unknown>;
-    world[DASHBOARD_LIVE_GLOBAL] = instanceId;
+    const world = globalThis as unknown as Record<symbol, unknown>;
+    const mark = Symbol.for(DASHBOARD_WORLD_KEY);
+    world[mark] = instanceId;
     signal.addEventListener(
       'abort',
       () => {
-        if (world[DASHBOARD_LIVE_GLOBAL] === instanceId) delete world[DASHBOARD_LIVE_GLOBAL];
+        if (world[mark] === instanceId) delete world[mark];
       },
       { once: true },
     );
