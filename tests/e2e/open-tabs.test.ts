@@ -40,7 +40,7 @@ describe('buttons in tabs that were already open', () => {
     await options.getByRole('switch', { name: new RegExp(`localhost:${port}`) }).waitFor({ timeout: 10_000 });
     expect(await registeredMatches()).toContain('http://localhost/*');
 
-    await expect.poll(() => replyButtons(page).count(), { timeout: 15_000 }).toBeGreaterThan(5);
+    await expect.poll(() => replyButtons(page).count(), { timeout: 30_000 }).toBeGreaterThan(5);
     const names = await replyButtons(page).evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
     expect(new Set(names).size).toBe(names.length);
     expect(navigations).toEqual([]);
@@ -55,11 +55,12 @@ describe('buttons in tabs that were already open', () => {
     await page.getByRole('button', { name: 'Reply to ticket #4' }).first().waitFor({ timeout: 15_000 });
 
     await rig.restartBrowser({ args: ['--restore-last-session'] });
-    await expect.poll(() => rig.context.pages().some((p) => p.url() === url), { timeout: 20_000 }).toBe(true);
+    // Generous waits: a browser start on a loaded 2-core machine takes a while (nothing here is timed).
+    await expect.poll(() => rig.context.pages().some((p) => p.url() === url), { timeout: 45_000 }).toBe(true);
     const restored = rig.context.pages().find((p) => p.url() === url)!;
     const navigations: string[] = [];
     restored.on('framenavigated', (frame) => frame === restored.mainFrame() && navigations.push(frame.url()));
-    await expect.poll(() => restored.getByRole('button', { name: 'Reply to ticket #4' }).count(), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect.poll(() => restored.getByRole('button', { name: 'Reply to ticket #4' }).count(), { timeout: 45_000 }).toBeGreaterThan(0);
     expect(navigations).toEqual([]);
-  });
+  }, 120_000);
 });
