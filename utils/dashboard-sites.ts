@@ -1,10 +1,11 @@
 /** Dashboard origins the agent enabled: normalising what they type, and matching pages against it. */
 
 /**
- * Set by a live dashboard content script instance in its (the extension's isolated) world, and cleared when it
- * stops: the background injects the script into an open tab only where this is not set.
+ * A live dashboard content script instance sets `globalThis[Symbol.for(DASHBOARD_WORLD_KEY)]` in its world (the
+ * extension's isolated world, out of the page's reach) and clears it when it stops: the background injects the
+ * script into an open tab only where it is not set.
  */
-export const DASHBOARD_LIVE_GLOBAL = '__daakeyQrDashboardLive';
+export const DASHBOARD_WORLD_KEY = 'daakey-quick-reply/dashboard';
 
 export interface DashboardSite {
   origin: string;

@@ -1,5 +1,5 @@
 import { browser } from '#imports';
-import { DASHBOARD_LIVE_GLOBAL, enabledPatterns, isEnabledDashboard, type DashboardSite } from '@/utils/dashboard-sites';
+import { DASHBOARD_WORLD_KEY, enabledPatterns, isEnabledDashboard, type DashboardSite } from '@/utils/dashboard-sites';
 import type { TabEnvelope } from '@/utils/messages';
 
 const SCRIPT_ID = 'dqr-dashboard';
@@ -57,22 +57,22 @@ async function applyDashboardScripts(sites: readonly DashboardSite[]): Promise<s
 async function hasLiveInstance(tabId: number): Promise<boolean> {
   const [probe] = await browser.scripting.executeScript({
     target: { tabId, frameIds: [0] },
-    // Runs in the extension's isolated world, where the content script keeps its flag.
-    func: (name: string) => Boolean((globalThis as unknown as Record<string, unknown>)[name]),
-    args: [DASHBOARD_LIVE_GLOBAL],
+    // Runs in the extension's isolated world, where the content script keeps its mark.
+    func: (key: string) => Boolean((globalThis as unknown as Record<symbol, unknown>)[Symbol.for(key)]),
+    args: [DASHBOARD_WORLD_KEY],
   });
   return probe?.result === true;
 }
 
 /** Injects the dashboard script into one tab, once: not where an instance already runs. */
-export async function injectOnce(tabId: number): Promise<boolean> {
+export async function injectOnce(tabId: number): Promise<'injected' | 'running' | 'failed'> {
   try {
-    if (await hasLiveInstance(tabId)) return false;
+    if (await hasLiveInstance(tabId)) return 'running';
     await browser.scripting.executeScript({ target: { tabId, frameIds: [0] }, files: [`/${SCRIPT_FILE}`] });
-    return true;
+    return 'injected';
   } catch {
-    // A tab that navigated away, an error page, a tab we may not script: nothing to do there.
-    return false;
+    // A tab still committing its page, an error page, a tab we may not script: tried again once it has loaded.
+    return 'failed';
   }
 }
 
@@ -85,19 +85,24 @@ async function injectIntoOpenTabs(sites: readonly DashboardSite[], patterns: str
     if (!url || !/^https?:/.test(url)) return false;
     return isEnabledDashboard(sites, new URL(url).origin);
   };
-  const tabs = await browser.tabs.query({ url: patterns });
-  const done = new Set<number>();
+  // Tabs injected (or found running an instance), and tabs with an injection under way.
+  const settled = new Set<number>();
+  const busy = new Set<number>();
   const inject = (tabId: number) => {
-    if (done.has(tabId)) return;
-    done.add(tabId);
-    void injectOnce(tabId);
+    if (settled.has(tabId) || busy.has(tabId)) return;
+    busy.add(tabId);
+    void injectOnce(tabId).then((outcome) => {
+      busy.delete(tabId);
+      if (outcome !== 'failed') settled.add(tabId);
+    });
   };
-  // A tab still loading (or restored after this query) gets its turn once it has loaded.
+  // Listening before the query: a tab that finishes loading (or is restored) meanwhile is not missed.
   const onUpdated = (tabId: number, change: { status?: string }, tab: { url?: string }) => {
     if (change.status === 'complete' && enabled(tab.url)) inject(tabId);
   };
   browser.tabs.onUpdated.addListener(onUpdated);
   setTimeout(() => browser.tabs.onUpdated.removeListener(onUpdated), LOADING_TAB_WAIT_MS);
+  const tabs = await browser.tabs.query({ url: patterns });
   for (const tab of tabs) if (tab.id !== undefined && tab.status === 'complete' && enabled(tab.url)) inject(tab.id);
 }
 

@@ -3,7 +3,7 @@
 // removes the others' at start. Nothing the page can set (attributes, events, its own elements) stops us:
 // an old instance stops only once the browser has cut it off from the extension.
 import { browser } from 'wxt/browser';
-import { DASHBOARD_LIVE_GLOBAL } from '@/utils/dashboard-sites';
+import { DASHBOARD_WORLD_KEY } from '@/utils/dashboard-sites';
 import { markOwnNode, OWN_NODE_ATTRIBUTE, OWN_NODE_ID } from '@/utils/ticket-scanner';
 
 export const instanceId = OWN_NODE_ID;
@@ -24,7 +24,9 @@ function removeNodes(keep: (owner: string) => boolean): void {
   }
 }
 
-const world = globalThis as unknown as Record<string, unknown>;
+const world = globalThis as unknown as Record<symbol, unknown>;
+// A registered symbol, not a string property: the same key in every copy of the script and in the background's probe.
+const LIVE = Symbol.for(DASHBOARD_WORLD_KEY);
 
 /**
  * False when this isolated world already runs the dashboard script (the background injects it into open
@@ -32,14 +34,14 @@ const world = globalThis as unknown as Record<string, unknown>;
  * the background reads the same flag before injecting.
  */
 export function firstInWorld(): boolean {
-  if (world[DASHBOARD_LIVE_GLOBAL]) return false;
-  world[DASHBOARD_LIVE_GLOBAL] = instanceId;
+  if (world[LIVE]) return false;
+  world[LIVE] = instanceId;
   return true;
 }
 
 /** This instance stopped (site switched off): a later injection, once the site is on again, starts afresh. */
 export function releaseWorld(): void {
-  if (world[DASHBOARD_LIVE_GLOBAL] === instanceId) delete world[DASHBOARD_LIVE_GLOBAL];
+  if (world[LIVE] === instanceId) delete world[LIVE];
 }
 
 const extensionAlive = () => browser.runtime?.id != null;

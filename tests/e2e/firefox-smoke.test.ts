@@ -136,10 +136,10 @@ describe.skipIf(!HAS_FIREFOX)(TITLE, () => {
     // The button names its target ("Send reply to #1"); Puppeteer's ARIA selector matches the whole name.
     await popup.locator('::-p-aria(Send reply to #1[role="button"])').click();
     await popup.waitForFunction(
-      () => [...document.querySelectorAll('[role="status"]')].some((el) => /^Sent[:.]/.test(el.textContent?.trim() ?? '')),
+      () => [...document.querySelectorAll('[role="status"]')].some((el) => /^Sent to #1[:.]/.test(el.textContent?.trim() ?? '')),
       { polling: 100, timeout: 20_000 },
     );
-    expect(await textOf(popup, '[role="status"]')).toMatch(/^Sent/);
+    expect(await textOf(popup, '[role="status"]')).toMatch(/^Sent to #1/);
 
     // The sandbox stored it exactly once, and the request carried a valid agency signature.
     const { messages } = await control<{ messages: { message: string }[] }>(sandbox.url, 'GET', '/tickets/1/messages');
