@@ -79,7 +79,11 @@ export async function injectOnce(tabId: number): Promise<'injected' | 'running' 
 /** How long after a sync a tab still loading (a tab the browser is restoring) is waited for. */
 const LOADING_TAB_WAIT_MS = 60_000;
 
+/** Stops the previous sync's wait for loading tabs: it knows an older list of sites (a site since switched off). */
+let stopWaiting: () => void = () => undefined;
+
 async function injectIntoOpenTabs(sites: readonly DashboardSite[], patterns: string[]): Promise<void> {
+  stopWaiting();
   if (!patterns.length) return;
   const enabled = (url: string | undefined) => {
     if (!url || !/^https?:/.test(url)) return false;
@@ -101,7 +105,11 @@ async function injectIntoOpenTabs(sites: readonly DashboardSite[], patterns: str
     if (change.status === 'complete' && enabled(tab.url)) inject(tabId);
   };
   browser.tabs.onUpdated.addListener(onUpdated);
-  setTimeout(() => browser.tabs.onUpdated.removeListener(onUpdated), LOADING_TAB_WAIT_MS);
+  const timer = setTimeout(() => browser.tabs.onUpdated.removeListener(onUpdated), LOADING_TAB_WAIT_MS);
+  stopWaiting = () => {
+    clearTimeout(timer);
+    browser.tabs.onUpdated.removeListener(onUpdated);
+  };
   const tabs = await browser.tabs.query({ url: patterns });
   for (const tab of tabs) if (tab.id !== undefined && tab.status === 'complete' && enabled(tab.url)) inject(tab.id);
 }

@@ -4,6 +4,7 @@ import { browser, type ContentScriptContext } from '#imports';
 import type { AnchoredTicket } from '@/utils/ticket-scanner';
 import { markOwn } from './instance';
 import { openPanel } from './open-panel';
+import { replyLabel } from './labels';
 import { ticketStore } from './ticket-store';
 
 const CSS = `
@@ -68,15 +69,6 @@ function replyIcon(): SVGSVGElement {
   path.setAttribute('d', 'M9 14 4 9l5-5M4 9h10a6 6 0 0 1 6 6v5');
   svg.append(path);
   return svg;
-}
-
-/** "Reply to ticket #N" in the browser's language (the name tests and screen readers rely on in English). */
-function replyLabel(id: number): string {
-  try {
-    return browser.i18n.getMessage('panel_title', [String(id)]) || `Reply to ticket #${id}`;
-  } catch {
-    return `Reply to ticket #${id}`;
-  }
 }
 
 /** Puts the host beside the element; false when there is no valid spot. */

@@ -4,6 +4,7 @@
 import { browser } from 'wxt/browser';
 import { createMessenger } from '@/utils/messenger';
 import { markOwn } from './instance';
+import { message, replyLabel } from './labels';
 
 export interface OpenReplyPanelOptions {
   ticketId: number;
@@ -22,11 +23,8 @@ const MARGIN = 16;
 
 // `all: initial !important` on `:host` resets every property that could hide, clip, fade or move the panel,
 // and for important declarations the shadow tree's own rules win over the page's, even an inline style.
-const HOST = `all: initial !important; display: block !important; position: fixed !important; z-index: 2147483647 !important;
-  inline-size: min(${WIDTH}px, calc(100vw - ${2 * MARGIN}px)) !important; block-size: min(${HEIGHT}px, calc(100vh - ${2 * MARGIN}px)) !important;`;
-const FRAME = `iframe { all: initial; display: block; box-sizing: border-box; inline-size: 100%; block-size: 100%;
-  border: 1px solid rgb(0 0 0 / 0.2); border-radius: 10px; box-shadow: 0 8px 28px rgb(0 0 0 / 0.28); background: Canvas;
-  color-scheme: light dark; }`;
+const HOST = `all:initial!important;display:block!important;position:fixed!important;z-index:2147483647!important;inline-size: min(${WIDTH}px, calc(100vw - ${2 * MARGIN}px)) !important; block-size: min(${HEIGHT}px, calc(100vh - ${2 * MARGIN}px)) !important;`;
+const FRAME = `iframe{all:initial;display:block;box-sizing:border-box;inline-size:100%;block-size:100%;border:1px solid #0003;border-radius:10px;box-shadow:0 8px 28px #0004;background:Canvas;color-scheme:light dark}`;
 const CORNER = `inset-block: auto ${MARGIN}px !important; inset-inline: auto ${MARGIN}px !important;`;
 
 function css(place: string): string {
@@ -66,14 +64,6 @@ function position(style: HTMLStyleElement, anchor: Element | null): void {
   style.textContent = css(`inset: ${top}px auto auto ${clamped}px !important;`);
 }
 
-function panelTitle(id: number): string {
-  try {
-    return browser.i18n.getMessage('panel_title', [String(id)]) || `Reply to ticket #${id}`;
-  } catch {
-    return `Reply to ticket #${id}`;
-  }
-}
-
 /** The panel with this pass asked to close (Esc, Close): true when it was the open one. */
 export function closePanel(pass: string): boolean {
   if (!current || current.pass !== pass) return false;
@@ -88,12 +78,7 @@ export async function openPanel(options: OpenReplyPanelOptions): Promise<boolean
     if (!opened.ok) {
       console.error('[Daakey Quick Reply] the reply panel could not open', opened.error);
       // The button itself says why, where the agent is looking (and to screen readers).
-      let text = 'The reply panel could not load. Reload the page and try again.';
-      try {
-        text = browser.i18n.getMessage('panel_load_failed') || text;
-      } catch {
-        // Keeps the English sentence.
-      }
+      const text = message('panel_load_failed', [], 'The reply panel could not load. Reload the page and try again.');
       options.returnFocusTo?.setAttribute('title', text);
       options.returnFocusTo?.setAttribute('aria-description', text);
     }
@@ -120,7 +105,7 @@ export async function openPanel(options: OpenReplyPanelOptions): Promise<boolean
   url.searchParams.set('ticket', String(options.ticketId));
   url.searchParams.set('pass', opened.data.pass);
   frame.src = url.href;
-  frame.title = panelTitle(options.ticketId);
+  frame.title = replyLabel(options.ticketId);
   // Focus goes into the panel once it is there; the panel then puts it in the Message box.
   frame.addEventListener('load', () => frame.focus(), { once: true, signal });
   shadow.append(style, frame);

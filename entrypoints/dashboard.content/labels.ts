@@ -1,0 +1,16 @@
+// The few words the content script shows, from the browser's own copy of the locale files (no fetch, no Preact).
+import { browser } from 'wxt/browser';
+
+/** "Reply to ticket #N" in the browser's language: the name tests and screen readers rely on in English. */
+export function replyLabel(id: number): string {
+  return message('panel_title', [String(id)], `Reply to ticket #${id}`);
+}
+
+export function message(key: 'panel_title' | 'panel_load_failed', subs: string[], english: string): string {
+  try {
+    return browser.i18n.getMessage(key, subs) || english;
+  } catch {
+    // Outside an extension context (unit tests): English.
+    return english;
+  }
+}
