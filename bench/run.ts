@@ -1091,7 +1091,7 @@ async function main() {
   if (runs('drain')) await drain();
   const result = {
     mode: QUICK ? 'quick' : 'full',
-    config: CFG,
+    config: { ...CFG, jankRows: CFG.jankRows.join(', ') },
     machine: machine(),
     durationSeconds: Math.round((Date.now() - started) / 100) / 10,
     figures,
