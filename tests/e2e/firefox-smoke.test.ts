@@ -188,7 +188,7 @@ describe.skipIf(!HAS_FIREFOX)(TITLE, () => {
     await message!.type(text);
     await (await panel!.waitForSelector('::-p-aria(Send reply to #12[role="button"])'))!.click();
     await panel!.waitForFunction(
-      () => [...document.querySelectorAll('[role="status"]')].some((el) => /^Sent[:.]/.test(el.textContent?.trim() ?? '')),
+      () => [...document.querySelectorAll('[role="status"]')].some((el) => /^Sent to #12[:.]/.test(el.textContent?.trim() ?? '')),
       { polling: 100, timeout: 20_000 },
     );
     const { messages } = await control<{ messages: { message: string }[] }>(sandbox.url, 'GET', '/tickets/12/messages');
