@@ -113,6 +113,7 @@ export function ReplyForm({
   const refreshing = useRef(false);
 
   const sendingRef = useRef(false);
+  const missedRef = useRef(0);
   // Set by "Send anyway" for the send it starts at once (before the state update that records it renders).
   const collisionAccepted = useRef<ReadonlySet<number> | null>(null);
   const boxRef = useRef<HTMLTextAreaElement>(null);
@@ -212,11 +213,17 @@ export function ReplyForm({
       if (!alive.current || !r.ok) return;
       const next = r.data.find((e) => e.id === entry.id);
       if (!next) {
-        // Taken back or discarded elsewhere: this form must not go on saying it is queued.
-        setEntry(null);
-        setNotice({ kind: 'problem', text: t('status_gone') });
+        // Taken back or discarded elsewhere: this form must not go on saying it is queued. Missing twice in a
+        // row, so one read that raced a write elsewhere does not make a live reply look gone.
+        missedRef.current++;
+        if (missedRef.current < 2) setEntry({ ...entry });
+        else {
+          setEntry(null);
+          setNotice({ kind: 'problem', text: t('status_gone') });
+        }
         return;
       }
+      missedRef.current = 0;
       setEntry(next);
       if (next.state === 'sent') {
         const sentId = next.sent?.messageId;
