@@ -126,6 +126,19 @@ function paired(
 
 // ---------------------------------------------------------------- helpers
 
+/** Median difference of two unpaired samples, its spread the conservative cross of their quartiles and extremes. */
+function unpairedDifference(a: Stats, b: Stats): Stats {
+  const r = (x: number) => Math.round(x * 1000) / 1000;
+  return {
+    n: a.n,
+    median: r(a.median - b.median),
+    p25: r(a.p25 - b.p75),
+    p75: r(a.p75 - b.p25),
+    min: r(a.min - b.max),
+    max: r(a.max - b.min),
+  };
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function log(...args: unknown[]) {
   console.error(`[bench ${((Date.now() - started) / 1000).toFixed(1)}s]`, ...args);
@@ -481,14 +494,7 @@ async function jank(rig: Rig, page: Page) {
       compare: 'difference',
       value: maxWith,
       baseline: maxWithout,
-      ratio: {
-        n: maxWith.n,
-        median: Math.round(added * 1000) / 1000,
-        p25: Math.round((maxWith.p25 - maxWithout.p75) * 1000) / 1000,
-        p75: Math.round((maxWith.p75 - maxWithout.p25) * 1000) / 1000,
-        min: Math.round((maxWith.min - maxWithout.max) * 1000) / 1000,
-        max: Math.round((maxWith.max - maxWithout.min) * 1000) / 1000,
-      },
+      ratio: unpairedDifference(maxWith, maxWithout),
       goal: 'no task of ours over 50 ms: longest slice ≤ 50 ms and longest task not longer than without',
       pass: slice.max <= 50 && added <= Math.max(10, 0.1 * maxWithout.median),
       notes: `longtask PerformanceObserver, tasks starting at or after DOMContentLoaded, ${CFG.jankLoads} loads with and ${CFG.jankLoads} without the extension (the site switched off), alternating halves; the pass allows the larger of 10 ms or 10 % of the baseline for noise. Longest slice: the content script's own longest stretch on the main thread (dqr-scan-slice)`,
@@ -1004,14 +1010,7 @@ async function memory(rig: Rig, page: Page) {
     compare: 'difference',
     value: a,
     baseline: b,
-    ratio: {
-      n: a.n,
-      median: Math.round(added * 1000) / 1000,
-      p25: Math.round((a.p25 - b.p75) * 1000) / 1000,
-      p75: Math.round((a.p75 - b.p25) * 1000) / 1000,
-      min: Math.round((a.min - b.max) * 1000) / 1000,
-      max: Math.round((a.max - b.min) * 1000) / 1000,
-    },
+    ratio: unpairedDifference(a, b),
     goal: '≤ 2 MB added',
     pass: added <= 2,
     notes: `CDP Runtime.getHeapUsage (renderer isolate, all worlds) after 3× HeapProfiler.collectGarbage, ${settleMs} ms after navigation; baseline: same page with the site disabled. Difference spread is the conservative p25−p75 / min−max cross (unpaired).`,

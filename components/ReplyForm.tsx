@@ -231,12 +231,7 @@ export function ReplyForm({
         void loadTicket();
         // The background cleared the stored draft; the box empties if it still holds this reply.
         if (latest.current.message.trim() === next.message.trim()) {
-          clearTimeout(draftTimer.current);
-          draftTimer.current = undefined;
-          latest.current = { message: '', attachments: [] };
-          setMessage('');
-          onMessageChange?.('');
-          setAttachments([]);
+          clearBox();
           setMissing([]);
         }
       }
@@ -254,6 +249,16 @@ export function ReplyForm({
       caretRef.current = null;
     }
   });
+
+  /** Empties the box (text and attachments) without a pending draft save bringing the text back. */
+  function clearBox() {
+    clearTimeout(draftTimer.current);
+    draftTimer.current = undefined;
+    latest.current = { message: '', attachments: [] };
+    setMessage('');
+    onMessageChange?.('');
+    setAttachments([]);
+  }
 
   function scheduleDraft() {
     clearTimeout(draftTimer.current);
@@ -627,12 +632,7 @@ export function ReplyForm({
             setCreated(newTicket);
             setShowCreate(false);
             setNotice(null);
-            clearTimeout(draftTimer.current);
-            draftTimer.current = undefined;
-            latest.current = { message: '', attachments: [] };
-            setMessage('');
-            onMessageChange?.('');
-            setAttachments([]);
+            clearBox();
             void actions.saveDraft(ticketId, '', []);
           }}
         />
