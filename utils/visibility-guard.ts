@@ -25,17 +25,38 @@ export function supportsVisibilityTracking(): boolean {
  */
 export const VISIBLE_FOR_MS = 500;
 
-export function watchVisibility(element: Element, clock: () => number = () => performance.now()): VisibilityWatch {
-  if (!supportsVisibilityTracking()) return { covered: () => false, stop: () => undefined };
+/**
+ * `onSettled` hears when actions start to count (the element has been seen for `VISIBLE_FOR_MS`) and when they
+ * stop, so the view can say so and tests can wait for it instead of guessing a delay.
+ */
+export function watchVisibility(
+  element: Element,
+  { clock = () => performance.now(), onSettled = () => undefined }: { clock?: () => number; onSettled?: (settled: boolean) => void } = {},
+): VisibilityWatch {
+  if (!supportsVisibilityTracking()) {
+    onSettled(true);
+    return { covered: () => false, stop: () => undefined };
+  }
   // Until the first report, nothing proves the element visible.
   let visibleSince: number | null = null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  onSettled(false);
   const observer = new IntersectionObserver(
     (entries) => {
       const last = entries[entries.length - 1] as VisibilityEntry | undefined;
       if (!last) return;
       const visible = last.isIntersecting && last.isVisible === true;
-      if (!visible) visibleSince = null;
-      else visibleSince ??= clock();
+      if (!visible) {
+        if (visibleSince !== null) onSettled(false);
+        visibleSince = null;
+        clearTimeout(timer);
+      } else if (visibleSince === null) {
+        const since = clock();
+        visibleSince = since;
+        timer = setTimeout(() => {
+          if (visibleSince === since) onSettled(true);
+        }, VISIBLE_FOR_MS);
+      }
     },
     // `trackVisibility` needs a delay of at least 100 ms; the typings do not know v2 yet.
     { threshold: [0], trackVisibility: true, delay: 100 } as IntersectionObserverInit,
@@ -43,6 +64,9 @@ export function watchVisibility(element: Element, clock: () => number = () => pe
   observer.observe(element);
   return {
     covered: () => visibleSince === null || clock() - visibleSince < VISIBLE_FOR_MS,
-    stop: () => observer.disconnect(),
+    stop: () => {
+      clearTimeout(timer);
+      observer.disconnect();
+    },
   };
 }

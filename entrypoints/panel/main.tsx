@@ -60,7 +60,12 @@ async function main() {
   applyTheme(appearance.theme);
   const i18n = await loadPageI18n(appearance.language);
   document.title = i18n.t('panel_title', [ticketParam]);
-  const visibility = watchVisibility(document.body);
+  // Exposed on the panel's own root (the page cannot read into this frame) for tests to wait on.
+  const visibility = watchVisibility(document.body, {
+    onSettled: (settled) => {
+      document.documentElement.dataset.visible = settled ? 'settled' : 'unsettled';
+    },
+  });
   const show = (content: preact.ComponentChild) => render(<I18nContext.Provider value={i18n}>{content}</I18nContext.Provider>, app);
   // The form (and the ticket, draft and thread it loads) only for the panel the agent's click opened: one
   // embedded by the page, reloaded or re-pointed has no live pass and shows a notice instead.

@@ -77,7 +77,8 @@ describe('a hostile dashboard page cannot act for the agent', () => {
   /** The agent's real click on a Reply button, then the panel frame it opened. */
   async function agentOpensPanel(page: Page, id: number): Promise<Frame> {
     await clickReplyButton(page, `Reply to ticket #${id}`);
-    const frame = await panelFrame(page);
+    // Not waiting for the panel to settle: each attack decides for itself when it covers the panel.
+    const frame = await panelFrame(page, { settled: false });
     await frame.getByRole('textbox', { name: 'Message' }).waitFor({ timeout: 15_000 });
     return frame;
   }

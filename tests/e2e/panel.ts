@@ -81,8 +81,11 @@ export async function focusReplyButton(page: Page, name: string): Promise<void> 
   await session.send('DOM.focus', { backendNodeId: node?.backendDOMNodeId });
 }
 
-/** The open panel's frame (the extension page `panel.html`), once it shows its Message box or a notice. */
-export async function panelFrame(page: Page, timeout = 15_000): Promise<Frame> {
+/**
+ * The open panel's frame (the extension page `panel.html`), once it shows its Message box or a notice and (unless
+ * `settled: false`) has been seen long enough for Send to count, as an agent's click would be.
+ */
+export async function panelFrame(page: Page, { timeout = 15_000, settled = true } = {}): Promise<Frame> {
   const until = Date.now() + timeout;
   for (;;) {
     const frame = page.frames().find((f) => f.url().includes('/panel.html'));
@@ -91,7 +94,12 @@ export async function panelFrame(page: Page, timeout = 15_000): Promise<Frame> {
       (await frame
         .locator('textarea, [role="alert"]')
         .count()
-        .catch(() => 0)) > 0
+        .catch(() => 0)) > 0 &&
+      (!settled ||
+        (await frame
+          .locator('html[data-visible="settled"]')
+          .count()
+          .catch(() => 0)) > 0)
     )
       return frame;
     if (Date.now() > until) throw new Error(`No panel frame with a form after ${timeout} ms`);
