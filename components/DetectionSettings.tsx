@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { DetectionConfig } from '../utils/messages';
+import type { DetectionConfig } from '@/utils/shared/messages';
 import type { Result } from './actions';
 import { useI18n } from './i18n-context';
 

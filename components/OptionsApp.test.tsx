@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AuthView, SettingsInput, SettingsView } from '../utils/messages';
+import type { AuthView, SettingsInput, SettingsView } from '@/utils/shared/messages';
 import type { OptionsActions, Result } from './actions';
 import { OptionsApp } from './OptionsApp';
 

@@ -1,8 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
-import { ENVIRONMENTS, type EnvironmentName } from '../utils/api-contract';
-import type { MessageKey } from '../utils/i18n';
-import { type AuthView, type SettingsInput, type SettingsView, type Template, UNDO_SECONDS, type UndoSeconds } from '../utils/messages';
-import { agencyCodeProblem, emailProblem, parseBaseUrl, parseOrigin, type Problem } from '../utils/validation';
+import { ENVIRONMENTS, type EnvironmentName } from '@/utils/shared/api-contract';
+import type { MessageKey } from '@/utils/shared/i18n';
+import {
+  type AuthView,
+  type SettingsInput,
+  type SettingsView,
+  type Template,
+  UNDO_SECONDS,
+  type UndoSeconds,
+} from '@/utils/shared/messages';
+import { agencyCodeProblem, emailProblem, parseBaseUrl, parseOrigin, type Problem } from '@/utils/ui/validation';
 import type { ActionError, OptionsActions } from './actions';
 import { DetectionSettings } from './DetectionSettings';
 import { errorText, fieldErrors } from './error-text';

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { MessageKey } from '../utils/i18n';
-import type { AuthView, DetectedTicket } from '../utils/messages';
-import { parseTicketId } from '../utils/validation';
+import type { MessageKey } from '@/utils/shared/i18n';
+import type { AuthView, DetectedTicket } from '@/utils/shared/messages';
+import { parseTicketId } from '@/utils/ui/validation';
 import type { PopupActions } from './actions';
 import { useI18n } from './i18n-context';
 import { ReplyForm } from './ReplyForm';

@@ -1,10 +1,10 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { ATTACHMENT_TYPES, MESSAGE_MAX_CHARS } from '../utils/api-contract';
-import type { Ticket, TicketWithMessages, UploadedMedia } from '../utils/daakey-types';
-import type { MessageKey } from '../utils/i18n';
-import type { AuthView, OutboxEntryView, Template } from '../utils/messages';
-import { findSlashQuery, insertRendered, renderTemplate, type TemplateValues } from '../utils/templates';
-import { fileProblem, messageProblem, type Problem } from '../utils/validation';
+import { ATTACHMENT_TYPES, MESSAGE_MAX_CHARS } from '@/utils/shared/api-contract';
+import type { Ticket, TicketWithMessages, UploadedMedia } from '@/utils/shared/daakey-types';
+import type { MessageKey } from '@/utils/shared/i18n';
+import type { AuthView, OutboxEntryView, Template } from '@/utils/shared/messages';
+import { findSlashQuery, insertRendered, renderTemplate, type TemplateValues } from '@/utils/ui/templates';
+import { fileProblem, messageProblem, type Problem } from '@/utils/ui/validation';
 import type { ActionError, ReplyActions, SeenStore } from './actions';
 import { CreateTicketForm } from './CreateTicketForm';
 import { errorText, fieldErrors, formatTime } from './error-text';

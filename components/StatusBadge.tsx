@@ -1,4 +1,4 @@
-import type { TicketStatus } from '../utils/daakey-types';
+import type { TicketStatus } from '@/utils/shared/daakey-types';
 import { useI18n } from './i18n-context';
 
 export function StatusBadge({ status }: { status: TicketStatus }) {

@@ -1,4 +1,4 @@
-import type { Template } from '../utils/messages';
+import type { Template } from '@/utils/shared/messages';
 import { useI18n } from './i18n-context';
 
 export interface TemplatePickerProps {

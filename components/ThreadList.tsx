@@ -1,4 +1,4 @@
-import type { TicketMessage } from '../utils/daakey-types';
+import type { TicketMessage } from '@/utils/shared/daakey-types';
 import { formatTime } from './error-text';
 import { useI18n } from './i18n-context';
 

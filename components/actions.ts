@@ -2,7 +2,7 @@
  * The seam between views and the extension: entrypoints implement these with the messenger,
  * tests with fakes. Every call answers like the protocol's `Reply`.
  */
-import type { ApiError, CreateTicketInput, Ticket, TicketWithMessages, UploadedMedia } from '../utils/daakey-types';
+import type { ApiError, CreateTicketInput, Ticket, TicketWithMessages, UploadedMedia } from '@/utils/shared/daakey-types';
 import type {
   AuthView,
   DetectionConfig,
@@ -13,7 +13,7 @@ import type {
   SettingsInput,
   SettingsView,
   Template,
-} from '../utils/messages';
+} from '@/utils/shared/messages';
 
 export type ActionError = ApiError | ProtocolError;
 export type Result<T> = { ok: true; data: T } | { ok: false; error: ActionError };

@@ -1,6 +1,6 @@
 /** One sentence per error kind, with the server's own words (as text) where they help. */
 import type { ActionError } from './actions';
-import type { Translate } from '../utils/i18n';
+import type { Translate } from '@/utils/shared/i18n';
 
 export function errorText(t: Translate, error: ActionError, ticketId?: number): string {
   const server = 'message' in error && error.message ? error.message : '';

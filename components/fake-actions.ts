@@ -1,6 +1,6 @@
 /** A scriptable `ReplyActions` for component tests (Dark Reader's mock connector idea). */
-import type { TicketWithMessages } from '../utils/daakey-types';
-import type { Draft, OutboxEntryView } from '../utils/messages';
+import type { TicketWithMessages } from '@/utils/shared/daakey-types';
+import type { Draft, OutboxEntryView } from '@/utils/shared/messages';
 import type { ReplyActions, Result } from './actions';
 
 export function fakeTicket(patch: Partial<TicketWithMessages> = {}): TicketWithMessages {

@@ -2,7 +2,7 @@
 import { createContext } from 'preact';
 import { useContext } from 'preact/hooks';
 import en from '../public/_locales/en/messages.json';
-import { createTranslator, type I18n } from '../utils/i18n';
+import { createTranslator, type I18n } from '@/utils/shared/i18n';
 
 export const englishI18n: I18n = { lang: 'en', dir: 'ltr', t: createTranslator(en) };
 export const I18nContext = createContext<I18n>(englishI18n);

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { MESSAGE_MAX_CHARS } from '../utils/api-contract';
-import type { Ticket, TicketMessage, TicketWithMessages } from '../utils/daakey-types';
-import { computeSignature } from '../utils/signature';
+import { MESSAGE_MAX_CHARS } from '../utils/shared/api-contract';
+import type { Ticket, TicketMessage, TicketWithMessages } from '../utils/shared/daakey-types';
+import { computeSignature } from '../utils/background/signature';
 import { control, loginDemo, signedFetch } from './client';
 import { DEMO_AGENCY } from './seed';
 import { startSandbox, type Sandbox } from './server';

@@ -3,8 +3,14 @@
  * signature, token, faults, idempotency, envelope) live in `server.ts`.
  */
 import { randomBytes } from 'node:crypto';
-import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES, ATTACHMENT_TYPES, MESSAGE_MAX_CHARS, SUBJECT_MAX_CHARS } from '../utils/api-contract';
-import type { DaakeyUser, TicketMessage, TicketPriority, TicketStatus, UploadedMedia } from '../utils/daakey-types';
+import {
+  ATTACHMENT_MAX_BYTES,
+  ATTACHMENT_MAX_FILES,
+  ATTACHMENT_TYPES,
+  MESSAGE_MAX_CHARS,
+  SUBJECT_MAX_CHARS,
+} from '../utils/shared/api-contract';
+import type { DaakeyUser, TicketMessage, TicketPriority, TicketStatus, UploadedMedia } from '../utils/shared/daakey-types';
 import type { SandboxAgency, SandboxUser } from './seed';
 import { isoSeconds, ticketDetail, ticketSummary, type SandboxState, type StoredTicket } from './state';
 

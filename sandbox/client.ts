@@ -1,9 +1,9 @@
 /**
  * A tiny signed client for the sandbox, for tests and scripts (not the extension's client: that one lives in
- * `utils/`). Signs with `utils/signature.ts` exactly as the extension does.
+ * `utils/`). Signs with `utils/background/signature.ts` exactly as the extension does.
  */
-import { API_PREFIX } from '../utils/api-contract';
-import { computeSignature, type SignatureCredentials } from '../utils/signature';
+import { API_PREFIX } from '../utils/shared/api-contract';
+import { computeSignature, type SignatureCredentials } from '../utils/background/signature';
 import { DEMO_AGENCY, DEMO_USER } from './seed';
 
 export const DEMO_CREDENTIALS: SignatureCredentials = { mode: 'computed', agencyCode: DEMO_AGENCY.code, secret: DEMO_AGENCY.secret };

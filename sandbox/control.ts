@@ -2,7 +2,7 @@
  * Test-only control API under `/__control` (plain JSON, no envelope, no auth). Off unless the sandbox is started
  * with `control: true` (the CLI turns it on unless `--no-control`).
  */
-import type { TicketPriority, TicketStatus } from '../utils/daakey-types';
+import type { TicketPriority, TicketStatus } from '../utils/shared/daakey-types';
 import { isoSeconds, ticketDetail, type ActiveFault, type FaultMatch, type FaultSpec, type SandboxState, type StoredTicket } from './state';
 
 export interface ControlReply {

@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { TicketMessage } from '../utils/daakey-types';
+import type { TicketMessage } from '../utils/shared/daakey-types';
 import { control, loginDemo, signedFetch } from './client';
 import { startSandbox, type Sandbox } from './server';
 import type { RecordedRequest } from './state';

@@ -2,7 +2,7 @@
  * CLI: `npx tsx sandbox/main.ts [--port 8787] [--host 127.0.0.1] [--control | --no-control]`.
  * The control API is on by default here (a development tool); `--no-control` turns it off.
  */
-import { API_PREFIX } from '../utils/api-contract';
+import { API_PREFIX } from '../utils/shared/api-contract';
 import { DEMO_AGENCY, DEMO_USER } from './seed';
 import { startSandbox } from './server';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ATTACHMENT_MAX_BYTES } from '../utils/api-contract';
-import type { TicketMessage, UploadedMedia } from '../utils/daakey-types';
+import { ATTACHMENT_MAX_BYTES } from '../utils/shared/api-contract';
+import type { TicketMessage, UploadedMedia } from '../utils/shared/daakey-types';
 import { control, loginDemo, signedFetch } from './client';
 import { startSandbox, type Sandbox } from './server';
 

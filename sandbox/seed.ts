@@ -4,7 +4,7 @@
  * Ticket statuses (documented in README.md): open 1, 5, 6, 10, 12 · in_progress 4, 8 · resolved 2, 7, 11 ·
  * closed 3, 9. Languages: English 1, 4, 7, 9, 12 · French 2, 5, 8, 11 · Arabic 3, 6, 10.
  */
-import type { TicketPriority, TicketStatus } from '../utils/daakey-types';
+import type { TicketPriority, TicketStatus } from '../utils/shared/daakey-types';
 
 export interface SandboxAgency {
   id: number;

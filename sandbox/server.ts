@@ -12,8 +12,8 @@ import {
   ATTACHMENT_TYPES,
   IDEMPOTENCY_HEADER,
   MESSAGE_MAX_CHARS,
-} from '../utils/api-contract';
-import { sha256Hex, SIGNATURE_MAX_SKEW_SECONDS } from '../utils/signature';
+} from '../utils/shared/api-contract';
+import { sha256Hex, SIGNATURE_MAX_SKEW_SECONDS } from '../utils/background/signature';
 import { handleApi, resolveRoute, type ApiReply } from './client-api';
 import { handleControl } from './control';
 import { handleDashboard } from './dashboard';

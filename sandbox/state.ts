@@ -1,5 +1,5 @@
 /** The sandbox's in-memory state, and the views of it that the API and the dashboard return. */
-import type { Ticket, TicketMessage, TicketPriority, TicketStatus, TicketWithMessages } from '../utils/daakey-types';
+import type { Ticket, TicketMessage, TicketPriority, TicketStatus, TicketWithMessages } from '../utils/shared/daakey-types';
 import { DEMO_AGENCY, DEMO_USER, SEED_TICKETS, ticketReference, type SandboxAgency, type SandboxUser, type SeedLang } from './seed';
 
 export interface StoredTicket {

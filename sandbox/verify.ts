@@ -1,9 +1,9 @@
 /**
  * Server-side checks of the agency signature, with the same functions the extension signs with
- * (`utils/signature.ts`), compared in constant time.
+ * (`utils/background/signature.ts`), compared in constant time.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { hmacHex, parseSignatureHeader, sha256Hex, stringToSign, SIGNATURE_MAX_SKEW_SECONDS } from '../utils/signature';
+import { hmacHex, parseSignatureHeader, sha256Hex, stringToSign, SIGNATURE_MAX_SKEW_SECONDS } from '../utils/background/signature';
 import type { SandboxAgency } from './seed';
 
 export type SignatureCheck = { ok: true; agency: SandboxAgency; mode: 'computed' | 'issued' } | { ok: false; message: string };

@@ -1,5 +1,5 @@
 import { browser } from '#imports';
-import type { OutboxEntryView } from '@/utils/messages';
+import type { OutboxEntryView } from '@/utils/shared/messages';
 
 let shown: string | null = null;
 

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { pendingTicketItem } from '@/utils/storage-schema';
+import { pendingTicketItem } from '@/utils/shared/storage-schema';
 import { runOpenQuickReply } from './commands';
 import { MENU_ID, openReplyPopup, registerContextMenu, ticketFromSelection } from './context-menu';
 

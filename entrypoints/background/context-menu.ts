@@ -9,8 +9,8 @@
  * `openPopup()` is refused, a small window opens `popup.html?ticket=N&tabId=T` instead.
  */
 import { browser } from '#imports';
-import { pendingTicketItem } from '@/utils/storage-schema';
-import { createTicketDetector } from '@/utils/detect-ticket-ids';
+import { pendingTicketItem } from '@/utils/shared/storage-schema';
+import { createTicketDetector } from '@/utils/shared/detect-ticket-ids';
 
 export const MENU_ID = 'dqr-reply-to-selection';
 

@@ -1,6 +1,6 @@
 import { browser } from '#imports';
-import { DASHBOARD_WORLD_KEY, enabledPatterns, isEnabledDashboard, type DashboardSite } from '@/utils/dashboard-sites';
-import type { TabEnvelope } from '@/utils/messages';
+import { DASHBOARD_WORLD_KEY, enabledPatterns, isEnabledDashboard, type DashboardSite } from '@/utils/shared/dashboard-sites';
+import type { TabEnvelope } from '@/utils/shared/messages';
 
 const SCRIPT_ID = 'dqr-dashboard';
 const SCRIPT_FILE = 'content-scripts/dashboard.js';

@@ -3,12 +3,12 @@
  * browser's events. Listeners are registered synchronously so a worker woken by an event sees it.
  */
 import { browser, defineBackground } from '#imports';
-import { createRouter, isEnvelope, type SenderInfo } from '@/utils/router';
-import { createHandlers } from '@/utils/handlers';
-import { createCredentialsStore } from '@/utils/credentials-store';
-import { createDaakeyClient } from '@/utils/daakey-client';
-import { memoItem } from '@/utils/memo-item';
-import { createOutbox } from '@/utils/outbox';
+import { createRouter, isEnvelope, type SenderInfo } from '@/utils/background/router';
+import { createHandlers } from '@/utils/background/handlers';
+import { createCredentialsStore } from '@/utils/background/credentials-store';
+import { createDaakeyClient } from '@/utils/background/daakey-client';
+import { memoItem } from '@/utils/background/memo-item';
+import { createOutbox } from '@/utils/background/outbox';
 import {
   draftsItem,
   settingsItem,
@@ -17,8 +17,8 @@ import {
   referencesItem,
   unknownReferencesItem,
   panelPassesItem,
-} from '@/utils/storage-schema';
-import { isEnabledDashboard } from '@/utils/dashboard-sites';
+} from '@/utils/shared/storage-schema';
+import { isEnabledDashboard } from '@/utils/shared/dashboard-sites';
 import { outboxStore, withOutboxLock } from './outbox-host';
 import { disableOnSitesOff, syncDashboardScripts } from './dashboard-scripts';
 import { readManaged, applyManaged } from './managed';
@@ -26,7 +26,7 @@ import { showOutboxState } from './badge';
 import { registerContextMenu } from './context-menu';
 import { registerCommands } from './commands';
 import { registerOnboarding } from './onboarding';
-import type { OutboxEntryView, TabEnvelope } from '@/utils/messages';
+import type { OutboxEntryView, TabEnvelope } from '@/utils/shared/messages';
 
 const OUTBOX_ALARM = 'dqr-outbox';
 const WATCHDOG_ALARM = 'dqr-outbox-watchdog';

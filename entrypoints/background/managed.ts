@@ -1,7 +1,7 @@
 import { browser } from '#imports';
-import { settingsItem, type StoredSettings } from '@/utils/storage-schema';
-import { normaliseOrigin } from '@/utils/dashboard-sites';
-import { ENVIRONMENTS, type EnvironmentName } from '@/utils/api-contract';
+import { settingsItem, type StoredSettings } from '@/utils/shared/storage-schema';
+import { normaliseOrigin } from '@/utils/shared/dashboard-sites';
+import { ENVIRONMENTS, type EnvironmentName } from '@/utils/shared/api-contract';
 
 /** What an IT administrator may preset (see public/managed-schema.json). */
 export interface ManagedSettings {

@@ -1,7 +1,7 @@
 import { browser } from 'wxt/browser';
-import type { OutboxLock, OutboxStore } from '@/utils/outbox';
-import { createMemoryLock } from '@/utils/outbox';
-import { createOutboxStorage } from '@/utils/outbox-storage';
+import type { OutboxLock, OutboxStore } from '@/utils/background/outbox';
+import { createMemoryLock } from '@/utils/background/outbox';
+import { createOutboxStorage } from '@/utils/background/outbox-storage';
 
 export const outboxStore: OutboxStore = createOutboxStorage(browser.storage.local);
 

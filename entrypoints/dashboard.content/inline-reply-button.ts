@@ -1,7 +1,7 @@
 // One small "Reply to ticket #N" button beside each detected ticket element. No Preact here: this
 // runs on every dashboard page, and the panel loads only on click.
 import { browser, type ContentScriptContext } from '#imports';
-import type { AnchoredTicket } from '@/utils/ticket-scanner';
+import type { AnchoredTicket } from '@/utils/content/ticket-scanner';
 import { markOwn } from './instance';
 import { openPanel } from './open-panel';
 import { replyLabel } from './labels';

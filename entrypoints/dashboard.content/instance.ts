@@ -3,8 +3,8 @@
 // removes the others' at start. Nothing the page can set (attributes, events, its own elements) stops us:
 // an old instance stops only once the browser has cut it off from the extension.
 import { browser } from 'wxt/browser';
-import { DASHBOARD_WORLD_KEY } from '@/utils/dashboard-sites';
-import { markOwnNode, OWN_NODE_ATTRIBUTE, OWN_NODE_ID } from '@/utils/ticket-scanner';
+import { DASHBOARD_WORLD_KEY } from '@/utils/shared/dashboard-sites';
+import { markOwnNode, OWN_NODE_ATTRIBUTE, OWN_NODE_ID } from '@/utils/content/ticket-scanner';
 
 export const instanceId = OWN_NODE_ID;
 /** Never removed, whatever attribute the page puts on them. */

@@ -2,7 +2,7 @@
 // cannot read or script that frame (another origin), and the frame sits in a closed shadow root so page
 // styles neither hide nor restyle it by accident. This script only places it; the panel does the rest.
 import { browser } from 'wxt/browser';
-import { createMessenger } from '@/utils/messenger';
+import { createMessenger } from '@/utils/shared/messenger';
 import { markOwn } from './instance';
 import { message, replyLabel } from './labels';
 

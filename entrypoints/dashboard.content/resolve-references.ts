@@ -1,8 +1,8 @@
 // Daakey references (`TK-2026-00001`) found on the page are turned into ticket IDs by the
 // background (the API has no lookup by reference, it reads the ticket list), in batches.
 import { browser } from 'wxt/browser';
-import { createMessenger } from '@/utils/messenger';
-import type { ReferenceAnchor } from '@/utils/ticket-scanner';
+import { createMessenger } from '@/utils/shared/messenger';
+import type { ReferenceAnchor } from '@/utils/content/ticket-scanner';
 
 const BATCH_DELAY_MS = 50;
 const BATCH_MAX = 50;

@@ -3,8 +3,8 @@
 // Every scan runs in slices of a few milliseconds that give the main thread back to the page between
 // them, one scan at a time, in document order: a page's top (what it shows first) gets its buttons first.
 import type { ContentScriptContext } from '#imports';
-import { createTicketDetector, type TicketDetector } from '@/utils/detect-ticket-ids';
-import { createTicketScanner, isOwnNodeDefault, type ScanSteps, type TicketScanner } from '@/utils/ticket-scanner';
+import { createTicketDetector, type TicketDetector } from '@/utils/shared/detect-ticket-ids';
+import { createTicketScanner, isOwnNodeDefault, type ScanSteps, type TicketScanner } from '@/utils/content/ticket-scanner';
 import { ticketStore } from './ticket-store';
 import { createReferenceResolver } from './resolve-references';
 import { agencyDetection } from './site-check';

@@ -2,8 +2,8 @@
 // also says whether this page is an enabled dashboard: registration matches a host on every port, so a page
 // on another port of an enabled host is refused here, and the script stops without adding anything.
 import { browser } from 'wxt/browser';
-import { createMessenger } from '@/utils/messenger';
-import type { DetectionConfig } from '@/utils/messages';
+import { createMessenger } from '@/utils/shared/messenger';
+import type { DetectionConfig } from '@/utils/shared/messages';
 import { disabled } from './lifecycle';
 
 let answer: Promise<DetectionConfig | null> | null = null;

@@ -1,7 +1,7 @@
 // Answers the popup and background about this tab (`TabProtocolMap`): which tickets it shows, and
 // "open the reply panel here".
 import { browser, type ContentScriptContext } from '#imports';
-import type { DetectedTicket, TabEnvelope, TabMessageType, TabProtocolMap } from '@/utils/messages';
+import type { DetectedTicket, TabEnvelope, TabMessageType, TabProtocolMap } from '@/utils/shared/messages';
 import { closePanel, openPanel } from './open-panel';
 import { ticketStore } from './ticket-store';
 import { disabled } from './lifecycle';

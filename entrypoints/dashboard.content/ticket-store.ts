@@ -1,6 +1,6 @@
 // What the features share: the anchors found on the page, the URL's ticket, and the inline buttons.
 // scan-tickets writes; inline-reply-button and tab-messages read and subscribe.
-import type { AnchoredTicket, TicketAnchor } from '@/utils/ticket-scanner';
+import type { AnchoredTicket, TicketAnchor } from '@/utils/content/ticket-scanner';
 
 type Listener<T> = (value: T) => void;
 

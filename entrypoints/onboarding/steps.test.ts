@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { AuthView, SettingsView } from '@/utils/messages';
+import type { AuthView, SettingsView } from '@/utils/shared/messages';
 import { onboardingSteps } from './steps';
 
 const settings: SettingsView = {

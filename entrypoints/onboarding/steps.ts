@@ -1,5 +1,5 @@
 /** The onboarding steps' state, from the background's answers (pure, so it is unit-tested). */
-import type { AuthView, SettingsView } from '@/utils/messages';
+import type { AuthView, SettingsView } from '@/utils/shared/messages';
 
 export type StepId = 'environment' | 'signin' | 'site';
 

@@ -3,8 +3,8 @@ import { browser } from 'wxt/browser';
 import type { OptionsActions } from '@/components/actions';
 import { I18nContext } from '@/components/i18n-context';
 import { OptionsApp } from '@/components/OptionsApp';
-import type { SettingsView } from '@/utils/messages';
-import { applyTheme, loadPageI18n, rememberAppearance } from '@/utils/i18n-loader';
+import type { SettingsView } from '@/utils/shared/messages';
+import { applyTheme, loadPageI18n, rememberAppearance } from '@/utils/ui/i18n-loader';
 import { call } from '../popup/actions';
 
 const none = {} as Record<string, never>;

@@ -1,10 +1,10 @@
 /** The popup's `ReplyActions`, built on the typed messenger. Shared with the options page. */
 import { browser } from 'wxt/browser';
 import type { PopupActions, ReplyActions, Result } from '@/components/actions';
-import type { Envelope, MessageType, RequestOf, ResponseOf } from '@/utils/messages';
-import type { DetectedTicket, TabEnvelope } from '@/utils/messages';
-import { createMessenger } from '@/utils/messenger';
-import { createReplyActions } from '@/utils/reply-actions';
+import type { Envelope, MessageType, RequestOf, ResponseOf } from '@/utils/shared/messages';
+import type { DetectedTicket, TabEnvelope } from '@/utils/shared/messages';
+import { createMessenger } from '@/utils/shared/messenger';
+import { createReplyActions } from '@/utils/ui/reply-actions';
 
 export const request = createMessenger((m: Envelope) => browser.runtime.sendMessage(m));
 export const call = <T extends MessageType>(type: T, payload: RequestOf<T>): Promise<Result<ResponseOf<T>>> => request(type, payload);

@@ -2,10 +2,10 @@ import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import { I18nContext } from '@/components/i18n-context';
 import { PopupApp } from '@/components/PopupApp';
-import type { I18n } from '@/utils/i18n';
-import { type Appearance, applyTheme, cachedAppearance, loadPageI18n, rememberAppearance } from '@/utils/i18n-loader';
+import type { I18n } from '@/utils/shared/i18n';
+import { type Appearance, applyTheme, cachedAppearance, loadPageI18n, rememberAppearance } from '@/utils/ui/i18n-loader';
 import { call, popupActions } from './actions';
-import { PENDING_TICKET_TTL_MS, pendingTicketItem } from '@/utils/storage-schema';
+import { PENDING_TICKET_TTL_MS, pendingTicketItem } from '@/utils/shared/storage-schema';
 
 const params = new URLSearchParams(location.search);
 const positive = (v: string | null) => (v && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : null);

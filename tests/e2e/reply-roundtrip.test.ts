@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { signedInRig, openPopupFor, recordedPosts, storedMessages, waitForStatus, control } from './steps';
-import { computeSignature, parseSignatureHeader } from '../../utils/signature';
+import { computeSignature, parseSignatureHeader } from '../../utils/background/signature';
 
 describe('a reply from the popup', () => {
   const rig = signedInRig();

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRig, DEMO, type Rig } from './fixtures';
 import { configureAndSignIn } from './steps';
 import { clickReplyButton, panelFrame, waitForReplyButton } from './panel';
-import { SENDERS } from '../../utils/messages';
+import { SENDERS } from '../../utils/shared/messages';
 
 /** The token and the signing secret never reach a content script, a page or storage.sync. */
 describe('secrets stay in the background', () => {

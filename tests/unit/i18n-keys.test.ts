@@ -2,7 +2,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createBrowserTranslator, createTranslator, type LocaleMessages } from '../../utils/i18n';
+import { createBrowserTranslator, createTranslator, type LocaleMessages } from '../../utils/shared/i18n';
 
 const root = join(import.meta.dirname, '..', '..');
 const LOCALES = ['en', 'fr', 'ar'] as const;

@@ -3,7 +3,7 @@
  * mutation: one TreeWalker pass over text nodes behind a digit/keyword pre-filter, plus one
  * `querySelectorAll` for links and ticket data attributes. DOM only; no extension APIs.
  */
-import type { TicketDetector, TicketRef } from './detect-ticket-ids';
+import type { TicketDetector, TicketRef } from '@/utils/shared/detect-ticket-ids';
 
 export type AnchorSource = 'url' | 'link' | 'data' | 'text';
 

@@ -3,16 +3,16 @@
  * so it runs in unit tests with fakes. Nothing returned here ever carries the token or the secret.
  */
 import type { Handlers } from './router';
-import type { AuthView, SettingsInput, SettingsView } from './messages';
-import type { ApiError, ApiResult, DaakeyUser } from './daakey-types';
-import type { StoredSettings, StoredDraft } from './storage-schema';
+import type { AuthView, SettingsInput, SettingsView } from '@/utils/shared/messages';
+import type { ApiError, ApiResult, DaakeyUser } from '@/utils/shared/daakey-types';
+import type { StoredSettings, StoredDraft } from '@/utils/shared/storage-schema';
 import type { CredentialsStore } from './credentials-store';
 import type { DaakeyClient } from './daakey-client';
 import type { Outbox } from './outbox';
-import { ENVIRONMENTS } from './api-contract';
-import { draftKey } from './storage-schema';
-import { normaliseOrigin, matchPatternFor } from './dashboard-sites';
-import type { Template } from './messages';
+import { ENVIRONMENTS } from '@/utils/shared/api-contract';
+import { draftKey } from '@/utils/shared/storage-schema';
+import { normaliseOrigin, matchPatternFor } from '@/utils/shared/dashboard-sites';
+import type { Template } from '@/utils/shared/messages';
 import { createPanelPasses, type PanelPassRecord } from './panel-passes';
 import { createReferenceBudget } from './reference-budget';
 

@@ -2,8 +2,8 @@
  * The reply form's `ReplyActions` on top of the typed messenger: the one implementation shared by
  * the popup and the inline panel.
  */
-import type { ReplyActions } from '../components/actions';
-import type { Request } from './messenger';
+import type { ReplyActions } from '@/components/actions';
+import type { Request } from '@/utils/shared/messenger';
 
 const none = {} as Record<string, never>;
 

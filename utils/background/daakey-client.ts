@@ -4,7 +4,7 @@
  * whether a repeat could duplicate a reply.
  */
 import ky, { isNetworkError, isTimeoutError, type BeforeRequestHook } from 'ky';
-import { API_PREFIX, IDEMPOTENCY_HEADER, PATHS, REQUEST_TIMEOUT_MS, RETRYABLE_STATUSES } from './api-contract';
+import { API_PREFIX, IDEMPOTENCY_HEADER, PATHS, REQUEST_TIMEOUT_MS, RETRYABLE_STATUSES } from '@/utils/shared/api-contract';
 import type {
   ApiError,
   ApiResult,
@@ -16,7 +16,7 @@ import type {
   TicketStatus,
   TicketWithMessages,
   UploadedMedia,
-} from './daakey-types';
+} from '@/utils/shared/daakey-types';
 import {
   check,
   isRecord,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BACKOFF } from './api-contract';
+import { BACKOFF } from '@/utils/shared/api-contract';
 import { backoffCeilingMs, nextDelayMs, retryAfterDelay } from './backoff';
 
 const unitRandom = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });

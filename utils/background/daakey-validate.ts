@@ -12,8 +12,8 @@ import type {
   TicketStatus,
   TicketWithMessages,
   UploadedMedia,
-} from './daakey-types';
-import { TOKEN_FIELDS } from './api-contract';
+} from '@/utils/shared/daakey-types';
+import { TOKEN_FIELDS } from '@/utils/shared/api-contract';
 
 /** Thrown by readers; carries where the shape went wrong so the message can say so. */
 export class ShapeError extends Error {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { BACKOFF } from './api-contract';
+import { BACKOFF } from '@/utils/shared/api-contract';
 import { createDaakeyClient, encodeMultipart, isRetryable, parseRetryAfter, type DaakeyAuth, type FetchLike } from './daakey-client';
-import type { ApiError } from './daakey-types';
+import type { ApiError } from '@/utils/shared/daakey-types';
 import { computeSignature, parseSignatureHeader, sha256Hex, type SignatureCredentials } from './signature';
 
 const creds: SignatureCredentials = { mode: 'computed', agencyCode: 'AGENCY123', secret: 'sandbox-secret-123' };

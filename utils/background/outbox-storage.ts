@@ -42,7 +42,7 @@ export function createOutboxStorage(area: KeyValueArea): OutboxStore {
         .map((key) => all[key]);
       // Storage hands keys back in no particular order; delivery order is creation order.
       records.sort((a, b) => (isObj(a) && isObj(b) ? Number(a.createdAt) - Number(b.createdAt) : 0));
-      // `readSnapshot` (utils/outbox.ts) checks every field again; this only reassembles the shape.
+      // `readSnapshot` (utils/background/outbox.ts) checks every field again; this only reassembles the shape.
       return {
         version: 1,
         paused: isObj(meta) && meta.paused === true,

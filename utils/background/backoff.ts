@@ -2,7 +2,7 @@
  * Retry timing for the outbox (R11, acceptance test 13). Pure: randomness comes in as a function so
  * tests and property checks can pin it.
  */
-import { BACKOFF } from './api-contract';
+import { BACKOFF } from '@/utils/shared/api-contract';
 
 /** The upper bound of the jitter window for a 0-based attempt: `min(cap, base · 2^attempt)`. */
 export function backoffCeilingMs(attempt: number): number {

@@ -3,11 +3,11 @@
  * flusher at a time, retried only when a retry cannot hurt, and never posted twice when an earlier attempt
  * may have landed. Browser-free: storage, lock, clock, randomness and wake-ups are injected by the host.
  */
-import { ATTEMPT_START_SLACK_MS, BACKOFF, UNKNOWN_OUTCOME_WAIT_MS } from './api-contract';
+import { ATTEMPT_START_SLACK_MS, BACKOFF, UNKNOWN_OUTCOME_WAIT_MS } from '@/utils/shared/api-contract';
 import { nextDelayMs, retryAfterDelay } from './backoff';
 import { isRetryable, type DaakeyClient } from './daakey-client';
-import type { ApiError, TicketMessage } from './daakey-types';
-import type { OutboxEntryView } from './messages';
+import type { ApiError, TicketMessage } from '@/utils/shared/daakey-types';
+import type { OutboxEntryView } from '@/utils/shared/messages';
 import { SIGNATURE_MAX_SKEW_SECONDS } from './signature';
 
 /** `paused` is a property of the whole outbox, not of a record; views derive it. */

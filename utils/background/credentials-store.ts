@@ -3,8 +3,8 @@
  * `storage.local` for persistence only when the browser can lock it to trusted contexts.
  * Only the background imports this module.
  */
-import type { StoredCredentials } from './storage-schema';
-import { credentialsItem, EMPTY_CREDENTIALS, sessionCredentialsItem } from './storage-schema';
+import type { StoredCredentials } from '@/utils/shared/storage-schema';
+import { credentialsItem, EMPTY_CREDENTIALS, sessionCredentialsItem } from '@/utils/shared/storage-schema';
 
 export interface CredentialsStore {
   get(): Promise<StoredCredentials>;

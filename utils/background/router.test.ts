@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { createRouter, type Handlers, type SenderInfo } from './router';
-import { SENDERS, type MessageType } from './messages';
+import { SENDERS, type MessageType } from '@/utils/shared/messages';
 
 const RUNTIME_ID = 'abcdefghijklmnopabcdefghijklmnop';
 const EXT = `chrome-extension://${RUNTIME_ID}`;

@@ -2,7 +2,7 @@
  * Form checks for the popup and options page. Each returns an i18n key (plus substitutions) or
  * null, so the views translate and the checks stay pure.
  */
-import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES, ATTACHMENT_TYPES, MESSAGE_MAX_CHARS } from './api-contract';
+import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES, ATTACHMENT_TYPES, MESSAGE_MAX_CHARS } from '@/utils/shared/api-contract';
 
 export interface Problem {
   key: string;

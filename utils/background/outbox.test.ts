@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BACKOFF, REQUEST_TIMEOUT_MS, UNKNOWN_OUTCOME_WAIT_MS } from './api-contract';
-import type { ApiError, ApiResult, TicketMessage, TicketWithMessages } from './daakey-types';
+import { BACKOFF, REQUEST_TIMEOUT_MS, UNKNOWN_OUTCOME_WAIT_MS } from '@/utils/shared/api-contract';
+import type { ApiError, ApiResult, TicketMessage, TicketWithMessages } from '@/utils/shared/daakey-types';
 import {
   createMemoryLock,
   createMemoryOutboxStore,

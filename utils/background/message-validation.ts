@@ -2,8 +2,8 @@
  * Shape checks for every request in the protocol, run by the router before any handler.
  * Each returns an error text or null; nothing here trusts the sender.
  */
-import { MESSAGE_MAX_CHARS, SUBJECT_MAX_CHARS, ATTACHMENT_MAX_FILES } from './api-contract';
-import { type MessageType, UNDO_SECONDS } from './messages';
+import { MESSAGE_MAX_CHARS, SUBJECT_MAX_CHARS, ATTACHMENT_MAX_FILES } from '@/utils/shared/api-contract';
+import { type MessageType, UNDO_SECONDS } from '@/utils/shared/messages';
 
 type Check = (payload: Record<string, unknown>) => string | null;
 

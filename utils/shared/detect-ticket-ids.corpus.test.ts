@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import corpus from '../tests/fixtures/detection-corpus.json';
+import corpus from '../../tests/fixtures/detection-corpus.json';
 import { createTicketDetector, type TicketDetectorOptions, type TicketRef } from './detect-ticket-ids';
-import { createTicketScanner } from './ticket-scanner';
+import { createTicketScanner } from '@/utils/content/ticket-scanner';
 
 interface CorpusEntry {
   kind: 'text' | 'url' | 'html';

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createTicketDetector } from './detect-ticket-ids';
+import { createTicketDetector } from '@/utils/shared/detect-ticket-ids';
 import { OWN_NODE_ATTRIBUTE, OWN_NODE_ID, createTicketScanner, hasIdToken, markOwnNode } from './ticket-scanner';
 
 const detector = createTicketDetector();

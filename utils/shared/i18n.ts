@@ -2,7 +2,7 @@
  * Translations from `public/_locales/<lang>/messages.json` (Chrome's format), usable with any
  * language at run time, which `browser.i18n.getMessage` is not (it follows the browser's UI).
  */
-import type en from '../public/_locales/en/messages.json';
+import type en from '../../public/_locales/en/messages.json';
 
 export type MessageKey = keyof typeof en;
 export type Language = 'en' | 'fr' | 'ar';

@@ -2,8 +2,8 @@
  * The background's single entry point for messages: who sent it, is it ours, is it well formed,
  * and only then the handler. Anything else gets a typed error and causes no side effect.
  */
-import type { Envelope, MessageType, ProtocolError, Reply, RequestOf, SenderClass } from './messages';
-import { SENDERS } from './messages';
+import type { Envelope, MessageType, ProtocolError, Reply, RequestOf, SenderClass } from '@/utils/shared/messages';
+import { SENDERS } from '@/utils/shared/messages';
 import { validatePayload } from './message-validation';
 
 /** The parts of `runtime.MessageSender` the router reads. */

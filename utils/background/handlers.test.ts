@@ -10,7 +10,7 @@ import {
   referencesItem,
   unknownReferencesItem,
   panelPassesItem,
-} from './storage-schema';
+} from '@/utils/shared/storage-schema';
 import { createMemoryOutboxStore, createOutbox } from './outbox';
 import type { DaakeyClient } from './daakey-client';
 import type { HandlerContext } from './router';

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { UNKNOWN_OUTCOME_WAIT_MS } from './api-contract';
-import type { TicketMessage, TicketWithMessages } from './daakey-types';
+import { UNKNOWN_OUTCOME_WAIT_MS } from '@/utils/shared/api-contract';
+import type { TicketMessage, TicketWithMessages } from '@/utils/shared/daakey-types';
 import { createMemoryOutboxStore, createOutbox, readSnapshot, type OutboxClient, type OutboxStore } from './outbox';
 import { createOutboxStorage, OUTBOX_LEGACY_KEY, OUTBOX_META_KEY, OUTBOX_RECORD_PREFIX } from './outbox-storage';
 

@@ -1,4 +1,4 @@
-/** The browser side of `utils/i18n.ts`: UI language, locale files, `<html lang dir data-theme>`. */
+/** The browser side of `utils/shared/i18n.ts`: UI language, locale files, `<html lang dir data-theme>`. */
 import { browser } from 'wxt/browser';
 import {
   createBrowserTranslator,
@@ -9,7 +9,7 @@ import {
   type I18n,
   type Language,
   type LocaleMessages,
-} from './i18n';
+} from '@/utils/shared/i18n';
 
 const fetchLocale = async (lang: Language): Promise<LocaleMessages> => {
   // The path is typed by WXT's PublicPath union; `_locales` files are public assets.

@@ -8,7 +8,7 @@ import { ENVIRONMENTS } from './api-contract';
 import type { DaakeyUser, UploadedMedia } from './daakey-types';
 import type { Template, UndoSeconds } from './messages';
 import { normaliseOrigin } from './dashboard-sites';
-import type { PanelPassRecord } from './panel-passes';
+import type { PanelPassRecord } from '@/utils/background/panel-passes';
 
 export interface StoredSettings {
   environment: EnvironmentName;
@@ -113,7 +113,7 @@ export function draftKey(agencyCode: string, ticketId: number): string {
   return `${agencyCode || '-'}:${ticketId}`;
 }
 
-// The outbox is stored record by record under `outbox:*` keys: see `utils/outbox-storage.ts`.
+// The outbox is stored record by record under `outbox:*` keys: see `utils/background/outbox-storage.ts`.
 
 /** Daakey references seen through the API → ticket IDs; session-only, rebuilt on demand. */
 export const referencesItem = storage.defineItem<Record<string, number>>('session:references', {
@@ -127,7 +127,7 @@ export const unknownReferencesItem = storage.defineItem<Record<string, string[]>
   version: 1,
 });
 
-/** Passes for the panel pages of open tabs (`utils/panel-passes.ts`); session-only. */
+/** Passes for the panel pages of open tabs (`utils/background/panel-passes.ts`); session-only. */
 export const panelPassesItem = storage.defineItem<Record<string, PanelPassRecord>>('session:panelPasses', {
   fallback: {},
   version: 1,
