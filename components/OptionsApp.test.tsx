@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuthView, SettingsInput, SettingsView } from '@/utils/shared/messages';
-import type { OptionsActions, Result } from './actions';
+import type { OptionsActions, Result } from '@/utils/ui/connect';
 import { OptionsApp } from './OptionsApp';
 
 afterEach(cleanup);

@@ -10,7 +10,7 @@ import {
   type UndoSeconds,
 } from '@/utils/shared/messages';
 import { agencyCodeProblem, emailProblem, parseBaseUrl, parseOrigin, type Problem } from '@/utils/ui/validation';
-import type { ActionError, OptionsActions } from './actions';
+import type { ActionError, OptionsActions } from '@/utils/ui/connect';
 import { DetectionSettings } from './DetectionSettings';
 import { errorText, fieldErrors } from './error-text';
 import { useI18n } from './i18n-context';

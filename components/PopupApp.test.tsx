@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PopupActions } from './actions';
-import { fakeActions, fakeTicket } from './fake-actions';
+import type { PopupActions } from '@/utils/ui/connect';
+import { fakeActions, fakeTicket } from '@/tests/support/fake-actions';
 import { PopupApp, repeatsId, sortDetected } from './PopupApp';
 
 afterEach(cleanup);

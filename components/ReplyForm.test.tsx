@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ReplyActions } from './actions';
-import { entry, fakeActions, fakeTicket } from './fake-actions';
+import type { ReplyActions } from '@/utils/ui/connect';
+import { entry, fakeActions, fakeTicket } from '@/tests/support/fake-actions';
 import { isSendShortcut, ReplyForm } from './ReplyForm';
 
 afterEach(cleanup);

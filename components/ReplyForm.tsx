@@ -5,7 +5,7 @@ import type { MessageKey } from '@/utils/shared/i18n';
 import type { AuthView, OutboxEntryView, Template } from '@/utils/shared/messages';
 import { findSlashQuery, insertRendered, renderTemplate, type TemplateValues } from '@/utils/ui/templates';
 import { fileProblem, messageProblem, type Problem } from '@/utils/ui/validation';
-import type { ActionError, ReplyActions, SeenStore } from './actions';
+import type { ActionError, ReplyActions, SeenStore } from '@/utils/ui/connect';
 import { CreateTicketForm } from './CreateTicketForm';
 import { errorText, fieldErrors, formatTime } from './error-text';
 import { useI18n } from './i18n-context';

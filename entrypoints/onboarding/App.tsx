@@ -1,9 +1,7 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { I18n, MessageKey } from '@/utils/shared/i18n';
-import type { AuthView, SettingsView } from '@/utils/shared/messages';
+import type { AuthView, Result, SettingsView } from '@/utils/shared/messages';
 import { onboardingSteps, type StepId, type StepState } from './steps';
-
-type Result<T> = { ok: true; data: T } | { ok: false; error: { message: string } };
 
 export interface OnboardingActions {
   getSettings(): Promise<Result<SettingsView>>;

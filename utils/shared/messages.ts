@@ -192,7 +192,13 @@ export type ProtocolError =
   | { kind: 'unknown_type'; message: string }
   | { kind: 'internal'; message: string };
 
-export type Reply<T extends MessageType> = { ok: true; data: ResponseOf<T> } | { ok: false; error: ApiError | ProtocolError };
+/** Every failure a caller of the background can see: the API's own, or the router's. */
+export type ActionError = ApiError | ProtocolError;
+
+/** The one result shape between the UI and the background: what every message and every action answers. */
+export type Result<T> = { ok: true; data: T } | { ok: false; error: ActionError };
+
+export type Reply<T extends MessageType> = Result<ResponseOf<T>>;
 
 /** Messages the background or popup send to a dashboard tab's content script. */
 export interface TabProtocolMap {
