@@ -4,7 +4,7 @@
  * reply panel; on a page without one (or without a ticket), it opens the popup instead.
  */
 import { browser } from '#imports';
-import { sendToTab } from '@/utils/shared/messenger';
+import { sendToTab } from '@/utils/shared/send-to-tab';
 import { openReplyPopup } from './context-menu';
 
 export const OPEN_QUICK_REPLY = 'open-quick-reply';

@@ -1,6 +1,6 @@
 import { browser } from '#imports';
 import { DASHBOARD_WORLD_KEY, enabledPatterns, isEnabledDashboard, type DashboardSite } from '@/utils/shared/dashboard-sites';
-import { sendToTab } from '@/utils/shared/messenger';
+import { sendToTab } from '@/utils/shared/send-to-tab';
 
 const SCRIPT_ID = 'dqr-dashboard';
 const SCRIPT_FILE = 'content-scripts/dashboard.js';

@@ -20,7 +20,7 @@ import { registerContextMenu } from './context-menu';
 import { registerCommands } from './commands';
 import { registerOnboarding } from './onboarding';
 import type { OutboxEntryView } from '@/utils/shared/messages';
-import { sendToTab } from '@/utils/shared/messenger';
+import { sendToTab } from '@/utils/shared/send-to-tab';
 
 const OUTBOX_ALARM = 'dqr-outbox';
 const WATCHDOG_ALARM = 'dqr-outbox-watchdog';

@@ -3,7 +3,7 @@ import { I18nContext } from '@/components/i18n-context';
 import { OptionsApp } from '@/components/OptionsApp';
 import type { SettingsView } from '@/utils/shared/messages';
 import { applyTheme, loadPageI18n, rememberAppearance } from '@/utils/ui/i18n-loader';
-import { createOptionsActions } from '@/utils/ui/connect';
+import { createOptionsActions } from '@/utils/ui/connect/options';
 import { sendToBackground } from '@/utils/shared/messenger';
 
 const none = {} as Record<string, never>;

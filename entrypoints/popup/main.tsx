@@ -5,7 +5,7 @@ import { PopupApp } from '@/components/PopupApp';
 import type { I18n } from '@/utils/shared/i18n';
 import { type Appearance, applyTheme, cachedAppearance, loadPageI18n, rememberAppearance } from '@/utils/ui/i18n-loader';
 import { sendToBackground } from '@/utils/shared/messenger';
-import { createPopupActions } from '@/utils/ui/connect';
+import { createPopupActions } from '@/utils/ui/connect/popup';
 import { PENDING_TICKET_TTL_MS, pendingTicketItem } from '@/utils/shared/storage-schema';
 
 const params = new URLSearchParams(location.search);

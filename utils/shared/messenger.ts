@@ -1,10 +1,10 @@
 /**
- * The two ways any part of the extension sends a message: to the background (`sendToBackground`) and to a
- * dashboard tab's content script (`sendToTab`). Everything else builds on these two, so the envelope and the
- * "no answer" handling exist once.
+ * How any part of the extension asks the background: `sendToBackground`. With `sendToTab` (its own module, so
+ * that pages which never message a tab do not carry it) these are the only two senders, so the envelopes and
+ * the "no answer" handling exist once.
  */
 import { browser } from 'wxt/browser';
-import type { Envelope, MessageType, Reply, RequestOf, TabEnvelope, TabMessageType, TabProtocolMap } from './messages';
+import type { Envelope, MessageType, Reply, RequestOf } from './messages';
 
 export type Request = <T extends MessageType>(type: T, payload: RequestOf<T>) => Promise<Reply<T>>;
 
@@ -26,22 +26,3 @@ export function createMessenger(send: (message: Envelope) => Promise<unknown>): 
 
 /** A typed request to the background; the router there checks the sender and the payload. */
 export const sendToBackground: Request = createMessenger((m) => browser.runtime.sendMessage(m));
-
-/**
- * A message to a tab's content script. Resolves to the raw answer, which the caller must check (a page's
- * script could be an old copy); null when the tab has no script of ours to answer, which is most tabs.
- */
-export async function sendToTab<T extends TabMessageType>(
-  tabId: number,
-  type: T,
-  payload: TabProtocolMap[T]['req'],
-  options?: { frameId?: number },
-): Promise<unknown> {
-  const message: TabEnvelope<T> = { channel: 'daakey-qr/tab/v1', type, payload };
-  try {
-    return await (options ? browser.tabs.sendMessage(tabId, message, options) : browser.tabs.sendMessage(tabId, message));
-  } catch {
-    // "Could not establish connection. Receiving end does not exist.": no content script of ours there.
-    return null;
-  }
-}

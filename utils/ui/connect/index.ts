@@ -2,8 +2,9 @@
  * The one place where extension pages (popup, options, panel) talk to the background, after Dark Reader's
  * `ui/connect`: the actions the views receive as props, built on `sendToBackground` and `sendToTab`. Views never
  * send messages themselves, so component tests drive them with fakes (`tests/support/fake-actions.ts`).
+ * The popup's and the options page's extras sit in `popup.ts` and `options.ts` beside this file, so that each
+ * page's bundle carries only its own (a module shared by several pages lands whole in a shared chunk).
  */
-import { browser } from 'wxt/browser';
 import type { CreateTicketInput, Ticket, TicketWithMessages, UploadedMedia } from '@/utils/shared/daakey-types';
 import type {
   AuthView,
@@ -16,7 +17,7 @@ import type {
   SettingsView,
   Template,
 } from '@/utils/shared/messages';
-import { type Request, sendToBackground, sendToTab } from '@/utils/shared/messenger';
+import { type Request, sendToBackground } from '@/utils/shared/messenger';
 
 export type { ActionError, Result } from '@/utils/shared/messages';
 
@@ -71,7 +72,7 @@ export interface OptionsActions {
   applyAppearance(language: SettingsView['language'], theme: SettingsView['theme']): Promise<void>;
 }
 
-const none = {} as Record<string, never>;
+export const none = {} as Record<string, never>;
 
 async function fileToBase64(file: Blob): Promise<string> {
   const bytes = new Uint8Array(await file.arrayBuffer());
@@ -95,87 +96,5 @@ export function createReplyActions(request: Request = sendToBackground): ReplyAc
     createTicket: (input) => request('ticket/create', input),
     listTemplates: () => request('templates/list', none),
     authStatus: () => request('auth/status', none),
-  };
-}
-
-/** Asks the tab's content script what tickets it sees; a tab without one answers nothing. */
-async function detectedOn(tabId: number | null): Promise<DetectedTicket[]> {
-  if (tabId === null) return [];
-  const answer = await sendToTab(tabId, 'tab/detected-tickets', {});
-  const list = Array.isArray(answer)
-    ? answer
-    : answer && typeof answer === 'object' && 'data' in answer
-      ? (answer as { data: unknown }).data
-      : [];
-  return Array.isArray(list)
-    ? list.filter(
-        (d): d is DetectedTicket =>
-          !!d && typeof d === 'object' && Number.isInteger((d as DetectedTicket).id) && (d as DetectedTicket).id > 0,
-      )
-    : [];
-}
-
-const SEEN_KEY = 'dqr-seen-sent';
-
-/** Page-local memory of replies already shown as sent; ids only, the newest 200. */
-function seenStore(): SeenStore {
-  const read = (): string[] => {
-    try {
-      const v: unknown = JSON.parse(localStorage.getItem(SEEN_KEY) ?? '[]');
-      return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
-    } catch {
-      return [];
-    }
-  };
-  return {
-    has: (id: string) => read().includes(id),
-    add: (id: string) => {
-      const ids = read();
-      if (ids.includes(id)) return;
-      try {
-        localStorage.setItem(SEEN_KEY, JSON.stringify([...ids, id].slice(-200)));
-      } catch {
-        // Storage full or blocked: at worst a sent reply is shown as sent once more.
-      }
-    },
-  };
-}
-
-export function createPopupActions(tabId: Promise<number | null>): PopupActions {
-  return {
-    ...createReplyActions(),
-    seen: seenStore(),
-    detectedTickets: async () => detectedOn(await tabId),
-    openOptions: () => {
-      void browser.runtime.openOptionsPage();
-      window.close();
-    },
-    agencyName: async () => {
-      const r = await sendToBackground('settings/get', none);
-      return r.ok ? r.data.agencyCode : '';
-    },
-  };
-}
-
-/** The options page's actions; `applyAppearance` redraws the page, which only the entrypoint can do. */
-export function createOptionsActions(applyAppearance: OptionsActions['applyAppearance']): OptionsActions {
-  return {
-    getSettings: () => sendToBackground('settings/get', none),
-    saveSettings: (input) => sendToBackground('settings/save', input),
-    addSite: async (origin) => {
-      // Must run inside the click: the browser only shows the prompt for a user gesture.
-      const granted = await browser.permissions.request({ origins: [`${origin}/*`] }).catch(() => false);
-      if (!granted) return { ok: false, error: { kind: 'bad_request', message: 'The browser did not grant access to this site.' } };
-      return sendToBackground('sites/add', { origin });
-    },
-    setSiteEnabled: (origin, enabled) => sendToBackground('sites/set-enabled', { origin, enabled }),
-    removeSite: (origin) => sendToBackground('sites/remove', { origin }),
-    authStatus: () => sendToBackground('auth/status', none),
-    signIn: (email, password) => sendToBackground('auth/sign-in', { email, password }),
-    signOut: () => sendToBackground('auth/sign-out', none),
-    listTemplates: () => sendToBackground('templates/list', none),
-    saveTemplates: (templates) => sendToBackground('templates/save', { templates }),
-    saveDetection: (config) => sendToBackground('detection/save', config),
-    applyAppearance,
   };
 }
