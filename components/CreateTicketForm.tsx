@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { SUBJECT_MAX_CHARS } from '@/utils/shared/api-contract';
 import type { Ticket } from '@/utils/shared/daakey-types';
-import { messageProblem } from '@/utils/ui/validation';
+import { messageProblem } from '@/utils/ui/form-input';
 import type { ReplyActions } from '@/utils/ui/connect';
 import { errorText, fieldErrors } from './error-text';
 import { useI18n } from './i18n-context';

@@ -9,7 +9,7 @@ import {
   UNDO_SECONDS,
   type UndoSeconds,
 } from '@/utils/shared/messages';
-import { agencyCodeProblem, emailProblem, parseBaseUrl, parseOrigin, type Problem } from '@/utils/ui/validation';
+import { agencyCodeProblem, emailProblem, parseBaseUrl, parseOrigin, type Problem } from '@/utils/ui/form-input';
 import type { ActionError, OptionsActions } from '@/utils/ui/connect';
 import { DetectionSettings } from './DetectionSettings';
 import { errorText, fieldErrors } from './error-text';

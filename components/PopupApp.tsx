@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { MessageKey } from '@/utils/shared/i18n';
 import type { AuthView, DetectedTicket } from '@/utils/shared/messages';
-import { parseTicketId } from '@/utils/ui/validation';
+import { parseTicketId } from '@/utils/ui/form-input';
 import type { PopupActions } from '@/utils/ui/connect';
 import { useI18n } from './i18n-context';
 import { ReplyForm } from './ReplyForm';

@@ -4,7 +4,7 @@ import type { Ticket, TicketWithMessages, UploadedMedia } from '@/utils/shared/d
 import type { MessageKey } from '@/utils/shared/i18n';
 import type { AuthView, OutboxEntryView, Template } from '@/utils/shared/messages';
 import { findSlashQuery, insertRendered, renderTemplate, type TemplateValues } from '@/utils/ui/templates';
-import { fileProblem, messageProblem, type Problem } from '@/utils/ui/validation';
+import { fileProblem, messageProblem, type Problem } from '@/utils/ui/form-input';
 import type { ActionError, ReplyActions, SeenStore } from '@/utils/ui/connect';
 import { CreateTicketForm } from './CreateTicketForm';
 import { errorText, fieldErrors, formatTime } from './error-text';

@@ -28,7 +28,7 @@ const BUILDS = [
   { name: 'firefox-mv2', dir: path.resolve('.output/firefox-mv2') },
 ] as const;
 
-/** Every API permission the extension may ask for at install (R5 plus the additions). */
+/** Every API permission the extension may ask for at install (each one used by a feature; anything else fails). */
 const API_PERMISSIONS = new Set(['storage', 'alarms', 'activeTab', 'scripting', 'notifications', 'contextMenus']);
 const isOrigin = (p: string) => p === '<all_urls>' || p.includes('://');
 
@@ -130,7 +130,7 @@ describe.each(BUILDS)('$name manifest', ({ dir }) => {
     expect(api.filter((p) => !API_PERMISSIONS.has(p))).toEqual([]);
   });
 
-  it('has no externally_connectable (R4)', () => {
+  it('has no externally_connectable', () => {
     expect(manifest).not.toHaveProperty('externally_connectable');
   });
 

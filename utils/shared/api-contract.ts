@@ -6,6 +6,9 @@
 
 export const API_PREFIX = '/api/v1/client';
 
+/** Largest ticket ID accepted: the API's IDs are signed 32-bit integers. */
+export const MAX_TICKET_ID = 2 ** 31 - 1;
+
 export const ENVIRONMENTS = {
   production: 'https://api.daakey.com',
   staging: 'https://staging-api.daakey.com',

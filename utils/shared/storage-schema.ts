@@ -9,15 +9,16 @@ import { ENVIRONMENTS } from './api-contract';
 import type { UploadedMedia } from './daakey-types';
 import type { Template, UndoSeconds } from './messages';
 import { normaliseOrigin } from './dashboard-sites';
+import type { LanguageChoice, SignatureMode, Theme } from './settings-values';
 
 export interface StoredSettings {
   environment: EnvironmentName;
   baseUrl: string;
-  signatureMode: 'computed' | 'issued';
+  signatureMode: SignatureMode;
   agencyCode: string;
   dashboardSites: { origin: string; enabled: boolean }[];
-  language: 'auto' | 'en' | 'fr' | 'ar';
-  theme: 'system' | 'light' | 'dark';
+  language: LanguageChoice;
+  theme: Theme;
   /** Seconds a sent reply stays queued so the agent can undo it (0: off). */
   undoSeconds: UndoSeconds;
   /** The agency's own ticket URL patterns (`/support/case/{id}`) and CSS selectors, beside the built-in ones. */
