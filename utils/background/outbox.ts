@@ -87,6 +87,8 @@ export interface OutboxDeps {
   random(): number;
   /** Defaults to an in-memory lock: enough within one context, not across contexts. */
   lock?: OutboxLock;
+  /** How many tickets a flush sends to at once (default {@link FLUSH_CONCURRENCY}). */
+  concurrency?: number;
   /**
    * After each step: the entries it changed (every entry when the pause or a hold changed), and all of
    * them on demand. Building every view on every step made a step cost O(N) in the replies kept.
@@ -136,6 +138,12 @@ export const SENT_RETENTION_MS = 24 * 60 * 60_000;
  * few milliseconds, so its 'sending' write also records the new reply: one storage write before the POST.
  */
 export const DEFERRED_WRITE_MS = 25;
+/**
+ * How many tickets a flush sends to at once. A ticket's own replies still go one at a time, in order: its next
+ * reply is posted only once the one before it has an answer. Small and fixed, so a drain of a long queue does
+ * not flood the server (a 429 or a 401 still stops every lane from starting another request).
+ */
+export const FLUSH_CONCURRENCY = 4;
 /** The longest undo window a reply may ask for: longer and agents forget a reply is still on its way. */
 export const MAX_UNDO_MS = 60_000;
 
@@ -379,6 +387,7 @@ type Phase = 'check' | 'post';
 export function createOutbox(deps: OutboxDeps): Outbox {
   const { store, client, clock, random } = deps;
   const lock = deps.lock ?? createMemoryLock();
+  const concurrency = Math.max(1, Math.floor(deps.concurrency ?? FLUSH_CONCURRENCY));
   // Serialises read-modify-write of the store within this instance, so an enqueue during a flush is never
   // overwritten by the flush's next save. Network calls never happen while it is held.
   const mutex = createMemoryLock();
@@ -585,10 +594,18 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   }
 
   /**
-   * The reply a flush takes next: the oldest queued one that is due, or `ahead`, the one already written
-   * down as 'sending' while the reply before it was in flight.
+   * The reply a lane takes next: the oldest queued one that is due on a ticket `mayTake` allows (one no other
+   * lane is sending to), or `ahead`, the one already written down as 'sending' while the reply before it was
+   * in flight.
    */
-  function pickNext(s: OutboxSnapshot, handled: Set<string>, now: number, force: boolean, ahead: string | null) {
+  function pickNext(
+    s: OutboxSnapshot,
+    handled: Set<string>,
+    now: number,
+    force: boolean,
+    ahead: string | null,
+    mayTake: (ticketId: number) => boolean,
+  ) {
     const { records } = s;
     let start = Math.min(settledBefore, records.length);
     while (start < records.length && SETTLED.has(records[start]!.state)) start++;
@@ -599,22 +616,24 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       const r = records[i]!;
       if (!(r.state === 'queued' || (r.state === 'sending' && r.id === ahead)) || handled.has(r.id)) continue;
       if ((r.undoUntil ?? 0) > now || (r.inFlightUntil ?? 0) > now || (!force && (r.nextAttemptAt ?? 0) > now)) continue;
+      if (!mayTake(r.ticketId)) continue;
       if (!next || r.createdAt < next.createdAt) next = r;
     }
     return next;
   }
 
   /**
-   * Writes the next reply down as 'sending' while the current one is in flight, so that write (which
-   * also carries the previous reply's 'sent') overlaps a request instead of preceding the next one: in
-   * a drain, a storage write per reply no longer adds to a request per reply. Should the worker stop
-   * before that reply is posted, recovery checks the server before posting it, as for any 'sending'
-   * reply. Only plain replies are taken ahead: one whose earlier attempt may have landed is checked first.
+   * Writes the next reply of the ticket a lane is sending to down as 'sending' while the current one is in
+   * flight, so that write (which also carries the previous reply's 'sent') overlaps a request instead of
+   * preceding the next one: in a drain, a storage write per reply no longer adds to a request per reply.
+   * Should the worker stop before that reply is posted, recovery checks the server before posting it, as for
+   * any 'sending' reply. Only plain replies are taken ahead: one whose earlier attempt may have landed is
+   * checked first. Only the lane's own ticket: another ticket may be another lane's.
    */
-  async function markAhead(handled: Set<string>, force: boolean): Promise<string | null> {
+  async function markAhead(handled: Set<string>, force: boolean, ticketId: number): Promise<string | null> {
     const candidate = (s: OutboxSnapshot, now: number) => {
       if (s.paused || (s.holdUntil ?? 0) > now) return undefined;
-      const r = pickNext(s, handled, now, force, null);
+      const r = pickNext(s, handled, now, force, null, (t) => t === ticketId);
       return r && !r.outcomeUnknown && now - r.windowStartedAt < BACKOFF.giveUpAfterMs ? r : undefined;
     };
     // Nothing to take ahead: no write (the deferred ones wait for the next real one).
@@ -802,35 +821,71 @@ export function createOutbox(deps: OutboxDeps): Outbox {
           });
         const handled = new Set<string>();
         const force = options.force === true;
-        // The reply written down as 'sending' while the previous one was in flight, once that write is done.
-        let pendingAhead: Promise<string | null> = Promise.resolve(null);
-        let ahead: string | null = null;
-        try {
-          for (;;) {
-            ahead = await pendingAhead;
-            pendingAhead = Promise.resolve(null);
-            const s = await read();
-            const now = clock();
-            if (s.paused || (s.holdUntil ?? 0) > now) break;
-            if (!force && (s.backoffUntil ?? 0) > now) break;
-            const next = pickNext(s, handled, now, force, ahead);
-            if (!next) break;
-            if (ahead !== null && next.id !== ahead) {
-              await unmarkAhead(ahead);
+        // The lane sending to each ticket (or holding its next reply written down ahead): a ticket's replies
+        // go one at a time, in order, while up to `concurrency` tickets are sent to at once.
+        const owners = new Map<number, number>();
+        // Set by a step that says stop (a 401, a Retry-After, a failure that backs off): no lane starts another.
+        let stopped = false;
+
+        const lane = async (me: number) => {
+          // The reply written down as 'sending' while the previous one was in flight, once that write is done.
+          let pendingAhead: Promise<string | null> = Promise.resolve(null);
+          let ahead: string | null = null;
+          let ticket: number | null = null;
+          const leave = (ticketId: number | null) => {
+            if (ticketId !== null && owners.get(ticketId) === me) owners.delete(ticketId);
+          };
+          try {
+            for (;;) {
+              ahead = await pendingAhead;
+              pendingAhead = Promise.resolve(null);
+              if (stopped) break;
+              const s = await read();
+              const now = clock();
+              if (stopped || s.paused || (s.holdUntil ?? 0) > now) break;
+              if (!force && (s.backoffUntil ?? 0) > now) break;
+              // The reply taken ahead comes next when it is still due: its ticket stays with this lane.
+              const taken = ahead === null ? undefined : find(s, ahead);
+              const keep = taken?.state === 'sending' && pickNext(s, handled, now, force, ahead, (t) => t === taken.ticketId);
+              const next = keep || pickNext(s, handled, now, force, null, (t) => (owners.get(t) ?? me) === me);
+              if (ticket !== null && ticket !== next?.ticketId) leave(ticket);
+              ticket = null;
+              if (next) {
+                // Claimed in the same synchronous step as the pick: no other lane can take this ticket or reply.
+                owners.set(next.ticketId, me);
+                ticket = next.ticketId;
+                handled.add(next.id);
+              }
+              if (ahead !== null && next?.id !== ahead) {
+                const left = ahead;
+                ahead = null;
+                await unmarkAhead(left);
+              }
+              if (!next) break;
+              const isAhead = next.id === ahead;
               ahead = null;
+              const stop = await deliver(next.id, isAhead, () => {
+                if (!stopped) pendingAhead = markAhead(handled, force, next.ticketId);
+              });
+              if (stop) stopped = true;
             }
-            const isAhead = next.id === ahead;
-            ahead = null;
-            handled.add(next.id);
-            const stop = await deliver(next.id, isAhead, () => {
-              pendingAhead = markAhead(handled, force);
-            });
-            if (stop) break;
+          } finally {
+            const left = ahead ?? (await pendingAhead);
+            if (left !== null) await unmarkAhead(left);
+            leave(ticket);
           }
-        } finally {
-          const left = ahead ?? (await pendingAhead);
-          if (left !== null) await unmarkAhead(left);
-        }
+        };
+        // Every lane is waited for, even when one throws (a storage write failed): the lock must not be let go
+        // while a request of this flush may still be in flight.
+        const ends = await Promise.allSettled(
+          Array.from({ length: concurrency }, (_, i) =>
+            lane(i).catch((error: unknown) => {
+              stopped = true;
+              throw error;
+            }),
+          ),
+        );
+        for (const end of ends) if (end.status === 'rejected') throw end.reason;
         if (unsaved.size) await writeUnsaved();
         const final = await read();
         await scheduleNext(final);
