@@ -17,9 +17,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CHROMIUM, configureAndSignIn, startRig } from '../tests/e2e/fixtures';
-import { CFG, log, ONLY, OUT, QUICK, runs, STRICT, started } from './lib/config';
+import { CFG, log, MERGE, ONLY, OUT, QUICK, runs, STRICT, started } from './lib/config';
 import { installRawPost, NAME_SHIM } from './lib/helpers';
-import { figures, table } from './lib/stats';
+import { type Figure, figures, table } from './lib/stats';
 import { drain } from './scenarios/drain';
 import { jank } from './scenarios/jank';
 import { memory } from './scenarios/memory';
@@ -47,9 +47,29 @@ function machine() {
   };
 }
 
+/**
+ * Replaces one scenario's figures in the results file (matched by name up to its parenthesis, so a figure
+ * whose size changed replaces its old self) and records the partial run, so no figure's provenance is lost.
+ */
+function merge(fresh: Figure[], host: unknown, durationSeconds: number) {
+  const saved = JSON.parse(readFileSync(OUT, 'utf8')) as { figures: Figure[]; partialRuns?: unknown[] };
+  const key = (f: Figure) => f.name.replace(/\s*\(.*$/, '');
+  for (const f of fresh) {
+    const at = saved.figures.findIndex((g) => key(g) === key(f));
+    if (at >= 0) saved.figures[at] = f;
+    else saved.figures.push(f);
+  }
+  saved.partialRuns = [
+    ...(saved.partialRuns ?? []),
+    { only: ONLY, figures: fresh.map((f) => f.name), config: CFG, machine: host, durationSeconds },
+  ];
+  writeFileSync(OUT, `${JSON.stringify(saved, null, 2)}\n`);
+}
+
 async function main() {
   log(`${QUICK ? 'quick' : 'full'} mode`, CFG);
   sizes();
+  const measured = figures.length;
   const rig = await startRig();
   try {
     await rig.context.addInitScript({ content: NAME_SHIM });
@@ -76,11 +96,14 @@ async function main() {
     figures,
   };
   if (ONLY === undefined) writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
+  else if (MERGE) merge(figures.slice(measured), result.machine, result.durationSeconds);
   table();
   log(
     ONLY === undefined
       ? `wrote ${path.relative(process.cwd(), OUT)} in ${result.durationSeconds} s`
-      : `--only ${ONLY}: nothing written (${result.durationSeconds} s)`,
+      : MERGE
+        ? `--only ${ONLY} --merge: its figures replaced in ${path.relative(process.cwd(), OUT)} (${result.durationSeconds} s)`
+        : `--only ${ONLY}: nothing written (${result.durationSeconds} s)`,
   );
   if (STRICT && figures.some((f) => !f.pass)) process.exitCode = 1;
 }
