@@ -4,6 +4,7 @@
  */
 import type { ApiError } from '@/utils/shared/daakey-types';
 import type { OutboxDelta, OutboxRecord, OutboxRecordState, OutboxSnapshot } from './outbox-types';
+import { isPlainObject as isObj } from '@/utils/shared/plain-object';
 
 const sameJson = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
 
@@ -73,7 +74,6 @@ function emptySnapshot(): OutboxSnapshot {
 }
 
 const STATES: readonly OutboxRecordState[] = ['queued', 'sending', 'sent', 'failed', 'needs_attention'];
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
 /** Storage is ours but outlives code versions; a record we cannot read is dropped rather than crash the worker. */

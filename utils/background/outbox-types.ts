@@ -34,7 +34,7 @@ export interface OutboxRecord {
   attemptStartedAt: number | null;
   /**
    * An attempt with no answer (timeout, dropped connection, worker stopped mid-request) may be in flight at
-   * the server until then: no look-up and no new attempt before it, not even a forced one (R11b).
+   * the server until then: no look-up and no new attempt before it, not even a forced one.
    */
   inFlightUntil: number | null;
   sent: OutboxEntryView['sent'];

@@ -646,7 +646,7 @@ describe('outbox: crash recovery', () => {
   });
 });
 
-describe('outbox: an unknown outcome means wait, then look (R11b)', () => {
+describe('outbox: an unknown outcome means wait, then look', () => {
   const sending = (over: Partial<OutboxRecord> = {}): OutboxRecord => ({
     id: 'mid-request',
     idempotencyKey: 'mid-request',

@@ -1,5 +1,5 @@
 /**
- * The durable outbox (R10–R13): every reply is written down before the first attempt, delivered by one
+ * The durable outbox: every reply is written down before the first attempt, delivered by one
  * flusher at a time, retried only when a retry cannot hurt, and never posted twice when an earlier attempt
  * may have landed. Browser-free: storage, lock, clock, randomness and wake-ups are injected by the host.
  */
@@ -70,7 +70,7 @@ export function createMemoryOutboxStore(initial?: unknown): OutboxStore & { save
 /** States a record leaves only when the agent acts (Retry), never by itself. */
 const SETTLED: ReadonlySet<OutboxRecordState> = new Set(['sent', 'failed', 'needs_attention']);
 
-/** Until when an attempt that got no answer may still be in flight at the server (R11b). */
+/** Until when an attempt that got no answer may still be in flight at the server. */
 function inFlightUntil(record: OutboxRecord, now: number): number {
   // A record from an older version has no start: count from now, never from a guess in the past.
   return (record.attemptStartedAt ?? now) + UNKNOWN_OUTCOME_WAIT_MS;
