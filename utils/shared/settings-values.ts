@@ -1,10 +1,8 @@
 /**
  * The values each setting can take, listed once. The stored settings, the protocol's types, the background's
  * message checks, the managed policy and the pages all read these lists, so adding a language or a theme is
- * one edit here (plus its translations).
+ * one edit here (plus its translations). Plain literals, so that a bundle takes only the lists it uses.
  */
-import { ENVIRONMENTS, type EnvironmentName } from './api-contract';
-
 /** Languages with a translation in `public/_locales`. */
 export const LANGUAGES = ['en', 'fr', 'ar'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -20,7 +18,9 @@ export type Theme = (typeof THEMES)[number];
 export const SIGNATURE_MODES = ['computed', 'issued'] as const;
 export type SignatureMode = (typeof SIGNATURE_MODES)[number];
 
-export const ENVIRONMENT_NAMES: readonly EnvironmentName[] = [...(Object.keys(ENVIRONMENTS) as (keyof typeof ENVIRONMENTS)[]), 'custom'];
+/** Where the extension may point: the known APIs (their URLs are in `api-contract.ts`), or any base URL. */
+export const ENVIRONMENT_NAMES = ['production', 'staging', 'sandbox', 'custom'] as const;
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
 /** Narrows an untrusted value (a message, a policy, localStorage) to one of the listed values. */
 export function isOneOf<T extends string>(list: readonly T[], value: unknown): value is T {
