@@ -19,6 +19,8 @@ const CASES = [
   ['utils/ui', '../background/outbox', BLOCKED],
   ['utils/content', '../../utils/background/signature', BLOCKED],
   ['utils/shared', '../background/panel-passes', BLOCKED],
+  ['utils/shared', '../ui/i18n-loader', BLOCKED],
+  ['utils/shared', '@/utils/content/ticket-scanner', BLOCKED],
   ['entrypoints/dashboard.content', '@/utils/background/router', BLOCKED],
   ['entrypoints/popup', '../../utils/background/credentials-store', BLOCKED],
   ['entrypoints/options', '../background/managed', BLOCKED],
