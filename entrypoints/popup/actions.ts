@@ -69,6 +69,10 @@ export function popupActions(tabId: Promise<number | null>): PopupActions {
       void browser.runtime.openOptionsPage();
       window.close();
     },
+    openOnboarding: () => {
+      void browser.tabs.create({ url: browser.runtime.getURL('/onboarding.html') });
+      window.close();
+    },
     agencyName: async () => {
       const r = await call('settings/get', none);
       return r.ok ? r.data.agencyCode : '';
