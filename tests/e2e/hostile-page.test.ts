@@ -558,8 +558,7 @@ describe('a hostile dashboard page cannot act for the agent', () => {
     const page = await arena([9]);
     const frame = await agentOpensPanel(page, 9);
     await page.keyboard.type('Carried over to a new ticket');
-    await frame.getByRole('button', { name: 'Send reply' }).click();
-    await frame.getByRole('button', { name: 'Create ticket' }).waitFor({ timeout: 10_000 });
+    await frame.getByRole('button', { name: 'Create follow-up ticket' }).waitFor({ timeout: 10_000 });
     const reached = await page.evaluate(() => {
       const inputs = document.querySelectorAll('input[type=file]');
       for (const input of inputs) {
@@ -578,7 +577,7 @@ describe('a hostile dashboard page cannot act for the agent', () => {
       document.documentElement.append(cover);
     });
     await panelVisibility(frame, false);
-    await agentClicksAt(page, frame, 'button', 'Create ticket');
+    await agentClicksAt(page, frame, 'button', 'Create follow-up ticket');
     await expect
       .poll(async () => (await frame.locator('body').textContent()) ?? '', { timeout: 10_000 })
       .toMatch(/only while this panel is fully visible/);
