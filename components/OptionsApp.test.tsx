@@ -67,7 +67,7 @@ const set = (el: HTMLInputElement, value: string) => {
 };
 
 describe('OptionsApp', () => {
-  it('lists its sections in a side list, the agent\'s Account first and the administrator\'s Connection last', async () => {
+  it("lists its sections in a side list, the agent's Account first and the administrator's Connection last", async () => {
     options();
     await screen.findByRole('heading', { name: 'Account' });
     const nav = screen.getByRole('navigation', { name: 'Settings sections' });
