@@ -127,15 +127,6 @@ describe('inline quick reply on the dashboard', () => {
     await waitForReplyButton(page, 'Reply to ticket #5');
     const names = await buttonNames(page);
     expect(new Set(names).size).toBe(names.length);
-    // A labelled pill at least 24×24 px (WCAG 2.2 SC 2.5.8), where a bare 22 px arrow used to be.
-    const sizes = await page.evaluate(() =>
-      Array.from(document.querySelectorAll('span[data-daakey-qr]'), (host) => {
-        const r = host.getBoundingClientRect();
-        return [r.width, r.height] as const;
-      }),
-    );
-    expect(sizes.length).toBeGreaterThan(5);
-    for (const [width, height] of sizes) expect(Math.min(width, height)).toBeGreaterThanOrEqual(24);
     await page.close();
   });
 
