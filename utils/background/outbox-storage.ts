@@ -8,7 +8,7 @@
  *   outbox:r:<id>      one OutboxRecord
  *   outbox             version 1 (the whole snapshot under one key): read once, then migrated
  */
-import type { OutboxDelta, OutboxSnapshot, OutboxStore } from './outbox';
+import type { OutboxDelta, OutboxSnapshot, OutboxStore } from './outbox-types';
 
 export const OUTBOX_META_KEY = 'outbox:meta';
 export const OUTBOX_RECORD_PREFIX = 'outbox:r:';
@@ -42,7 +42,7 @@ export function createOutboxStorage(area: KeyValueArea): OutboxStore {
         .map((key) => all[key]);
       // Storage hands keys back in no particular order; delivery order is creation order.
       records.sort((a, b) => (isObj(a) && isObj(b) ? Number(a.createdAt) - Number(b.createdAt) : 0));
-      // `readSnapshot` (utils/background/outbox.ts) checks every field again; this only reassembles the shape.
+      // `readSnapshot` (utils/background/outbox-snapshot.ts) checks every field again; this only reassembles the shape.
       return {
         version: 1,
         paused: isObj(meta) && meta.paused === true,
