@@ -12,6 +12,7 @@ import { useI18n } from './i18n-context';
 import { StatusBadge } from './StatusBadge';
 import { TemplatePicker } from './TemplatePicker';
 import { StatusArea } from './reply-form/StatusArea';
+import { useDraftSaver } from './reply-form/use-draft-saver';
 import { type Notice, statusView, undoable } from './reply-form/status-view';
 import { ThreadList } from './ThreadList';
 import './ReplyForm.css';
@@ -113,7 +114,6 @@ export function ReplyForm({
   const fileRef = useRef<HTMLInputElement>(null);
   const followUpRef = useRef<HTMLDivElement>(null);
   const caretRef = useRef<number | null>(null);
-  const draftTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const latest = useRef({ message, attachments });
   latest.current = { message, attachments };
   const alive = useRef(true);
@@ -131,6 +131,10 @@ export function ReplyForm({
   const unknownTicket = !ticket && ticketError?.kind === 'not_found';
 
   const doneMedia = (list: Attachment[]) => list.flatMap((a) => (a.state === 'done' && a.media ? [a.media] : []));
+  const draft = useDraftSaver(
+    () => void actions.saveDraft(ticketId, latest.current.message, doneMedia(latest.current.attachments)),
+    draftDelayMs,
+  );
 
   async function loadTicket() {
     const r = await actions.getTicket(ticketId);
@@ -174,7 +178,7 @@ export function ReplyForm({
     })();
     void actions.listTemplates().then((r) => alive.current && r.ok && setTemplates(r.data));
     void actions.authStatus().then((r) => alive.current && r.ok && setAuth(r.data));
-    const flush = () => flushDraft();
+    const flush = () => draft.flush();
     window.addEventListener('pagehide', flush);
     // Nothing new slips by: the thread is read again when the window regains focus, and every refreshMs.
     const refresh = () => {
@@ -194,7 +198,7 @@ export function ReplyForm({
       window.removeEventListener('focus', refresh);
       document.removeEventListener('visibilitychange', onVisible);
       clearInterval(timer);
-      flushDraft();
+      draft.flush();
     };
   }, [ticketId]);
 
@@ -246,27 +250,11 @@ export function ReplyForm({
 
   /** Empties the box (text and attachments) without a pending draft save bringing the text back. */
   function clearBox() {
-    clearTimeout(draftTimer.current);
-    draftTimer.current = undefined;
+    draft.cancel();
     latest.current = { message: '', attachments: [] };
     setMessage('');
     onMessageChange?.('');
     setAttachments([]);
-  }
-
-  function scheduleDraft() {
-    clearTimeout(draftTimer.current);
-    draftTimer.current = setTimeout(() => {
-      draftTimer.current = undefined;
-      void actions.saveDraft(ticketId, latest.current.message, doneMedia(latest.current.attachments));
-    }, draftDelayMs);
-  }
-
-  function flushDraft() {
-    if (draftTimer.current === undefined) return;
-    clearTimeout(draftTimer.current);
-    draftTimer.current = undefined;
-    void actions.saveDraft(ticketId, latest.current.message, doneMedia(latest.current.attachments));
   }
 
   function updateMessage(value: string, caret: number) {
@@ -274,7 +262,7 @@ export function ReplyForm({
     setMessage(value);
     onMessageChange?.(value);
     if (notice?.kind === 'problem' || notice?.kind === 'info') setNotice(null);
-    scheduleDraft();
+    draft.schedule();
     const q = findSlashQuery(value, caret);
     setPicker(q && templates.length > 0 ? { ...q, active: 0 } : null);
   }
@@ -307,7 +295,7 @@ export function ReplyForm({
     latest.current = { ...latest.current, message: next.text };
     setMessage(next.text);
     onMessageChange?.(next.text);
-    scheduleDraft();
+    draft.schedule();
     boxRef.current?.focus();
   }
 
@@ -378,8 +366,7 @@ export function ReplyForm({
     setNotice({ kind: 'sending' });
     const media = doneMedia(latest.current.attachments);
     // The stored draft must equal the reply: the background clears it only when this one is sent.
-    clearTimeout(draftTimer.current);
-    draftTimer.current = undefined;
+    draft.cancel();
     await actions.saveDraft(ticketId, text, media).catch(() => undefined);
     const clientId = typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
     const r = await actions.send(
@@ -468,7 +455,7 @@ export function ReplyForm({
           latest.current = { ...latest.current, attachments: next };
           return next;
         });
-        if (r.ok) scheduleDraft();
+        if (r.ok) draft.schedule();
       });
     }
     setAttachProblems(problems);
@@ -483,7 +470,7 @@ export function ReplyForm({
     const next = latest.current.attachments.filter((a) => a.key !== key);
     latest.current = { ...latest.current, attachments: next };
     setAttachments(next);
-    scheduleDraft();
+    draft.schedule();
   }
 
   async function retry() {
