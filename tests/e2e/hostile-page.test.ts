@@ -203,7 +203,10 @@ describe('a hostile dashboard page cannot act for the agent', () => {
 
   /** A real click of the agent's mouse at the centre of something in the panel (whatever the page put on top). */
   async function agentClicksAt(page: Page, frame: Frame, role: 'button' | 'textbox', name: string): Promise<void> {
-    const box = await frame.getByRole(role, { name }).boundingBox();
+    // Scrolled into the panel's view first, as the agent would: below the fold its box lies outside the frame.
+    const target = frame.getByRole(role, { name });
+    await target.scrollIntoViewIfNeeded();
+    const box = await target.boundingBox();
     if (!box) throw new Error(`${name} has no box`);
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   }
