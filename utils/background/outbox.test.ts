@@ -356,6 +356,54 @@ describe('outbox: a drain sends to several tickets at once', () => {
     expect(server.messages.get(1)).toHaveLength(1);
   });
 
+  it('a Retry-After recorded while another lane looks a reply up: that lane does not post it', async () => {
+    // 'looked-up' (ticket 2) needs a look-up first; 'refused' (ticket 1) is refused with a 429 meanwhile.
+    const record = (id: string, ticketId: number, over: Partial<OutboxRecord>): OutboxRecord => ({
+      id,
+      idempotencyKey: id,
+      ticketId,
+      message: `Reply ${id}`,
+      attachments: [],
+      state: 'queued',
+      attempts: 0,
+      createdAt: T0,
+      windowStartedAt: T0,
+      nextAttemptAt: null,
+      undoUntil: null,
+      outcomeUnknown: false,
+      attemptStartedAt: null,
+      inFlightUntil: null,
+      sent: null,
+      sentAt: null,
+      error: null,
+      ...over,
+    });
+    const initial = {
+      version: 1,
+      paused: false,
+      holdUntil: null,
+      backoffUntil: null,
+      records: [
+        record('looked-up', 2, { attempts: 1, outcomeUnknown: true, attemptStartedAt: T0 - UNKNOWN_OUTCOME_WAIT_MS }),
+        record('refused', 1, { createdAt: T0 + 1 }),
+      ],
+    };
+    const { outbox, server, store } = setup({ initial });
+    const get = server.client.getTicket;
+    server.client.getTicket = async (id) => {
+      await new Promise((r) => setTimeout(r, 20));
+      return get(id);
+    };
+    server.postPlan.push({ kind: 'rate_limited', status: 429, message: 'slow down', retryAfterMs: 30_000 });
+    await outbox.flush();
+    expect(server.gets).toHaveLength(1);
+    expect(server.posts.map((p) => p.idempotencyKey)).toEqual(['refused']);
+    const saved = readSnapshot(await store.load());
+    expect(saved.holdUntil).toBe(T0 + 30_000);
+    // Put back as it was: queued, its one earlier attempt counted, not 'sending'.
+    expect(saved.records.find((r) => r.id === 'looked-up')).toMatchObject({ state: 'queued', attempts: 1 });
+  });
+
   it('exactly once through random faults and a worker stopped mid-drain', async () => {
     // A seeded generator, so a failure can be replayed.
     let seed = 0x2f6b;
@@ -364,38 +412,67 @@ describe('outbox: a drain sends to several tickets at once', () => {
       return seed / 0x80000000;
     };
     const store = createMemoryOutboxStore();
-    const { clock, server, make } = setup({ store });
-    const post = server.client.addMessage;
-    let stopped = false;
-    const never = new Promise<never>(() => undefined);
+    const { clock, server } = setup({ store });
     // Faults drawn per request: committed then no answer, no answer and nothing stored, 503, 503 after a commit.
-    server.client.addMessage = async (ticketId, body, options) => {
+    const faulty = async (...args: Parameters<OutboxClient['addMessage']>) => {
       const roll = rand();
       if (roll < 0.1) server.postPlan.unshift('commit-then-timeout');
       else if (roll < 0.2) server.postPlan.unshift(err.network);
       else if (roll < 0.25) server.postPlan.unshift(err.unavailable);
       else if (roll < 0.3) server.postPlan.unshift('commit-then-503');
       await new Promise((r) => setTimeout(r, 1 + Math.floor(rand() * 4)));
-      if (!stopped) return post(ticketId, body, options);
-      // The worker is gone: the server may still commit what was on its way, and nobody hears the answer.
-      if (rand() < 0.5) server.commit(ticketId, body.message, body.attachments);
-      return never;
     };
+    const worker = (client: OutboxClient, workerStore: OutboxStore) =>
+      createOutbox({ store: workerStore, client, clock: () => clock.now, random: rand, schedule: () => undefined });
+
+    // The first worker is stopped mid-drain for good: its storage writes never end, and the server may still
+    // commit a request that was on its way while nobody hears the answer.
+    let dead = false;
+    const never = new Promise<never>(() => undefined);
+    // Requests on their way when the worker stopped: each is committed or not by the time the wait is over.
+    const onTheirWay: Promise<boolean>[] = [];
+    const first = worker(
+      {
+        async addMessage(ticketId, body, options) {
+          const delivered = faulty(ticketId, body, options).then(() => {
+            if (!dead) return true;
+            if (rand() < 0.5) server.commit(ticketId, body.message, body.attachments);
+            return false;
+          });
+          onTheirWay.push(delivered);
+          return (await delivered) ? server.client.addMessage(ticketId, body, options) : never;
+        },
+        getTicket: (id) => (dead ? never : server.client.getTicket(id)),
+      },
+      { load: () => store.load(), save: (...args) => (dead ? never : store.save(...args)) },
+    );
     const replies = Array.from({ length: 60 }, (_, i) => reply(`c${i}`, (i % 7) + 1, `Chaos ${i}`));
-    const first = make();
     for (const r of replies) await first.enqueue(r);
-    // A save that never ends stands in for the stopped worker's storage: it holds the old flush for good.
-    const save = store.save;
-    store.save = (...args) => (stopped ? never : save(...args));
-    void first.flush({ force: true });
-    await new Promise((r) => setTimeout(r, 8));
-    stopped = true;
+    // Flushed as its alarms would (a fault ends a flush), and stopped once a dozen requests went out, some of
+    // them answered and some still on their way.
+    void (async () => {
+      while (!dead) {
+        await first.flush({ force: true });
+        clock.now += 30_000;
+      }
+    })();
+    while (server.posts.length < 12) await new Promise((r) => setTimeout(r, 1));
+    dead = true;
     const postedBeforeStop = server.posts.length;
+    // The fake clock jumps past the in-flight wait at once; the server is done with them by then, as it is for real.
+    await Promise.all(onTheirWay);
 
     // A fresh worker on what storage holds, flushing as its alarms would until nothing is left.
-    store.save = save;
-    const second = make();
-    stopped = false;
+    const second = worker(
+      {
+        async addMessage(ticketId, body, options) {
+          await faulty(ticketId, body, options);
+          return server.client.addMessage(ticketId, body, options);
+        },
+        getTicket: (id) => server.client.getTicket(id),
+      },
+      store,
+    );
     for (let round = 0; round < 200; round++) {
       clock.now += 30_000;
       const views = await second.flush({ force: round % 2 === 0 });

@@ -359,8 +359,8 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     }
   }
 
-  /** A reply taken ahead that the flush did not post after all goes back to the queue as it was. */
-  async function unmarkAhead(id: string): Promise<void> {
+  /** A reply written down as 'sending' (ahead, or just now) that was not posted after all goes back to the queue as it was. */
+  async function putBack(id: string): Promise<void> {
     await mutate((s) => {
       const r = edit(s, id);
       if (r?.state !== 'sending') return;
@@ -374,8 +374,10 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   /**
    * One delivery attempt for one entry; returns true when the flush should stop. `ahead`: the entry was
    * already written down as 'sending' (see `markAhead`); `whileInFlight` runs once its request is out.
+   * `mayStart` is asked right before the request leaves: false (another lane's answer paused the outbox or
+   * set a hold since this entry was picked) puts the entry back as it was, unposted.
    */
-  async function deliver(id: string, ahead = false, whileInFlight?: () => void): Promise<boolean> {
+  async function deliver(id: string, ahead = false, whileInFlight?: () => void, mayStart: () => boolean = () => true): Promise<boolean> {
     const snapshot = await read();
     const record = find(snapshot, id);
     if (!record || record.state !== (ahead ? 'sending' : 'queued')) return false;
@@ -435,6 +437,10 @@ export function createOutbox(deps: OutboxDeps): Outbox {
           return toPost(r);
         });
     if (!started) return false;
+    if (!mayStart()) {
+      await putBack(id);
+      return false;
+    }
 
     const posting = client.addMessage(
       started.ticketId,
@@ -531,6 +537,13 @@ export function createOutbox(deps: OutboxDeps): Outbox {
         const owners = new Map<number, number>();
         // Set by a step that says stop (a 401, a Retry-After, a failure that backs off): no lane starts another.
         let stopped = false;
+        // Checked on the latest state, with no wait before the request leaves: a pause or a hold that another
+        // lane's answer wrote while this lane was writing its reply down stops this request too.
+        const mayStart = () => {
+          const s = cached;
+          const now = clock();
+          return !stopped && !!s && !s.paused && (s.holdUntil ?? 0) <= now && (force || (s.backoffUntil ?? 0) <= now);
+        };
 
         const lane = async (me: number) => {
           // The reply written down as 'sending' while the previous one was in flight, once that write is done.
@@ -564,19 +577,24 @@ export function createOutbox(deps: OutboxDeps): Outbox {
               if (ahead !== null && next?.id !== ahead) {
                 const left = ahead;
                 ahead = null;
-                await unmarkAhead(left);
+                await putBack(left);
               }
               if (!next) break;
               const isAhead = next.id === ahead;
               ahead = null;
-              const stop = await deliver(next.id, isAhead, () => {
-                if (!stopped) pendingAhead = markAhead(handled, force, next.ticketId);
-              });
+              const stop = await deliver(
+                next.id,
+                isAhead,
+                () => {
+                  if (!stopped) pendingAhead = markAhead(handled, force, next.ticketId);
+                },
+                mayStart,
+              );
               if (stop) stopped = true;
             }
           } finally {
             const left = ahead ?? (await pendingAhead);
-            if (left !== null) await unmarkAhead(left);
+            if (left !== null) await putBack(left);
             leave(ticket);
           }
         };
