@@ -12,11 +12,13 @@ export interface CreateTicketFormProps {
   message: string;
   attachments: string[];
   onCreated(ticket: Ticket): void;
-  onCancel(): void;
 }
 
-/** A closed ticket takes no message: this carries the text over into a new ticket. */
-export function CreateTicketForm({ actions, from, message, attachments, onCreated, onCancel }: CreateTicketFormProps) {
+/**
+ * A closed ticket takes no message: this carries the text over into a follow-up ticket. It sits under the message box
+ * and its button is the form's one primary action, so there is nothing to cancel.
+ */
+export function CreateTicketForm({ actions, from, message, attachments, onCreated }: CreateTicketFormProps) {
   const { t } = useI18n();
   const [subject, setSubject] = useState(() => t('create_subject_default', [from.reference, from.subject]).slice(0, SUBJECT_MAX_CHARS));
   const [category, setCategory] = useState(from.category);
@@ -66,12 +68,10 @@ export function CreateTicketForm({ actions, from, message, attachments, onCreate
         </p>
       )}
       <div class="row">
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? t('create_busy') : t('create_submit')}
+        <button type="submit" class="primary" aria-busy={busy}>
+          {t('create_follow_up')}
         </button>
-        <button type="button" onClick={onCancel}>
-          {t('cancel')}
-        </button>
+        {busy && <span class="hint">{t('create_busy')}</span>}
       </div>
     </form>
   );

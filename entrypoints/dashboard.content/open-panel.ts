@@ -140,6 +140,8 @@ export async function openPanel(options: OpenReplyPanelOptions): Promise<boolean
     () => {
       watch.disconnect();
       host.remove();
+      // The button stops marking its ticket as the one being answered.
+      options.returnFocusTo?.removeAttribute('aria-expanded');
       if (current === panel) {
         current = null;
         if (options.returnFocusTo?.isConnected) options.returnFocusTo.focus();

@@ -50,6 +50,8 @@ export interface SeenStore {
 export interface PopupActions extends ReplyActions {
   detectedTickets(): Promise<DetectedTicket[]>;
   openOptions(): void;
+  /** The first-run guide (sign in, sites, undo window); falls back to the settings where there is none. */
+  openOnboarding?(): void;
   /** For `{{agency.name}}`: the protocol has no agency name, so this is the agency code. */
   agencyName(): Promise<string>;
   seen?: SeenStore;

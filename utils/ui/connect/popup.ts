@@ -57,6 +57,10 @@ export function createPopupActions(tabId: Promise<number | null>): PopupActions 
       void browser.runtime.openOptionsPage();
       window.close();
     },
+    openOnboarding: () => {
+      void browser.tabs.create({ url: browser.runtime.getURL('/onboarding.html') });
+      window.close();
+    },
     agencyName: async () => {
       const r = await sendToBackground('settings/get', none);
       return r.ok ? r.data.agencyCode : '';
