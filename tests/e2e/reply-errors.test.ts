@@ -73,7 +73,15 @@ describe('reply errors', () => {
 
   it('503 with Retry-After: queued, then sent once after the wait', async () => {
     await control(rig, 'POST', '/faults', {
-      faults: [{ type: 'status', status: 503, retryAfter: 2, times: 1, match: { method: 'POST' } }],
+      faults: [
+        {
+          type: 'status',
+          status: 503,
+          retryAfter: 2,
+          times: 1,
+          match: { method: 'POST', pathPrefix: '/api/v1/client/tickets/10/messages' },
+        },
+      ],
     });
     const popup = await typeAndSend(10, 'After a 503');
     await waitForStatus(popup, /queued|retry|waiting/i);
@@ -87,7 +95,15 @@ describe('reply errors', () => {
 
   it('429 with Retry-After: queued, no attempt before the wait, then sent once', async () => {
     await control(rig, 'POST', '/faults', {
-      faults: [{ type: 'status', status: 429, retryAfter: 3, times: 1, match: { method: 'POST' } }],
+      faults: [
+        {
+          type: 'status',
+          status: 429,
+          retryAfter: 3,
+          times: 1,
+          match: { method: 'POST', pathPrefix: '/api/v1/client/tickets/8/messages' },
+        },
+      ],
     });
     const popup = await typeAndSend(8, 'After a 429');
     await waitForStatus(popup, /queued|retry|waiting/i);
@@ -99,7 +115,9 @@ describe('reply errors', () => {
   });
 
   it('422: the field error shows beside the message, the text stays, and nothing is retried', async () => {
-    await control(rig, 'POST', '/faults', { faults: [{ type: 'status', status: 422, times: 1, match: { method: 'POST' } }] });
+    await control(rig, 'POST', '/faults', {
+      faults: [{ type: 'status', status: 422, times: 1, match: { method: 'POST', pathPrefix: '/api/v1/client/tickets/6/messages' } }],
+    });
     const popup = await typeAndSend(6, 'Refused by validation');
     await waitForStatus(popup, /fail|not sent|refused|invalid/i);
     await expect
