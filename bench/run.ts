@@ -61,7 +61,14 @@ function merge(fresh: Figure[], host: unknown, durationSeconds: number) {
   }
   saved.partialRuns = [
     ...(saved.partialRuns ?? []),
-    { only: ONLY, figures: fresh.map((f) => f.name), config: CFG, machine: host, durationSeconds },
+    // Strings, not arrays: the file stays as Biome formats it (short arrays would be put on one line).
+    {
+      only: ONLY,
+      figures: fresh.map((f) => f.name).join('; '),
+      config: { ...CFG, jankRows: CFG.jankRows.join(', ') },
+      machine: host,
+      durationSeconds,
+    },
   ];
   writeFileSync(OUT, `${JSON.stringify(saved, null, 2)}\n`);
 }
