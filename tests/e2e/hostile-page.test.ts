@@ -7,7 +7,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Frame, Page } from 'playwright-core';
+import type { Frame, Page } from './driver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clickReplyButton, panelFrame, replyButtonCount, waitForReplyButton } from './panel';
 import { type RecordedRequest, control, openPopupFor, signedInRig, storedMessages, waitForStatus } from './steps';
