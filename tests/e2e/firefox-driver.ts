@@ -392,6 +392,13 @@ export class FxPage extends FxFrame {
   mainFrame(): FxFrame {
     return this;
   }
+  /** The events the tests listen to: `framenavigated` (a navigation of the page or one of its frames). */
+  on(event: 'framenavigated', handler: (frame: FxFrame) => void): this {
+    this.page.on(event, (frame: PFrame) =>
+      handler(frame === this.page.mainFrame() ? this : (this.frameCache.get(frame) ?? this.wrap(frame))),
+    );
+    return this;
+  }
   /** Child frames, with the URL each reports from inside (refreshed by `refreshFrames`). */
   frames(): FxFrame[] {
     return [
@@ -431,11 +438,22 @@ export class FxContext {
     this.wrapped.set(page, wrapped);
     return wrapped;
   }
+  /** The open tabs, those the browser opened by itself (a restored session) too; not the driver's own. */
   pages(): FxPage[] {
+    for (const page of this.known) {
+      if (!this.wrapped.has(page) && !this.hidden.has(page) && !page.isClosed()) this.wrapped.set(page, new FxPage(this, page, page.url()));
+    }
     return [...this.wrapped.values()].filter((p) => !p.isClosed());
+  }
+  private known: PPage[] = [];
+  private hidden = new WeakSet<PPage>();
+  /** Refreshes the list `pages()` reads (puppeteer's is asynchronous). */
+  async refresh(): Promise<void> {
+    this.known = await this.browser.pages();
   }
   forget(page: FxPage): void {
     this.wrapped.delete(page.page);
+    this.hidden.add(page.page);
   }
   async close(): Promise<void> {
     await this.browser.close().catch(() => undefined);

@@ -170,7 +170,12 @@ function geckoId(dir: string): string {
   return id;
 }
 
-async function launchFirefox(profileDir: string, extensionDir: string, env?: Record<string, string>): Promise<FxContext> {
+async function launchFirefox(
+  profileDir: string,
+  extensionDir: string,
+  env?: Record<string, string>,
+  extraPrefs: Record<string, unknown> = {},
+): Promise<FxContext> {
   const { default: puppeteer } = await import('puppeteer-core');
   const browser = await puppeteer.launch({
     browser: 'firefox',
@@ -187,11 +192,20 @@ async function launchFirefox(profileDir: string, extensionDir: string, env?: Rec
       // as a browser restart keeps an installed add-on's.
       'extensions.webextensions.keepStorageOnUninstall': true,
       'extensions.webextensions.keepUuidOnUninstall': true,
+      // The session is written often, so a restart can restore the tabs just opened.
+      'browser.sessionstore.interval': 500,
+      'browser.sessionstore.resume_from_crash': true,
       ...(env?.LANGUAGE ? { 'intl.locale.requested': env.LANGUAGE } : {}),
+      ...extraPrefs,
     },
   });
   await browser.installExtension(extensionDir);
-  return new FxContext(browser);
+  const context = new FxContext(browser);
+  await context.refresh();
+  // pages() answers at once, as Playwright's does: keep puppeteer's asynchronous list fresh.
+  const timer = setInterval(() => void context.refresh().catch(() => undefined), 200);
+  browser.once('disconnected', () => clearInterval(timer));
+  return context;
 }
 
 /** Runs privileged code in the browser's own window (the add-on manager), as about:debugging does. */
@@ -251,10 +265,12 @@ async function startFirefoxRig(options: { env?: Record<string, string>; maxRecor
       return worker as unknown as Worker;
     },
     openPage: openPage as Rig['openPage'],
-    async restartBrowser() {
+    async restartBrowser(restart = {}) {
       worker = null;
       await context.close();
-      context = await launchFirefox(profileDir, extensionDir, options.env);
+      // Chromium's --restore-last-session is Firefox's "open previous windows and tabs".
+      const restore = restart.args?.includes('--restore-last-session');
+      context = await launchFirefox(profileDir, extensionDir, options.env, restore ? { 'browser.startup.page': 3 } : {});
     },
     async stopWorker() {
       await chromeEval(
