@@ -3,6 +3,7 @@ import { browser } from 'wxt/browser';
 import type { OptionsActions } from '@/components/actions';
 import { I18nContext } from '@/components/i18n-context';
 import { OptionsApp } from '@/components/OptionsApp';
+import { matchPatternFor } from '@/utils/shared/dashboard-sites';
 import type { SettingsView } from '@/utils/shared/messages';
 import { applyTheme, loadPageI18n, rememberAppearance } from '@/utils/ui/i18n-loader';
 import { call } from '../popup/actions';
@@ -14,8 +15,15 @@ const actions: OptionsActions = {
   getSettings: () => call('settings/get', none),
   saveSettings: (input) => call('settings/save', input),
   addSite: async (origin) => {
-    // Must run inside the click: the browser only shows the prompt for a user gesture.
-    const granted = await browser.permissions.request({ origins: [`${origin}/*`] }).catch(() => false);
+    // Must run inside the click: the browser only shows the prompt for a user gesture. The pattern names no
+    // port: Firefox refuses a match pattern with one (Chrome accepts it); the port is checked on each page.
+    let pattern: string;
+    try {
+      pattern = matchPatternFor(origin);
+    } catch {
+      pattern = `${origin}/*`;
+    }
+    const granted = await browser.permissions.request({ origins: [pattern] }).catch(() => false);
     if (!granted) return { ok: false, error: { kind: 'bad_request', message: 'The browser did not grant access to this site.' } };
     return call('sites/add', { origin });
   },

@@ -192,9 +192,6 @@ async function launchFirefox(
       // as a browser restart keeps an installed add-on's.
       'extensions.webextensions.keepStorageOnUninstall': true,
       'extensions.webextensions.keepUuidOnUninstall': true,
-      // The session is written often, so a restart can restore the tabs just opened.
-      'browser.sessionstore.interval': 500,
-      'browser.sessionstore.resume_from_crash': true,
       ...(env?.LANGUAGE ? { 'intl.locale.requested': env.LANGUAGE } : {}),
       ...extraPrefs,
     },
@@ -265,12 +262,10 @@ async function startFirefoxRig(options: { env?: Record<string, string>; maxRecor
       return worker as unknown as Worker;
     },
     openPage: openPage as Rig['openPage'],
-    async restartBrowser(restart = {}) {
+    async restartBrowser() {
       worker = null;
       await context.close();
-      // Chromium's --restore-last-session is Firefox's "open previous windows and tabs".
-      const restore = restart.args?.includes('--restore-last-session');
-      context = await launchFirefox(profileDir, extensionDir, options.env, restore ? { 'browser.startup.page': 3 } : {});
+      context = await launchFirefox(profileDir, extensionDir, options.env);
     },
     async stopWorker() {
       await chromeEval(
