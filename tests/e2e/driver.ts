@@ -25,3 +25,6 @@ export function itUnless(skip: Partial<Record<BrowserName, string>>) {
   return ((name: string, fn?: unknown, timeout?: unknown) =>
     it.skip(`${name} [skipped in ${BROWSER}: ${reason}]`, fn as never, timeout as never)) as unknown as typeof it;
 }
+
+/** The scheme of the extension's own pages (`rig.extensionId` is the host part). */
+export const EXTENSION_SCHEME = BROWSER === 'firefox' ? 'moz-extension' : 'chrome-extension';

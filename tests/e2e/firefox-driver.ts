@@ -188,6 +188,15 @@ export class FxLocator {
       await handle.dispose();
     }
   }
+  /** The element's box in the top page's coordinates (frames included), or null when it has none. */
+  async boundingBox(): Promise<{ x: number; y: number; width: number; height: number } | null> {
+    const handle = await this.one();
+    try {
+      return await handle.boundingBox();
+    } finally {
+      await handle.dispose();
+    }
+  }
   async focus(): Promise<void> {
     const handle = await this.one();
     await handle.focus();
@@ -213,7 +222,7 @@ export class FxLocator {
     const handle = await this.one();
     await handle.focus();
     await handle.dispose();
-    await new FxKeyboard(this.owner.page).press(key);
+    await new FxKeyboard(this.owner.ppage).press(key);
   }
   async selectOption(value: string | { label?: string; value?: string }): Promise<string[]> {
     const handle = await this.one({ state: 'enabled' });
@@ -287,7 +296,7 @@ export class FxKeyboard {
 
 export class FxFrame {
   constructor(
-    readonly page: PPage,
+    readonly ppage: PPage,
     readonly frame: PFrame,
     /** What the frame showed when found: BiDi reports extension frames as about:blank, so it is read from the frame. */
     private href: string,
@@ -295,6 +304,15 @@ export class FxFrame {
   url(): string {
     return this.href;
   }
+  /** The page this frame belongs to. */
+  page(): FxPage {
+    return this.owner;
+  }
+  isDetached(): boolean {
+    return this.frame.detached;
+  }
+  /** Set by the page that wraps this frame. */
+  owner!: FxPage;
   setHref(href: string): void {
     this.href = href;
   }
@@ -325,11 +343,12 @@ export class FxPage extends FxFrame {
     href: string,
   ) {
     super(page, page.mainFrame(), href);
+    this.owner = this;
     this.keyboard = new FxKeyboard(page);
     this.mouse = page.mouse;
   }
   override url(): string {
-    const reported = this.page.url();
+    const reported = this.ppage.url();
     return reported.startsWith('moz-extension:') || reported === 'about:blank' ? super.url() : reported;
   }
   /** Loads a URL; extension pages send no navigation events in Firefox (bug 1755014), so their load is watched. */
@@ -337,15 +356,15 @@ export class FxPage extends FxFrame {
     const timeout = options.timeout ?? DEFAULT_TIMEOUT;
     this.setHref(url);
     if (!url.startsWith('moz-extension:')) {
-      await this.page.goto(url, { timeout, waitUntil: 'load' });
+      await this.ppage.goto(url, { timeout, waitUntil: 'load' });
       return null;
     }
     let gotoError: unknown = null;
-    void this.page.goto(url, { timeout }).catch((error: unknown) => {
+    void this.ppage.goto(url, { timeout }).catch((error: unknown) => {
       gotoError = error;
     });
     try {
-      await this.page.waitForFunction(
+      await this.ppage.waitForFunction(
         (u: string) => location.href === u && document.readyState === 'complete',
         { polling: 50, timeout },
         url,
@@ -358,44 +377,50 @@ export class FxPage extends FxFrame {
   async reload(): Promise<null> {
     const url = await this.frame.evaluate(() => location.href);
     if (!url.startsWith('moz-extension:')) {
-      await this.page.reload({ waitUntil: 'load' });
+      await this.ppage.reload({ waitUntil: 'load' });
       return null;
     }
     await this.frame.evaluate(() => {
       (window as unknown as { __dqrBeforeReload?: boolean }).__dqrBeforeReload = true;
       location.reload();
     });
-    await this.page.waitForFunction(
+    await this.ppage.waitForFunction(
       () => !(window as unknown as { __dqrBeforeReload?: boolean }).__dqrBeforeReload && document.readyState === 'complete',
       { polling: 50, timeout: DEFAULT_TIMEOUT },
     );
     return null;
   }
   async close(): Promise<void> {
-    await this.page.close().catch(() => undefined);
+    await this.ppage.close().catch(() => undefined);
     this.context.forget(this);
   }
   isClosed(): boolean {
-    return this.page.isClosed();
+    return this.ppage.isClosed();
   }
   async screenshot(options: { path?: string; fullPage?: boolean } = {}): Promise<Buffer> {
     return Buffer.from(
-      await this.page.screenshot({ ...(options.path ? { path: options.path as `${string}.png` } : {}), fullPage: !!options.fullPage }),
+      await this.ppage.screenshot({ ...(options.path ? { path: options.path as `${string}.png` } : {}), fullPage: !!options.fullPage }),
     );
   }
   async waitForTimeout(ms: number): Promise<void> {
     await sleep(ms);
   }
   async setViewportSize(size: { width: number; height: number }): Promise<void> {
-    await this.page.setViewport(size);
+    await this.ppage.setViewport(size);
   }
   mainFrame(): FxFrame {
     return this;
   }
+  /** A script run in every new document of this page before its own scripts (Playwright's addInitScript). */
+  async addInitScript(fn: Fn, arg?: unknown): Promise<void> {
+    await this.ppage.evaluateOnNewDocument(
+      typeof fn === 'string' ? fn : `(${fn.toString()})(${arg === undefined ? 'undefined' : JSON.stringify(arg)})`,
+    );
+  }
   /** The events the tests listen to: `framenavigated` (a navigation of the page or one of its frames). */
   on(event: 'framenavigated', handler: (frame: FxFrame) => void): this {
-    this.page.on(event, (frame: PFrame) =>
-      handler(frame === this.page.mainFrame() ? this : (this.frameCache.get(frame) ?? this.wrap(frame))),
+    this.ppage.on(event, (frame: PFrame) =>
+      handler(frame === this.ppage.mainFrame() ? this : (this.frameCache.get(frame) ?? this.wrap(frame))),
     );
     return this;
   }
@@ -403,22 +428,23 @@ export class FxPage extends FxFrame {
   frames(): FxFrame[] {
     return [
       this,
-      ...this.page
+      ...this.ppage
         .frames()
-        .filter((f) => f !== this.page.mainFrame())
+        .filter((f) => f !== this.ppage.mainFrame())
         .map((f) => this.frameCache.get(f) ?? this.wrap(f)),
     ];
   }
   private wrap(f: PFrame): FxFrame {
-    const wrapped = new FxFrame(this.page, f, f.url());
+    const wrapped = new FxFrame(this.ppage, f, f.url());
+    wrapped.owner = this;
     this.frameCache.set(f, wrapped);
     return wrapped;
   }
   /** Reads each child frame's own location (BiDi shows extension frames to the page as about:blank). */
   async refreshFrames(): Promise<FxFrame[]> {
     const out: FxFrame[] = [];
-    for (const f of this.page.frames()) {
-      if (f === this.page.mainFrame() || f.detached) continue;
+    for (const f of this.ppage.frames()) {
+      if (f === this.ppage.mainFrame() || f.detached) continue;
       const wrapped = this.frameCache.get(f) ?? this.wrap(f);
       const href = await f.evaluate(() => location.href).catch(() => '');
       wrapped.setHref(href);
@@ -452,8 +478,8 @@ export class FxContext {
     this.known = await this.browser.pages();
   }
   forget(page: FxPage): void {
-    this.wrapped.delete(page.page);
-    this.hidden.add(page.page);
+    this.wrapped.delete(page.ppage);
+    this.hidden.add(page.ppage);
   }
   async close(): Promise<void> {
     await this.browser.close().catch(() => undefined);

@@ -169,7 +169,7 @@ interface Bidi {
 function bidiOf(page: Page): { connection: Bidi; context: string } {
   const fx = page as unknown as FxPage;
   const connection = (fx.context.browser as unknown as { connection: Bidi }).connection;
-  return { connection, context: (fx.page.mainFrame() as unknown as { _id: string })._id };
+  return { connection, context: (fx.ppage.mainFrame() as unknown as { _id: string })._id };
 }
 
 type SharedRef = { sharedId: string };
