@@ -38,7 +38,12 @@ const skippedTests = [];
 function vitest(label, configArgs, extraEnv = {}) {
   const out = `.tmp/${label}.json`;
   rmSync(out, { force: true });
-  const ok = run(label, 'npx', ['vitest', 'run', ...configArgs, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`], extraEnv);
+  const ok = run(
+    label,
+    'npx',
+    ['vitest', 'run', ...configArgs, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`],
+    extraEnv,
+  );
   if (!existsSync(out)) {
     failed++;
     failures.push(`${label} (no report)`);
