@@ -11,7 +11,8 @@ export default defineConfig({
     exclude: firefox ? ['**/node_modules/**'] : ['**/node_modules/**', 'tests/e2e/firefox-smoke.test.ts'],
     environment: 'node',
     testTimeout: 90_000,
-    hookTimeout: 60_000,
+    // A browser start and sign-in on a 2-core machine shared with other runs can take over a minute.
+    hookTimeout: 120_000,
     maxWorkers: 2,
     fileParallelism: true,
   },

@@ -93,7 +93,16 @@ export class FxLocator {
 
   /** Evaluates `body(elements)` in the page: one round trip, no handles. */
   private async inPage<T>(body: string): Promise<T> {
-    return this.owner.frame.evaluate(`((elements) => { ${body} })(${this.expression})`) as Promise<T>;
+    // Read-only, so safe to ask again: under load Firefox's BiDi sometimes fails to build the answer of a
+    // script that did run ("right-hand side of 'in' should be an object, got null").
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return (await this.owner.frame.evaluate(`((elements) => { ${body} })(${this.expression})`)) as T;
+      } catch (error) {
+        if (attempt >= 3 || !/right-hand side of 'in'/.test(String(error))) throw error;
+        await sleep(100);
+      }
+    }
   }
 
   async count(): Promise<number> {

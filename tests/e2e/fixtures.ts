@@ -146,7 +146,7 @@ export async function configureAndSignIn(rig: Rig, { signIn = true } = {}): Prom
     await page.getByRole('textbox', { name: 'Email' }).fill(DEMO.email);
     await page.getByLabel('Password').fill(DEMO.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText(DEMO.email).first().waitFor({ timeout: 10_000 });
+    await page.getByText(DEMO.email).first().waitFor({ timeout: 30_000 });
   }
   await page.close();
 }
