@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks';
 import { SUBJECT_MAX_CHARS } from '@/utils/shared/api-contract';
 import type { Ticket } from '@/utils/shared/daakey-types';
-import { messageProblem } from '@/utils/ui/validation';
-import type { ReplyActions } from './actions';
+import { messageProblem } from '@/utils/ui/form-input';
+import type { ReplyActions } from '@/utils/ui/connect';
 import { errorText, fieldErrors } from './error-text';
 import { useI18n } from './i18n-context';
 
@@ -12,11 +12,13 @@ export interface CreateTicketFormProps {
   message: string;
   attachments: string[];
   onCreated(ticket: Ticket): void;
-  onCancel(): void;
 }
 
-/** A closed ticket takes no message: this carries the text over into a new ticket. */
-export function CreateTicketForm({ actions, from, message, attachments, onCreated, onCancel }: CreateTicketFormProps) {
+/**
+ * A closed ticket takes no message: this carries the text over into a follow-up ticket. It sits under the message box
+ * and its button is the form's one primary action, so there is nothing to cancel.
+ */
+export function CreateTicketForm({ actions, from, message, attachments, onCreated }: CreateTicketFormProps) {
   const { t } = useI18n();
   const [subject, setSubject] = useState(() => t('create_subject_default', [from.reference, from.subject]).slice(0, SUBJECT_MAX_CHARS));
   const [category, setCategory] = useState(from.category);
@@ -66,12 +68,10 @@ export function CreateTicketForm({ actions, from, message, attachments, onCreate
         </p>
       )}
       <div class="row">
-        <button type="submit" class="primary" disabled={busy}>
-          {busy ? t('create_busy') : t('create_submit')}
+        <button type="submit" class="primary" aria-busy={busy}>
+          {t('create_follow_up')}
         </button>
-        <button type="button" onClick={onCancel}>
-          {t('cancel')}
-        </button>
+        {busy && <span class="hint">{t('create_busy')}</span>}
       </div>
     </form>
   );

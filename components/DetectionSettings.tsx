@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { DetectionConfig } from '@/utils/shared/messages';
-import type { Result } from './actions';
+import type { Result } from '@/utils/ui/connect';
 import { useI18n } from './i18n-context';
 
 export interface DetectionSettingsProps {

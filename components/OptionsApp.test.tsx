@@ -2,7 +2,7 @@
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuthView, SettingsInput, SettingsView } from '@/utils/shared/messages';
-import type { OptionsActions, Result } from './actions';
+import type { OptionsActions, Result } from '@/utils/ui/connect';
 import { OptionsApp } from './OptionsApp';
 
 afterEach(cleanup);
@@ -67,6 +67,19 @@ const set = (el: HTMLInputElement, value: string) => {
 };
 
 describe('OptionsApp', () => {
+  it("lists its sections in a side list, the agent's Account first and the administrator's Connection last", async () => {
+    options();
+    await screen.findByRole('heading', { name: 'Account' });
+    const nav = screen.getByRole('navigation', { name: 'Settings sections' });
+    const links = Array.from(nav.querySelectorAll('a'));
+    const headings = screen.getAllByRole('heading', { level: 2 }).map((h) => h.textContent);
+    expect(links.map((a) => a.textContent)).toEqual(headings.filter((h) => h !== 'Ticket detection'));
+    expect(headings[0]).toBe('Account');
+    expect(headings.at(-1)).toBe(links.at(-1)!.textContent);
+    // Each link leads to its section.
+    for (const a of links) expect(document.getElementById(a.getAttribute('href')!.slice(1))?.tagName).toBe('SECTION');
+  });
+
   it('saves a custom environment and keeps the secret out of view', async () => {
     const { saved } = options();
     const env = (await screen.findByRole('combobox', { name: 'Environment' })) as HTMLSelectElement;

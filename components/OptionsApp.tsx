@@ -9,13 +9,23 @@ import {
   UNDO_SECONDS,
   type UndoSeconds,
 } from '@/utils/shared/messages';
-import { agencyCodeProblem, emailProblem, parseBaseUrl, parseOrigin, type Problem } from '@/utils/ui/validation';
-import type { ActionError, OptionsActions } from './actions';
+import { agencyCodeProblem, emailProblem, parseBaseUrl, parseOrigin, type Problem } from '@/utils/ui/form-input';
+import type { ActionError, OptionsActions } from '@/utils/ui/connect';
 import { DetectionSettings } from './DetectionSettings';
 import { errorText, fieldErrors } from './error-text';
 import { useI18n } from './i18n-context';
 import './theme.css';
 import './OptionsApp.css';
+
+/** The side list, in the order of the page: what every agent changes first, the administrator's connection last. */
+const SECTIONS: readonly (readonly [string, MessageKey])[] = [
+  ['account', 'section_account'],
+  ['sites', 'section_sites'],
+  ['templates', 'section_templates'],
+  ['sending', 'section_sending'],
+  ['appearance', 'section_appearance'],
+  ['connection', 'section_connection'],
+];
 
 export interface OptionsAppProps {
   actions: OptionsActions;
@@ -229,335 +239,347 @@ export function OptionsApp({ actions }: OptionsAppProps) {
   const newId = () => (typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `t${Date.now()}${Math.random()}`);
 
   return (
-    <main class="options">
-      <h1>{t('options_title')}</h1>
-      {loadError && <p class="notice bad">{loadError}</p>}
+    <div class="options-layout">
+      {/* The agent's own settings first; the connection, set once by an administrator, last. */}
+      <nav class="options-nav" aria-label={t('options_sections')}>
+        <ul>
+          {SECTIONS.map(([id, key]) => (
+            <li key={id}>
+              <a href={`#${id}`}>{t(key)}</a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      <main class="options">
+        <h1>{t('options_title')}</h1>
+        {loadError && <p class="notice bad">{loadError}</p>}
 
-      <section aria-labelledby="conn-heading">
-        <h2 id="conn-heading">{t('section_connection')}</h2>
-        <form onSubmit={save} noValidate class="stack">
-          <label>
-            {t('environment_label')}
-            <select
-              value={environment}
-              disabled={managed.has('environment')}
-              onChange={(ev) => onEnvironment(ev.currentTarget.value as EnvironmentName)}
-            >
-              <option value="production">{t('env_production')}</option>
-              <option value="staging">{t('env_staging')}</option>
-              <option value="sandbox">{t('env_sandbox')}</option>
-              <option value="custom">{t('env_custom')}</option>
-            </select>
-          </label>
-          <label>
-            {t('base_url_label')}
-            <input
-              type="text"
-              dir="ltr"
-              inputMode="url"
-              spellcheck={false}
-              value={shownUrl}
-              readOnly={!urlEditable || managed.has('baseUrl')}
-              aria-invalid={Boolean(errors.baseUrl)}
-              aria-describedby="base-url-error base-url-hint"
-              onInput={(ev) => {
-                setCustomUrl(ev.currentTarget.value);
-                setErrors((x) => ({ ...x, baseUrl: undefined }));
-              }}
-            />
-          </label>
-          <p id="base-url-hint" class="hint">
-            {urlEditable ? t('base_url_hint_custom') : t('base_url_hint_fixed')}
-          </p>
-          <FieldError id="base-url-error" text={errors.baseUrl} />
-          {(managed.has('environment') || managed.has('baseUrl')) && <p class="hint">{t('managed_hint')}</p>}
-
-          <label>
-            {t('agency_code_label')}
-            <input
-              type="text"
-              dir="ltr"
-              spellcheck={false}
-              autoComplete="off"
-              value={agencyCode}
-              aria-invalid={Boolean(errors.agencyCode)}
-              aria-describedby="agency-code-error"
-              onInput={(ev) => setAgencyCode(ev.currentTarget.value)}
-            />
-          </label>
-          <FieldError id="agency-code-error" text={errors.agencyCode} />
-
-          <label>
-            {t('signature_mode_label')}
-            <select value={signatureMode} onChange={(ev) => setSignatureMode(ev.currentTarget.value as 'computed' | 'issued')}>
-              <option value="computed">{t('signature_computed')}</option>
-              <option value="issued">{t('signature_issued')}</option>
-            </select>
-          </label>
-
-          {signatureMode === 'computed' ? (
-            <>
+        <section id="account" aria-labelledby="account-heading">
+          <h2 id="account-heading">{t('section_account')}</h2>
+          {auth?.needsSignIn && <p class="notice warn">{t('session_expired_options')}</p>}
+          {auth?.signedIn && auth.user && !auth.needsSignIn ? (
+            <div class="row">
+              <p dir="auto">{t('signed_in_as', [auth.user.name, auth.user.email])}</p>
+              <button type="button" onClick={() => void signOut()}>
+                {t('sign_out')}
+              </button>
+            </div>
+          ) : (
+            <form onSubmit={signIn} noValidate class="stack">
               <label>
-                {t('agency_secret_label')}
+                {t('email_label')}
+                <input
+                  type="email"
+                  dir="ltr"
+                  autoComplete="username"
+                  value={email}
+                  aria-invalid={Boolean(errors.email)}
+                  aria-describedby="email-error"
+                  onInput={(ev) => setEmail(ev.currentTarget.value)}
+                />
+              </label>
+              <FieldError id="email-error" text={errors.email} />
+              <label>
+                {t('password_label')}
                 <input
                   type="password"
-                  dir="ltr"
-                  autoComplete="new-password"
-                  value={secret}
-                  placeholder={view?.hasSecret ? t('secret_stored') : ''}
-                  aria-invalid={Boolean(errors.secret)}
-                  aria-describedby="secret-error secret-hint"
-                  onInput={(ev) => setSecret(ev.currentTarget.value)}
+                  autoComplete="current-password"
+                  value={password}
+                  aria-invalid={Boolean(errors.password)}
+                  aria-describedby="password-error"
+                  onInput={(ev) => setPassword(ev.currentTarget.value)}
                 />
               </label>
-              <p id="secret-hint" class="hint">
-                {view?.hasSecret ? t('secret_hint_stored') : t('secret_hint')}
-              </p>
-              <FieldError id="secret-error" text={errors.secret} />
-            </>
-          ) : (
-            <>
-              <label>
-                {t('issued_signature_label')}
-                <input
-                  type="text"
-                  dir="ltr"
-                  spellcheck={false}
-                  autoComplete="off"
-                  value={issued}
-                  placeholder={view?.hasIssuedSignature ? t('secret_stored') : ''}
-                  aria-invalid={Boolean(errors.issued)}
-                  aria-describedby="issued-error"
-                  onInput={(ev) => setIssued(ev.currentTarget.value)}
-                />
-              </label>
-              <FieldError id="issued-error" text={errors.issued} />
-            </>
+              <FieldError id="password-error" text={errors.password} />
+              <div class="row">
+                <button type="submit" class="primary" disabled={signingIn || saving}>
+                  {t('sign_in')}
+                </button>
+                {signingIn && <span class="hint">{t('signing_in')}</span>}
+              </div>
+            </form>
           )}
+          {authResult && <p class="problem">{authResult}</p>}
+        </section>
 
-          <div class="row">
-            <button type="submit" class="primary" disabled={saving}>
-              {t('save')}
-            </button>
-            <span role="status" class={saveResult?.ok === false ? 'problem' : 'hint'}>
-              {saving ? t('saving') : (saveResult?.text ?? '')}
-            </span>
-          </div>
-        </form>
-      </section>
-
-      <section aria-labelledby="account-heading">
-        <h2 id="account-heading">{t('section_account')}</h2>
-        {auth?.needsSignIn && <p class="notice warn">{t('session_expired_options')}</p>}
-        {auth?.signedIn && auth.user && !auth.needsSignIn ? (
-          <div class="row">
-            <p dir="auto">{t('signed_in_as', [auth.user.name, auth.user.email])}</p>
-            <button type="button" onClick={() => void signOut()}>
-              {t('sign_out')}
-            </button>
-          </div>
-        ) : (
-          <form onSubmit={signIn} noValidate class="stack">
+        <section id="sites" aria-labelledby="sites-heading">
+          <h2 id="sites-heading">{t('section_sites')}</h2>
+          <p class="hint">{t('sites_hint')}</p>
+          <form onSubmit={addSite} noValidate class="stack">
             <label>
-              {t('email_label')}
+              {t('site_label')}
               <input
-                type="email"
+                type="text"
                 dir="ltr"
-                autoComplete="username"
-                value={email}
-                aria-invalid={Boolean(errors.email)}
-                aria-describedby="email-error"
-                onInput={(ev) => setEmail(ev.currentTarget.value)}
+                inputMode="url"
+                spellcheck={false}
+                placeholder="https://dashboard.example.com"
+                value={site}
+                aria-invalid={Boolean(errors.site)}
+                aria-describedby="site-error"
+                onInput={(ev) => {
+                  setSite(ev.currentTarget.value);
+                  setErrors((x) => ({ ...x, site: undefined }));
+                }}
               />
             </label>
-            <FieldError id="email-error" text={errors.email} />
-            <label>
-              {t('password_label')}
-              <input
-                type="password"
-                autoComplete="current-password"
-                value={password}
-                aria-invalid={Boolean(errors.password)}
-                aria-describedby="password-error"
-                onInput={(ev) => setPassword(ev.currentTarget.value)}
-              />
-            </label>
-            <FieldError id="password-error" text={errors.password} />
+            <FieldError id="site-error" text={errors.site} />
             <div class="row">
-              <button type="submit" class="primary" disabled={signingIn || saving}>
-                {t('sign_in')}
-              </button>
-              {signingIn && <span class="hint">{t('signing_in')}</span>}
+              <button type="submit">{t('site_add')}</button>
+              {siteResult && <span class="hint">{siteResult}</span>}
             </div>
           </form>
+          {view && view.dashboardSites.length > 0 ? (
+            <ul class="sites">
+              {view.dashboardSites.map((s) => (
+                <li key={s.origin}>
+                  <label class="switch">
+                    <input
+                      type="checkbox"
+                      role="switch"
+                      checked={s.enabled}
+                      aria-checked={s.enabled}
+                      onChange={(ev) => {
+                        const enabled = ev.currentTarget.checked;
+                        void siteUpdate(() => actions.setSiteEnabled(s.origin, enabled));
+                      }}
+                    />
+                    <span dir="ltr">{s.origin}</span>
+                  </label>
+                  <span class="hint">{s.enabled ? t('site_on') : t('site_off')}</span>
+                  <button
+                    type="button"
+                    class="link"
+                    aria-label={t('site_remove', [s.origin])}
+                    onClick={() => void siteUpdate(() => actions.removeSite(s.origin))}
+                  >
+                    {t('remove')}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p class="hint">{t('sites_none')}</p>
+          )}
+        </section>
+
+        {view && (
+          <DetectionSettings
+            value={view.detection}
+            onSave={async (config) => {
+              const reply = await actions.saveDetection(config);
+              if (reply.ok) adopt(reply.data);
+              return reply;
+            }}
+            describeError={e}
+          />
         )}
-        {authResult && <p class="problem">{authResult}</p>}
-      </section>
 
-      <section aria-labelledby="sites-heading">
-        <h2 id="sites-heading">{t('section_sites')}</h2>
-        <p class="hint">{t('sites_hint')}</p>
-        <form onSubmit={addSite} noValidate class="stack">
-          <label>
-            {t('site_label')}
-            <input
-              type="text"
-              dir="ltr"
-              inputMode="url"
-              spellcheck={false}
-              placeholder="https://dashboard.example.com"
-              value={site}
-              aria-invalid={Boolean(errors.site)}
-              aria-describedby="site-error"
-              onInput={(ev) => {
-                setSite(ev.currentTarget.value);
-                setErrors((x) => ({ ...x, site: undefined }));
-              }}
-            />
-          </label>
-          <FieldError id="site-error" text={errors.site} />
-          <div class="row">
-            <button type="submit">{t('site_add')}</button>
-            {siteResult && <span class="hint">{siteResult}</span>}
-          </div>
-        </form>
-        {view && view.dashboardSites.length > 0 ? (
-          <ul class="sites">
-            {view.dashboardSites.map((s) => (
-              <li key={s.origin}>
-                <label class="switch">
-                  <input
-                    type="checkbox"
-                    role="switch"
-                    checked={s.enabled}
-                    aria-checked={s.enabled}
-                    onChange={(ev) => {
-                      const enabled = ev.currentTarget.checked;
-                      void siteUpdate(() => actions.setSiteEnabled(s.origin, enabled));
-                    }}
-                  />
-                  <span dir="ltr">{s.origin}</span>
-                </label>
-                <span class="hint">{s.enabled ? t('site_on') : t('site_off')}</span>
-                <button
-                  type="button"
-                  class="link"
-                  aria-label={t('site_remove', [s.origin])}
-                  onClick={() => void siteUpdate(() => actions.removeSite(s.origin))}
-                >
-                  {t('remove')}
-                </button>
-              </li>
-            ))}
-          </ul>
-        ) : (
-          <p class="hint">{t('sites_none')}</p>
-        )}
-      </section>
-
-      {view && (
-        <DetectionSettings
-          value={view.detection}
-          onSave={async (config) => {
-            const reply = await actions.saveDetection(config);
-            if (reply.ok) adopt(reply.data);
-            return reply;
-          }}
-          describeError={e}
-        />
-      )}
-
-      <section aria-labelledby="templates-heading">
-        <h2 id="templates-heading">{t('section_templates')}</h2>
-        <p class="hint">{t('templates_help')}</p>
-        <p class="hint" dir="ltr">
-          {
-            '{{ticket.id}} {{ticket.reference}} {{ticket.subject}} {{customer.name}} {{agent.name}} {{agency.name}} {{x | fallback}} {{cursor}}'
-          }
-        </p>
-        {templates.length === 0 && <p class="hint">{t('templates_empty')}</p>}
-        {templates.map((tpl, i) => (
-          <fieldset key={tpl.id} class="template">
-            <legend>{t('template_legend', [i + 1])}</legend>
-            <label>
-              {t('template_name')}
-              <input type="text" dir="auto" value={tpl.name} onInput={(ev) => editTemplate(tpl.id, { name: ev.currentTarget.value })} />
-            </label>
-            <label>
-              {t('template_body')}
-              <textarea dir="auto" rows={4} value={tpl.body} onInput={(ev) => editTemplate(tpl.id, { body: ev.currentTarget.value })} />
-            </label>
-            <button type="button" class="link" onClick={() => setTemplates((list) => list.filter((x) => x.id !== tpl.id))}>
-              {t('template_delete', [tpl.name || String(i + 1)])}
-            </button>
-          </fieldset>
-        ))}
-        <div class="row">
-          <button type="button" onClick={() => setTemplates((list) => [...list, { id: newId(), name: '', body: '' }])}>
-            {t('template_add')}
-          </button>
-          <button type="button" class="primary" onClick={() => void saveTemplates()}>
-            {t('templates_store')}
-          </button>
-          {templatesResult && <span class={templatesResult.ok ? 'hint' : 'problem'}>{templatesResult.text}</span>}
-        </div>
-      </section>
-
-      <section aria-labelledby="sending-heading">
-        <h2 id="sending-heading">{t('section_sending')}</h2>
-        <label>
-          {t('undo_label')}
-          <select
-            value={String(undoSeconds)}
-            aria-describedby="undo-hint"
-            onChange={(ev) => void changeUndo(Number(ev.currentTarget.value) as UndoSeconds)}
-          >
-            {UNDO_SECONDS.map((seconds) => (
-              <option key={seconds} value={String(seconds)}>
-                {seconds === 0 ? t('undo_off') : t('undo_seconds', [seconds])}
-              </option>
-            ))}
-          </select>
-        </label>
-        <p id="undo-hint" class="hint">
-          {t('undo_hint')}
-        </p>
-        {undoNote && (
-          <p class="hint" role="status">
-            {undoNote}
+        <section id="templates" aria-labelledby="templates-heading">
+          <h2 id="templates-heading">{t('section_templates')}</h2>
+          <p class="hint">{t('templates_help')}</p>
+          <p class="hint" dir="ltr">
+            {
+              '{{ticket.id}} {{ticket.reference}} {{ticket.subject}} {{customer.name}} {{agent.name}} {{agency.name}} {{x | fallback}} {{cursor}}'
+            }
           </p>
-        )}
-      </section>
+          {templates.length === 0 && <p class="hint">{t('templates_empty')}</p>}
+          {templates.map((tpl, i) => (
+            <fieldset key={tpl.id} class="template">
+              <legend>{t('template_legend', [i + 1])}</legend>
+              <label>
+                {t('template_name')}
+                <input type="text" dir="auto" value={tpl.name} onInput={(ev) => editTemplate(tpl.id, { name: ev.currentTarget.value })} />
+              </label>
+              <label>
+                {t('template_body')}
+                <textarea dir="auto" rows={4} value={tpl.body} onInput={(ev) => editTemplate(tpl.id, { body: ev.currentTarget.value })} />
+              </label>
+              <button type="button" class="link" onClick={() => setTemplates((list) => list.filter((x) => x.id !== tpl.id))}>
+                {t('template_delete', [tpl.name || String(i + 1)])}
+              </button>
+            </fieldset>
+          ))}
+          <div class="row">
+            <button type="button" onClick={() => setTemplates((list) => [...list, { id: newId(), name: '', body: '' }])}>
+              {t('template_add')}
+            </button>
+            <button type="button" class="primary" onClick={() => void saveTemplates()}>
+              {t('templates_store')}
+            </button>
+            {templatesResult && <span class={templatesResult.ok ? 'hint' : 'problem'}>{templatesResult.text}</span>}
+          </div>
+        </section>
 
-      <section aria-labelledby="appearance-heading">
-        <h2 id="appearance-heading">{t('section_appearance')}</h2>
-        <div class="row two">
+        <section id="sending" aria-labelledby="sending-heading">
+          <h2 id="sending-heading">{t('section_sending')}</h2>
           <label>
-            {t('language_label')}
-            <select value={language} onChange={(ev) => void changeAppearance(ev.currentTarget.value as SettingsView['language'], theme)}>
-              <option value="auto">{t('lang_auto')}</option>
-              <option value="en" lang="en">
-                {t('lang_en')}
-              </option>
-              <option value="fr" lang="fr">
-                {t('lang_fr')}
-              </option>
-              <option value="ar" lang="ar">
-                {t('lang_ar')}
-              </option>
+            {t('undo_label')}
+            <select
+              value={String(undoSeconds)}
+              aria-describedby="undo-hint"
+              onChange={(ev) => void changeUndo(Number(ev.currentTarget.value) as UndoSeconds)}
+            >
+              {UNDO_SECONDS.map((seconds) => (
+                <option key={seconds} value={String(seconds)}>
+                  {seconds === 0 ? t('undo_off') : t('undo_seconds', [seconds])}
+                </option>
+              ))}
             </select>
           </label>
-          <label>
-            {t('theme_label')}
-            <select value={theme} onChange={(ev) => void changeAppearance(language, ev.currentTarget.value as SettingsView['theme'])}>
-              <option value="system">{t('theme_system')}</option>
-              <option value="light">{t('theme_light')}</option>
-              <option value="dark">{t('theme_dark')}</option>
-            </select>
-          </label>
-        </div>
-        {appearanceNote && <p class="hint">{appearanceNote}</p>}
-      </section>
-    </main>
+          <p id="undo-hint" class="hint">
+            {t('undo_hint')}
+          </p>
+          {undoNote && (
+            <p class="hint" role="status">
+              {undoNote}
+            </p>
+          )}
+        </section>
+
+        <section id="appearance" aria-labelledby="appearance-heading">
+          <h2 id="appearance-heading">{t('section_appearance')}</h2>
+          <div class="row two">
+            <label>
+              {t('language_label')}
+              <select value={language} onChange={(ev) => void changeAppearance(ev.currentTarget.value as SettingsView['language'], theme)}>
+                <option value="auto">{t('lang_auto')}</option>
+                <option value="en" lang="en">
+                  {t('lang_en')}
+                </option>
+                <option value="fr" lang="fr">
+                  {t('lang_fr')}
+                </option>
+                <option value="ar" lang="ar">
+                  {t('lang_ar')}
+                </option>
+              </select>
+            </label>
+            <label>
+              {t('theme_label')}
+              <select value={theme} onChange={(ev) => void changeAppearance(language, ev.currentTarget.value as SettingsView['theme'])}>
+                <option value="system">{t('theme_system')}</option>
+                <option value="light">{t('theme_light')}</option>
+                <option value="dark">{t('theme_dark')}</option>
+              </select>
+            </label>
+          </div>
+          {appearanceNote && <p class="hint">{appearanceNote}</p>}
+        </section>
+
+        <section id="connection" aria-labelledby="conn-heading">
+          <h2 id="conn-heading">{t('section_connection')}</h2>
+          <form onSubmit={save} noValidate class="stack">
+            <label>
+              {t('environment_label')}
+              <select
+                value={environment}
+                disabled={managed.has('environment')}
+                onChange={(ev) => onEnvironment(ev.currentTarget.value as EnvironmentName)}
+              >
+                <option value="production">{t('env_production')}</option>
+                <option value="staging">{t('env_staging')}</option>
+                <option value="sandbox">{t('env_sandbox')}</option>
+                <option value="custom">{t('env_custom')}</option>
+              </select>
+            </label>
+            <label>
+              {t('base_url_label')}
+              <input
+                type="text"
+                dir="ltr"
+                inputMode="url"
+                spellcheck={false}
+                value={shownUrl}
+                readOnly={!urlEditable || managed.has('baseUrl')}
+                aria-invalid={Boolean(errors.baseUrl)}
+                aria-describedby="base-url-error base-url-hint"
+                onInput={(ev) => {
+                  setCustomUrl(ev.currentTarget.value);
+                  setErrors((x) => ({ ...x, baseUrl: undefined }));
+                }}
+              />
+            </label>
+            <p id="base-url-hint" class="hint">
+              {urlEditable ? t('base_url_hint_custom') : t('base_url_hint_fixed')}
+            </p>
+            <FieldError id="base-url-error" text={errors.baseUrl} />
+            {(managed.has('environment') || managed.has('baseUrl')) && <p class="hint">{t('managed_hint')}</p>}
+
+            <label>
+              {t('agency_code_label')}
+              <input
+                type="text"
+                dir="ltr"
+                spellcheck={false}
+                autoComplete="off"
+                value={agencyCode}
+                aria-invalid={Boolean(errors.agencyCode)}
+                aria-describedby="agency-code-error"
+                onInput={(ev) => setAgencyCode(ev.currentTarget.value)}
+              />
+            </label>
+            <FieldError id="agency-code-error" text={errors.agencyCode} />
+
+            <label>
+              {t('signature_mode_label')}
+              <select value={signatureMode} onChange={(ev) => setSignatureMode(ev.currentTarget.value as 'computed' | 'issued')}>
+                <option value="computed">{t('signature_computed')}</option>
+                <option value="issued">{t('signature_issued')}</option>
+              </select>
+            </label>
+
+            {signatureMode === 'computed' ? (
+              <>
+                <label>
+                  {t('agency_secret_label')}
+                  <input
+                    type="password"
+                    dir="ltr"
+                    autoComplete="new-password"
+                    value={secret}
+                    placeholder={view?.hasSecret ? t('secret_stored') : ''}
+                    aria-invalid={Boolean(errors.secret)}
+                    aria-describedby="secret-error secret-hint"
+                    onInput={(ev) => setSecret(ev.currentTarget.value)}
+                  />
+                </label>
+                <p id="secret-hint" class="hint">
+                  {view?.hasSecret ? t('secret_hint_stored') : t('secret_hint')}
+                </p>
+                <FieldError id="secret-error" text={errors.secret} />
+              </>
+            ) : (
+              <>
+                <label>
+                  {t('issued_signature_label')}
+                  <input
+                    type="text"
+                    dir="ltr"
+                    spellcheck={false}
+                    autoComplete="off"
+                    value={issued}
+                    placeholder={view?.hasIssuedSignature ? t('secret_stored') : ''}
+                    aria-invalid={Boolean(errors.issued)}
+                    aria-describedby="issued-error"
+                    onInput={(ev) => setIssued(ev.currentTarget.value)}
+                  />
+                </label>
+                <FieldError id="issued-error" text={errors.issued} />
+              </>
+            )}
+
+            <div class="row">
+              <button type="submit" class="primary" disabled={saving}>
+                {t('save')}
+              </button>
+              <span role="status" class={saveResult?.ok === false ? 'problem' : 'hint'}>
+                {saving ? t('saving') : (saveResult?.text ?? '')}
+              </span>
+            </div>
+          </form>
+        </section>
+      </main>
+    </div>
   );
 }

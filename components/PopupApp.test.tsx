@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { PopupActions } from './actions';
-import { fakeActions, fakeTicket } from './fake-actions';
+import type { PopupActions } from '@/utils/ui/connect';
+import { fakeActions, fakeTicket } from '@/tests/support/fake-actions';
 import { PopupApp, repeatsId, sortDetected } from './PopupApp';
 
 afterEach(cleanup);
@@ -146,5 +146,47 @@ describe('PopupApp', () => {
         { id: 2, primary: false, label: 'c' },
       ]).map((d) => d.label),
     ).toEqual(['b', 'c']);
+  });
+
+  it('first run (never signed in, nothing to answer): one action, "Sign in", opening onboarding', async () => {
+    const fake = fakeActions({ authStatus: async () => ({ ok: true, data: { signedIn: false, user: null, needsSignIn: false } }) });
+    let onboarding = 0;
+    render(
+      <PopupApp
+        actions={{
+          ...fake.actions,
+          detectedTickets: async () => [],
+          openOptions: () => undefined,
+          openOnboarding: () => void onboarding++,
+          agencyName: async () => '',
+        }}
+      />,
+    );
+    const signIn = await screen.findByRole('button', { name: 'Sign in' });
+    expect(screen.getAllByRole('button')).toEqual([signIn]);
+    expect(signIn.classList.contains('primary')).toBe(true);
+    expect(screen.getByText('Signed out')).toBeTruthy();
+    expect(screen.queryByRole('textbox')).toBeNull();
+    fireEvent.click(signIn);
+    expect(onboarding).toBe(1);
+  });
+
+  it('a 401 on the ticket: the header says "Signed out", one alert and one "Sign in"', async () => {
+    const fake = fakeActions({ getTicket: async () => ({ ok: false, error: { kind: 'unauthorized', status: 401, message: '' } }) });
+    let opened = 0;
+    render(
+      <PopupApp
+        actions={{ ...fake.actions, detectedTickets: async () => [], openOptions: () => void opened++, agencyName: async () => '' }}
+        initialTicketId={7}
+      />,
+    );
+    await waitFor(() => expect(screen.getAllByRole('alert')).toHaveLength(1));
+    expect(screen.getByRole('alert').textContent).toBe('You are signed out. Sign in to send; your text stays here.');
+    await waitFor(() => expect(screen.getByText('Signed out')).toBeTruthy());
+    expect(screen.queryByText(/Signed in as/)).toBeNull();
+    const signIn = screen.getAllByRole('button', { name: 'Sign in' });
+    expect(signIn).toHaveLength(1);
+    fireEvent.click(signIn[0]!);
+    expect(opened).toBe(1);
   });
 });

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { MessageKey } from '@/utils/shared/i18n';
 import type { AuthView, DetectedTicket } from '@/utils/shared/messages';
-import { parseTicketId } from '@/utils/ui/validation';
-import type { PopupActions } from './actions';
+import { parseTicketId } from '@/utils/ui/form-input';
+import type { PopupActions } from '@/utils/ui/connect';
 import { useI18n } from './i18n-context';
 import { ReplyForm } from './ReplyForm';
 import './theme.css';
@@ -105,6 +105,10 @@ export function PopupApp({ actions, initialTicketId = null, typedLoadDelayMs = T
 
   // The field and the ticket shown disagree (still typing, or a number that is not a ticket ID): no Send.
   const mismatch = ticketId !== null && typed.trim() !== String(ticketId);
+  // Never signed in and nothing to answer yet: the only step forward is signing in, so that is all there is.
+  const firstRun = auth !== null && !auth.signedIn && !auth.needsSignIn && ticketId === null && detected.length === 0;
+  const signedIn = auth?.signedIn === true && auth.user !== null;
+  const openOnboarding = () => (actions.openOnboarding ?? actions.openOptions)();
 
   return (
     <div class="popup">
@@ -112,20 +116,34 @@ export function PopupApp({ actions, initialTicketId = null, typedLoadDelayMs = T
         <h1>{t('extName')}</h1>
         <div class="account">
           <span class="hint" dir="auto">
-            {auth === null
-              ? ''
-              : auth.signedIn && auth.user
-                ? t('header_signed_in', [auth.user.name])
-                : auth.needsSignIn
-                  ? t('header_session_expired')
-                  : t('header_signed_out')}
+            {auth === null ? '' : signedIn && auth.user ? t('header_signed_in', [auth.user.name]) : t('header_signed_out')}
           </span>
-          <button type="button" class="link" onClick={() => actions.openOptions()}>
-            {t('open_settings')}
-          </button>
+          {!firstRun && (
+            <button type="button" class="link" onClick={() => actions.openOptions()}>
+              {t('open_settings')}
+            </button>
+          )}
         </div>
       </header>
       <main class="popup-main">
+        {firstRun ? (
+          <section class="first-run">
+            <p>{t('popup_first_run')}</p>
+            <button type="button" class="primary" onClick={openOnboarding}>
+              {t('sign_in')}
+            </button>
+          </section>
+        ) : (
+          body()
+        )}
+      </main>
+    </div>
+  );
+
+  /** Called, not rendered as a component: a component defined here would remount the form on every render. */
+  function body() {
+    return (
+      <>
         {detected.length > 0 && (
           <nav class="detected" aria-labelledby="detected-heading">
             <h2 id="detected-heading" class="hint">
@@ -185,11 +203,12 @@ export function PopupApp({ actions, initialTicketId = null, typedLoadDelayMs = T
             onMessageChange={(text) => {
               typedText.current = text;
             }}
+            onSignedOut={() => setAuth((a) => (a?.signedIn ? { ...a, signedIn: false, needsSignIn: true } : a))}
           />
         ) : (
           <p class="hint">{t('popup_choose_ticket')}</p>
         )}
-      </main>
-    </div>
-  );
+      </>
+    );
+  }
 }

@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ReplyActions } from './actions';
-import { entry, fakeActions, fakeTicket } from './fake-actions';
+import type { ReplyActions } from '@/utils/ui/connect';
+import { entry, fakeActions, fakeTicket } from '@/tests/support/fake-actions';
 import { isSendShortcut, ReplyForm } from './ReplyForm';
 
 afterEach(cleanup);
@@ -22,6 +22,8 @@ function type(box: HTMLTextAreaElement, text: string) {
 }
 
 const status = () => screen.getByRole('status');
+const alerts = () => screen.queryAllByRole('alert');
+const primaries = () => Array.from(document.querySelectorAll<HTMLButtonElement>('button.primary'));
 
 describe('ReplyForm', () => {
   it('shows the ticket header, badge and thread', async () => {
@@ -124,39 +126,42 @@ describe('ReplyForm', () => {
     expect(calls.send).toHaveLength(0);
   });
 
-  it('asks before reopening a resolved ticket', async () => {
+  it('a resolved ticket has one primary button, "Reply and reopen", that says what happens and sends at once', async () => {
     const { box, calls } = await setup({}, fakeTicket({ status: 'resolved' }));
+    expect(screen.queryByRole('button', { name: /^Send reply/ })).toBeNull();
+    const reopen = screen.getByRole('button', { name: 'Reply and reopen' });
+    expect(primaries()).toEqual([reopen]);
+    expect(screen.getByText('This reopens the ticket: it is marked resolved.').id).toBe(reopen.getAttribute('aria-describedby'));
     type(box, 'One more thing');
-    fireEvent.click(screen.getByRole('button', { name: /^Send reply/ }));
-    expect(await screen.findByText(/This reopens the ticket/)).toBeTruthy();
-    expect(calls.send).toHaveLength(0);
-    fireEvent.click(screen.getByRole('button', { name: 'Reply and reopen' }));
+    fireEvent.click(reopen);
     await waitFor(() => expect(calls.send).toHaveLength(1));
+    expect(calls.send[0]!.slice(1, 3)).toEqual([7, 'One more thing']);
   });
 
-  it('cancelling the reopen keeps the text and sends nothing', async () => {
-    const { box, calls } = await setup({}, fakeTicket({ status: 'resolved' }));
-    type(box, 'One more thing');
-    fireEvent.keyDown(box, { key: 'Enter', ctrlKey: true });
-    fireEvent.click(await screen.findByRole('button', { name: 'Cancel' }));
-    expect(calls.send).toHaveLength(0);
-    expect(box.value).toBe('One more thing');
-  });
-
-  it('refuses a closed ticket and offers a new ticket with the text carried over', async () => {
+  it('a closed ticket says so once, has one primary "Create follow-up ticket" under the box, and carries the text', async () => {
     const { box, calls } = await setup({}, fakeTicket({ status: 'closed' }));
-    expect(screen.getAllByText(/cannot take a message/).length).toBeGreaterThan(0);
+    expect(alerts().map((a) => a.textContent)).toEqual([
+      'This ticket is closed and cannot take a message. Send your text as a follow-up ticket below.',
+    ]);
+    expect(screen.getAllByText(/cannot take a message/)).toHaveLength(1);
+    expect(screen.queryByRole('button', { name: /^Send reply/ })).toBeNull();
+    const follow = screen.getByRole('button', { name: 'Create follow-up ticket' });
+    expect(primaries()).toEqual([follow]);
+    // Below the message box in document order.
+    expect(box.compareDocumentPosition(follow) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
     type(box, 'Still broken');
-    fireEvent.click(screen.getByRole('button', { name: /^Send reply/ }));
+    fireEvent.keyDown(box, { key: 'Enter', ctrlKey: true });
     await new Promise((r) => setTimeout(r, 10));
     expect(calls.send).toHaveLength(0);
-    const subject = (await screen.findByRole('textbox', { name: 'Subject' })) as HTMLInputElement;
+    expect(alerts()).toHaveLength(1);
+    const subject = screen.getByRole('textbox', { name: 'Subject' }) as HTMLInputElement;
     expect(subject.value).toContain('TK-2024-00007');
     expect((screen.getByRole('textbox', { name: 'Category' }) as HTMLInputElement).value).toBe('vehicle');
-    fireEvent.click(screen.getByRole('button', { name: 'Create ticket' }));
+    fireEvent.click(follow);
     await waitFor(() => expect(calls.createTicket).toHaveLength(1));
     expect(calls.createTicket[0]![0]).toMatchObject({ message: 'Still broken', category: 'vehicle' });
     expect(await screen.findByText(/Created ticket #99/)).toBeTruthy();
+    expect(alerts()).toHaveLength(0);
   });
 
   it.each([
@@ -172,7 +177,7 @@ describe('ReplyForm', () => {
     expect(box.value).toBe('Keep me');
   });
 
-  it('shows a failed entry with its text, field errors and Retry', async () => {
+  it('shows a failed entry with its text, field errors and Retry now', async () => {
     const failed = entry({
       state: 'failed',
       message: 'Lost words',
@@ -183,7 +188,8 @@ describe('ReplyForm', () => {
     expect(screen.getByText('Lost words')).toBeTruthy();
     expect(screen.getByText(/Your text is kept/)).toBeTruthy();
     expect(screen.getByText(/Message: The message is required/)).toBeTruthy();
-    fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(alerts()).toHaveLength(1);
+    fireEvent.click(screen.getByRole('button', { name: 'Retry now' }));
     await waitFor(() => expect(calls.retry).toEqual([['e1']]));
   });
 
@@ -194,8 +200,11 @@ describe('ReplyForm', () => {
       error: { kind: 'server', status: 503, message: '', retryAfterMs: null },
     });
     await setup({ listOutbox: async () => ({ ok: true, data: [queued] }) });
-    await waitFor(() => expect(status().textContent).toMatch(/Queued: not delivered yet \(The Daakey server had a problem \(HTTP 503\)/));
-    expect(status().textContent).not.toMatch(/sent/i);
+    await waitFor(() =>
+      expect(status().textContent).toMatch(/^Waiting to send: The Daakey server had a problem \(HTTP 503\)\. Next try at /),
+    );
+    expect(status().textContent).not.toMatch(/\.\)\.|\.\./);
+    expect(status().textContent).not.toMatch(/\bsent\b/i);
   });
 
   it('shows a paused entry and the sign-in hint', async () => {
@@ -226,7 +235,7 @@ describe('ReplyForm', () => {
       getDraft: async () => ({ ok: true, data: { ticketId: 7, message: 'Queued text', attachments: [], updatedAt: 1 } }),
       listOutbox: async () => ({ ok: true, data: [waiting] }),
     });
-    await waitFor(() => expect(status().textContent).toMatch(/Queued/));
+    await waitFor(() => expect(status().textContent).toMatch(/Waiting to send/));
     await waitFor(() => expect(box.value).toBe('Queued text'));
     fireEvent.click(screen.getByRole('button', { name: /^Send reply/ }));
     await new Promise((r) => setTimeout(r, 20));
@@ -483,5 +492,115 @@ describe('ReplyForm', () => {
     window.dispatchEvent(new Event('focus'));
     await new Promise((r) => setTimeout(r, 50));
     expect(screen.queryByRole('heading', { name: /New since you opened/ })).toBeNull();
+  });
+});
+
+describe('ReplyForm: one status region, one message, at most one action per failure', () => {
+  const waitingEntry = (error: NonNullable<ReturnType<typeof entry>['error']>) =>
+    entry({ message: 'Held back', attempts: 1, nextAttemptAt: Date.now() + 60_000, error });
+
+  async function onlyAlert(text: RegExp | string) {
+    await waitFor(() => expect(alerts()).toHaveLength(1));
+    const [alert] = alerts();
+    if (typeof text === 'string') expect(alert!.textContent).toBe(text);
+    else expect(alert!.textContent).toMatch(text);
+    // Said once: the sentence appears nowhere else on the form.
+    expect(document.body.textContent!.split(alert!.textContent!).length - 1).toBe(1);
+    return alert!;
+  }
+
+  it('empty: one alert, the counter counts trimmed text', async () => {
+    const { box, calls } = await setup();
+    type(box, '   \n   ');
+    expect(screen.getByText('0 / 5000 characters')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: /^Send reply/ }));
+    await onlyAlert('Write a message first: it is empty.');
+    expect(calls.send).toHaveLength(0);
+    type(box, '  hi  ');
+    expect(screen.getByText('2 / 5000 characters')).toBeTruthy();
+    expect(alerts()).toHaveLength(0);
+  });
+
+  it('too long: said once, in the alert, after Send', async () => {
+    const { box } = await setup();
+    type(box, 'x'.repeat(5001));
+    fireEvent.click(screen.getByRole('button', { name: /^Send reply/ }));
+    await onlyAlert('The message is 1 characters too long (limit 5000).');
+  });
+
+  it('not found: one alert, the header names the ticket without repeating the error', async () => {
+    const fake = fakeActions({ getTicket: async () => ({ ok: false, error: { kind: 'not_found', status: 404, message: 'nope' } }) });
+    render(<ReplyForm actions={fake.actions} ticketId={404} draftDelayMs={20} pollMs={10} />);
+    await onlyAlert(/^Ticket #404 was not found\./);
+    fireEvent.click(screen.getByRole('button', { name: /^Send reply/ }));
+    await onlyAlert(/^Ticket #404 was not found\./);
+    expect(fake.calls.send).toHaveLength(0);
+  });
+
+  it('401 on load: one alert and one "Sign in" action, and the host learns it is signed out', async () => {
+    let told = 0;
+    let opened = 0;
+    const fake = fakeActions({ getTicket: async () => ({ ok: false, error: { kind: 'unauthorized', status: 401, message: '' } }) });
+    render(
+      <ReplyForm
+        actions={fake.actions}
+        ticketId={7}
+        draftDelayMs={20}
+        pollMs={10}
+        onOpenSettings={() => opened++}
+        onSignedOut={() => told++}
+      />,
+    );
+    await onlyAlert('You are signed out. Sign in to send; your text stays here.');
+    const signIn = screen.getAllByRole('button', { name: 'Sign in' });
+    expect(signIn).toHaveLength(1);
+    fireEvent.click(signIn[0]!);
+    expect(opened).toBe(1);
+    expect(told).toBeGreaterThan(0);
+    expect(screen.queryByText(/Sign in again in the settings/)).toBeNull();
+  });
+
+  it.each([
+    ['offline', { kind: 'network', message: '' } as const, /^Waiting to send: No connection to the Daakey server\. Next try at /],
+    [
+      '429',
+      { kind: 'rate_limited', status: 429, message: '', retryAfterMs: 3000 } as const,
+      /^Waiting to send: The Daakey server asked to slow down/,
+    ],
+    ['503', { kind: 'server', status: 503, message: '', retryAfterMs: null } as const, /^Waiting to send: The Daakey server had a problem/],
+  ])('%s: one alert with "Retry now" (primary) and "Cancel"; Send is not the primary', async (_name, error, text) => {
+    // Retrying now may meet the same trouble: the entry stays waiting, and Cancel still answers it.
+    const { calls } = await setup({
+      listOutbox: async () => ({ ok: true, data: [waitingEntry(error)] }),
+      retry: async () => ({ ok: true, data: waitingEntry(error) }),
+    });
+    const alert = await onlyAlert(text);
+    expect(alert.textContent).not.toMatch(/API|\.\)\.|\.\./);
+    const retryNow = screen.getByRole('button', { name: 'Retry now' });
+    expect(primaries()).toEqual([retryNow]);
+    expect(screen.getByRole('button', { name: /^Send reply/ }).classList.contains('primary')).toBe(false);
+    fireEvent.click(retryNow);
+    await waitFor(() => expect(calls.retry).toEqual([['e1']]));
+    fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    await waitFor(() => expect(calls.discard).toEqual([['e1']]));
+  });
+
+  it('an open ticket has one primary button, named "Send reply to #N", and a visible Templates button', async () => {
+    await setup();
+    expect(primaries().map((b) => b.textContent)).toEqual(['Send reply to #7']);
+    expect(screen.getByRole('button', { name: 'Templates' })).toBeTruthy();
+    expect(screen.queryByText('Type / for templates')).toBeNull();
+    expect(alerts()).toHaveLength(0);
+  });
+
+  it('the Templates button opens the list at the caret; the "/" hint shows only when templates exist', async () => {
+    const { box } = await setup({
+      listTemplates: async () => ({ ok: true, data: [{ id: 't1', name: 'Greeting', body: 'Hello {{customer.name}}' }] }),
+    });
+    await screen.findByText('Type / for templates');
+    fireEvent.click(screen.getByRole('button', { name: 'Templates' }));
+    const option = await screen.findByRole('option', { name: /Greeting/ });
+    fireEvent.mouseDown(option);
+    await waitFor(() => expect(box.value).toMatch(/^Hello/));
   });
 });

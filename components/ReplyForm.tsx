@@ -4,13 +4,16 @@ import type { Ticket, TicketWithMessages, UploadedMedia } from '@/utils/shared/d
 import type { MessageKey } from '@/utils/shared/i18n';
 import type { AuthView, OutboxEntryView, Template } from '@/utils/shared/messages';
 import { findSlashQuery, insertRendered, renderTemplate, type TemplateValues } from '@/utils/ui/templates';
-import { fileProblem, messageProblem, type Problem } from '@/utils/ui/validation';
-import type { ActionError, ReplyActions, SeenStore } from './actions';
+import { fileProblem, messageProblem, type Problem } from '@/utils/ui/form-input';
+import type { ActionError, ReplyActions, SeenStore } from '@/utils/ui/connect';
 import { CreateTicketForm } from './CreateTicketForm';
-import { errorText, fieldErrors, formatTime } from './error-text';
+import { errorText, fieldErrors } from './error-text';
 import { useI18n } from './i18n-context';
 import { StatusBadge } from './StatusBadge';
 import { TemplatePicker } from './TemplatePicker';
+import { StatusArea } from './reply-form/StatusArea';
+import { useDraftSaver } from './reply-form/use-draft-saver';
+import { type Notice, statusView, undoable } from './reply-form/status-view';
 import { ThreadList } from './ThreadList';
 import './ReplyForm.css';
 
@@ -36,6 +39,8 @@ export interface ReplyFormProps {
   onMessageChange?: (text: string) => void;
   /** How often the open form refreshes the thread to notice new messages (default 30 s; also on focus). */
   refreshMs?: number;
+  /** Told when the form learns that the session is gone (a 401), so the popup's header stops saying "Signed in". */
+  onSignedOut?: () => void;
 }
 
 interface Attachment {
@@ -45,16 +50,6 @@ interface Attachment {
   media?: UploadedMedia;
   error?: string;
 }
-
-type Notice =
-  | { kind: 'problem'; text: string }
-  | { kind: 'send-error'; error: ActionError }
-  | { kind: 'sending' }
-  | { kind: 'entry' }
-  | null;
-
-/** Still inside its undo window: discarding it now means it was never sent. */
-const undoable = (e: OutboxEntryView) => e.state === 'queued' && e.undoUntil !== null && e.undoUntil > Date.now();
 
 const UNSENT: ReadonlySet<OutboxEntryView['state']> = new Set(['queued', 'sending', 'failed', 'paused', 'needs_attention']);
 let uid = 0;
@@ -85,6 +80,7 @@ export function ReplyForm({
   initialMessage = '',
   onMessageChange,
   refreshMs = REFRESH_MS,
+  onSignedOut,
 }: ReplyFormProps) {
   const { t, lang } = useI18n();
   const base = useMemo(() => `rf${++uid}`, []);
@@ -96,8 +92,6 @@ export function ReplyForm({
   const [notice, setNotice] = useState<Notice>(null);
   const [entry, setEntry] = useState<OutboxEntryView | null>(null);
   const [sending, setSending] = useState(false);
-  const [confirmReopen, setConfirmReopen] = useState(false);
-  const [showCreate, setShowCreate] = useState(false);
   const [created, setCreated] = useState<Ticket | null>(null);
   const [templates, setTemplates] = useState<Template[]>([]);
   const [picker, setPicker] = useState<{ start: number; query: string; active: number } | null>(null);
@@ -118,8 +112,8 @@ export function ReplyForm({
   const collisionAccepted = useRef<ReadonlySet<number> | null>(null);
   const boxRef = useRef<HTMLTextAreaElement>(null);
   const fileRef = useRef<HTMLInputElement>(null);
+  const followUpRef = useRef<HTMLDivElement>(null);
   const caretRef = useRef<number | null>(null);
-  const draftTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
   const latest = useRef({ message, attachments });
   latest.current = { message, attachments };
   const alive = useRef(true);
@@ -137,6 +131,10 @@ export function ReplyForm({
   const unknownTicket = !ticket && ticketError?.kind === 'not_found';
 
   const doneMedia = (list: Attachment[]) => list.flatMap((a) => (a.state === 'done' && a.media ? [a.media] : []));
+  const draft = useDraftSaver(
+    () => void actions.saveDraft(ticketId, latest.current.message, doneMedia(latest.current.attachments)),
+    draftDelayMs,
+  );
 
   async function loadTicket() {
     const r = await actions.getTicket(ticketId);
@@ -180,7 +178,7 @@ export function ReplyForm({
     })();
     void actions.listTemplates().then((r) => alive.current && r.ok && setTemplates(r.data));
     void actions.authStatus().then((r) => alive.current && r.ok && setAuth(r.data));
-    const flush = () => flushDraft();
+    const flush = () => draft.flush();
     window.addEventListener('pagehide', flush);
     // Nothing new slips by: the thread is read again when the window regains focus, and every refreshMs.
     const refresh = () => {
@@ -200,7 +198,7 @@ export function ReplyForm({
       window.removeEventListener('focus', refresh);
       document.removeEventListener('visibilitychange', onVisible);
       clearInterval(timer);
-      flushDraft();
+      draft.flush();
     };
   }, [ticketId]);
 
@@ -219,7 +217,7 @@ export function ReplyForm({
         if (missedRef.current < 2) setEntry({ ...entry });
         else {
           setEntry(null);
-          setNotice({ kind: 'problem', text: t('status_gone') });
+          setNotice({ kind: 'info', text: t('status_gone') });
         }
         return;
       }
@@ -252,36 +250,19 @@ export function ReplyForm({
 
   /** Empties the box (text and attachments) without a pending draft save bringing the text back. */
   function clearBox() {
-    clearTimeout(draftTimer.current);
-    draftTimer.current = undefined;
+    draft.cancel();
     latest.current = { message: '', attachments: [] };
     setMessage('');
     onMessageChange?.('');
     setAttachments([]);
   }
 
-  function scheduleDraft() {
-    clearTimeout(draftTimer.current);
-    draftTimer.current = setTimeout(() => {
-      draftTimer.current = undefined;
-      void actions.saveDraft(ticketId, latest.current.message, doneMedia(latest.current.attachments));
-    }, draftDelayMs);
-  }
-
-  function flushDraft() {
-    if (draftTimer.current === undefined) return;
-    clearTimeout(draftTimer.current);
-    draftTimer.current = undefined;
-    void actions.saveDraft(ticketId, latest.current.message, doneMedia(latest.current.attachments));
-  }
-
   function updateMessage(value: string, caret: number) {
     latest.current = { ...latest.current, message: value };
     setMessage(value);
     onMessageChange?.(value);
-    if (notice?.kind === 'problem') setNotice(null);
-    setConfirmReopen(false);
-    scheduleDraft();
+    if (notice?.kind === 'problem' || notice?.kind === 'info') setNotice(null);
+    draft.schedule();
     const q = findSlashQuery(value, caret);
     setPicker(q && templates.length > 0 ? { ...q, active: 0 } : null);
   }
@@ -314,7 +295,7 @@ export function ReplyForm({
     latest.current = { ...latest.current, message: next.text };
     setMessage(next.text);
     onMessageChange?.(next.text);
-    scheduleDraft();
+    draft.schedule();
     boxRef.current?.focus();
   }
 
@@ -322,7 +303,7 @@ export function ReplyForm({
     return t(p.key as MessageKey, p.subs);
   }
 
-  async function send(confirmed = false) {
+  async function send() {
     if (sendingRef.current) return;
     // The popup's Ticket ID and the ticket shown disagree: say so, send nothing.
     if (sendBlockedReason) {
@@ -350,9 +331,10 @@ export function ReplyForm({
       setNotice({ kind: 'problem', text: t('attach_wait') });
       return;
     }
-    if (ticket?.status === 'closed') {
-      setShowCreate(true);
-      setNotice({ kind: 'problem', text: t('closed_cannot_reply') });
+    if (isClosed) {
+      // The follow-up form under the box is the way on; its button says so, the alert already explains why.
+      setNotice(null);
+      followUpRef.current?.querySelector<HTMLButtonElement>('button[type="submit"]')?.focus();
       return;
     }
     // The same text already in the outbox: never a second copy. A failed one is retried instead.
@@ -369,11 +351,6 @@ export function ReplyForm({
       setConfirmCollision(true);
       return;
     }
-    if (ticket?.status === 'resolved' && !confirmed) {
-      setConfirmReopen(true);
-      return;
-    }
-    setConfirmReopen(false);
     sendingRef.current = true;
     // An edited version replaces a reply that failed, waits for sign-in, or is still inside its undo window.
     if (entry && (entry.state === 'failed' || entry.state === 'paused' || undoable(entry))) {
@@ -389,8 +366,7 @@ export function ReplyForm({
     setNotice({ kind: 'sending' });
     const media = doneMedia(latest.current.attachments);
     // The stored draft must equal the reply: the background clears it only when this one is sent.
-    clearTimeout(draftTimer.current);
-    draftTimer.current = undefined;
+    draft.cancel();
     await actions.saveDraft(ticketId, text, media).catch(() => undefined);
     const clientId = typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `${Date.now()}-${Math.random()}`;
     const r = await actions.send(
@@ -408,7 +384,6 @@ export function ReplyForm({
       setNotice({ kind: 'entry' });
     } else {
       setNotice({ kind: 'send-error', error: r.error });
-      if (r.error.kind === 'closed') setShowCreate(true);
     }
   }
 
@@ -480,7 +455,7 @@ export function ReplyForm({
           latest.current = { ...latest.current, attachments: next };
           return next;
         });
-        if (r.ok) scheduleDraft();
+        if (r.ok) draft.schedule();
       });
     }
     setAttachProblems(problems);
@@ -495,7 +470,7 @@ export function ReplyForm({
     const next = latest.current.attachments.filter((a) => a.key !== key);
     latest.current = { ...latest.current, attachments: next };
     setAttachments(next);
-    scheduleDraft();
+    draft.schedule();
   }
 
   async function retry() {
@@ -512,10 +487,10 @@ export function ReplyForm({
     if (!alive.current) return;
     if (r.ok && r.data.discarded) {
       setEntry(null);
-      setNotice({ kind: 'problem', text: t('status_undone') });
+      setNotice({ kind: 'info', text: t('status_undone') });
       boxRef.current?.focus();
     } else if (!r.ok) setNotice({ kind: 'send-error', error: r.error });
-    else setNotice({ kind: 'problem', text: t('undo_too_late') });
+    else setNotice({ kind: 'info', text: t('undo_too_late') });
   }
 
   async function discard() {
@@ -530,51 +505,84 @@ export function ReplyForm({
     setNotice(null);
   }
 
-  function entryStatus(e: OutboxEntryView): string {
-    const reason = e.error ? errorText(t, e.error, ticketId) : '';
-    switch (e.state) {
-      case 'sending':
-        return t('status_sending');
-      case 'queued':
-        if (undoable(e)) return t('status_undo', [undoSecondsFor(e)]);
-        if (e.attempts === 0 && !e.error) return t('status_sending');
-        return t('status_queued', [formatTime(lang, e.nextAttemptAt), reason || t('err_no_detail')]);
-      case 'sent':
-        return e.sent
-          ? t('status_sent', [e.ticketId, e.sent.messageId, e.sent.senderName, formatTime(lang, e.sent.createdAt)])
-          : t('status_sent_short', [e.ticketId]);
-      case 'failed':
-        return t('status_failed', [reason || t('err_no_detail')]);
-      case 'paused':
-        return t('status_paused');
-      case 'needs_attention':
-        return t('status_needs_attention', [reason || t('err_no_detail')]);
-    }
-  }
-
-  const canUndo = notice?.kind === 'entry' && entry !== null && undoable(entry);
-
-  let statusText = '';
-  if (notice?.kind === 'problem') statusText = notice.text;
-  else if (notice?.kind === 'sending') statusText = t('status_sending');
-  else if (notice?.kind === 'send-error') statusText = t('status_not_queued', [errorText(t, notice.error, ticketId)]);
-  else if (notice?.kind === 'entry' && entry) statusText = entryStatus(entry);
-
   const entryError = notice?.kind === 'send-error' ? notice.error : notice?.kind === 'entry' ? (entry?.error ?? null) : null;
   const fields = fieldErrors(t, entryError);
-  const stuck =
-    notice?.kind === 'entry' && entry && (entry.state === 'failed' || entry.state === 'needs_attention' || entry.state === 'paused');
-  const needsSignIn =
-    auth?.needsSignIn || entryError?.kind === 'unauthorized' || ticketError?.kind === 'unauthorized' || entry?.state === 'paused';
-  const isClosed = ticket?.status === 'closed' || entryError?.kind === 'closed';
+  const signedOut =
+    !!auth?.needsSignIn || entryError?.kind === 'unauthorized' || ticketError?.kind === 'unauthorized' || entry?.state === 'paused';
+  const isClosed = !created && (ticket?.status === 'closed' || entryError?.kind === 'closed');
+  const resolved = ticket?.status === 'resolved';
+  const view = statusView({
+    t,
+    lang,
+    ticketId,
+    notice,
+    entry,
+    ticketError,
+    closed: isClosed,
+    signedOut,
+    undoSeconds: undoSecondsFor,
+  });
+  // Counted as sent: surrounding blanks never reach the ticket, so they never count against the limit shown.
+  const count = message.trim().length;
   const tooLong = message.length > MESSAGE_MAX_CHARS;
   const stillMissing = missing.filter((name) => message.includes(`{{${name}`) || message.includes(`{{ ${name}`));
   const problemId = `${base}-problem`;
   const countId = `${base}-count`;
+  const reopenId = `${base}-reopen`;
   const listboxId = `${base}-templates`;
   const pickerOpen = picker !== null;
   const newSince = messagesSince(known);
   const sendUnavailable = sendBlockedReason !== null || unknownTicket;
+  // While a reply waits to be retried, Retry now is the step forward; Send would only repeat it.
+  const waiting = view.action === 'retry-cancel' || view.action === 'retry-discard';
+
+  useEffect(() => {
+    if (signedOut) onSignedOut?.();
+  }, [signedOut]);
+
+  /** Opens the template list at the caret, as typing "/" would. */
+  function openTemplates() {
+    const box = boxRef.current;
+    const at = box ? (box.selectionStart ?? message.length) : message.length;
+    const next = `${message.slice(0, at)}/${message.slice(at)}`;
+    latest.current = { ...latest.current, message: next };
+    setMessage(next);
+    onMessageChange?.(next);
+    caretRef.current = at + 1;
+    box?.focus();
+    setPicker({ start: at, query: '', active: 0 });
+  }
+
+  const actionButtons = (() => {
+    switch (view.action) {
+      case 'undo':
+        return (
+          <button type="button" onClick={() => void undo()}>
+            {t('undo_send')}
+          </button>
+        );
+      case 'retry-cancel':
+      case 'retry-discard':
+        return (
+          <>
+            <button type="button" class="primary" onClick={() => void retry()}>
+              {t('retry_now')}
+            </button>
+            <button type="button" onClick={() => void discard()}>
+              {view.action === 'retry-cancel' ? t('cancel') : t('discard')}
+            </button>
+          </>
+        );
+      case 'sign-in':
+        return onOpenSettings ? (
+          <button type="button" class="primary" onClick={onOpenSettings}>
+            {t('sign_in')}
+          </button>
+        ) : null;
+      default:
+        return null;
+    }
+  })();
 
   return (
     <div class="reply-form">
@@ -588,27 +596,40 @@ export function ReplyForm({
               </span>
               <StatusBadge status={ticket.status} />
             </div>
-            <h2 dir="auto" class="subject">
+            <h2 dir="auto" class="subject" title={ticket.subject}>
               {ticket.subject}
             </h2>
           </>
         ) : ticketError ? (
-          <p class="problem">{errorText(t, ticketError, ticketId)}</p>
+          // The reason is in the status area below: the header names the ticket and nothing more.
+          <div class="ticket-line">
+            <span class="ticket-id">#{ticketId}</span>
+          </div>
         ) : (
           <p class="hint">{t('ticket_loading', [ticketId])}</p>
         )}
       </div>
 
-      {isClosed && !created && (
-        <div class="notice warn">
-          <p>{t('closed_cannot_reply')}</p>
-          {!showCreate && (
-            <button type="button" onClick={() => setShowCreate(true)}>
-              {t('create_open')}
-            </button>
-          )}
-        </div>
+      {newSince.length > 0 && (
+        <section class="notice warn new-since" aria-labelledby={`${base}-new`}>
+          <h3 id={`${base}-new`}>{t('collision_heading', [newSince.length])}</h3>
+          <ol>
+            {newSince.map((m) => (
+              <li key={m.id}>
+                <span dir="auto" class="meta">
+                  {m.sender_name}
+                </span>
+                <p dir="auto" class="body">
+                  {m.message}
+                </p>
+              </li>
+            ))}
+          </ol>
+        </section>
       )}
+
+      {/* Oldest first, so the customer's last message sits right above the box the agent answers it in. */}
+      {ticket && <ThreadList messages={ticket.messages} />}
 
       {created && (
         <div class="notice ok">
@@ -619,23 +640,6 @@ export function ReplyForm({
             </button>
           )}
         </div>
-      )}
-
-      {showCreate && ticket && !created && (
-        <CreateTicketForm
-          actions={actions}
-          from={ticket}
-          message={message}
-          attachments={doneMedia(attachments).map((m) => m.url)}
-          onCancel={() => setShowCreate(false)}
-          onCreated={(newTicket) => {
-            setCreated(newTicket);
-            setShowCreate(false);
-            setNotice(null);
-            clearBox();
-            void actions.saveDraft(ticketId, '', []);
-          }}
-        />
       )}
 
       {/* The form waits for the ticket's answer so that a closed ticket is known before any typing. */}
@@ -691,22 +695,20 @@ export function ReplyForm({
               id={listboxId}
               templates={matches}
               active={picker.active}
+              empty={templates.length === 0}
               onPick={pick}
               onHover={(i) => setPicker({ ...picker, active: i })}
             />
           )}
           <div class="under-box">
             <span id={countId} class={`count${tooLong ? ' over' : ''}`}>
-              {t('char_count', [message.length, MESSAGE_MAX_CHARS])}
+              {t('char_count', [count, MESSAGE_MAX_CHARS])}
             </span>
             {templates.length > 0 && <span class="hint">{t('templates_hint')}</span>}
           </div>
+          {/* Only what the status area does not already say: the live length problem and the server's field notes. */}
           <div id={problemId} class="problem">
-            {notice?.kind === 'problem'
-              ? notice.text
-              : tooLong
-                ? t('message_too_long', [message.length - MESSAGE_MAX_CHARS, MESSAGE_MAX_CHARS])
-                : ''}
+            {tooLong && notice?.kind !== 'problem' ? t('message_too_long', [message.length - MESSAGE_MAX_CHARS, MESSAGE_MAX_CHARS]) : ''}
             {fields.map((f) => (
               <span key={f.field} class="field-error" dir="auto">
                 {f.label}: {f.messages.join(' ')}
@@ -752,27 +754,31 @@ export function ReplyForm({
             </div>
           )}
 
-          {confirmReopen && (
-            <div class="notice warn">
-              <p>{t('reopen_warning')}</p>
-              <div class="row">
-                <button type="button" class="primary" onClick={() => void send(true)}>
-                  {t('reopen_confirm')}
-                </button>
-                <button type="button" onClick={() => setConfirmReopen(false)}>
-                  {t('cancel')}
-                </button>
-              </div>
-            </div>
+          {resolved && !isClosed && (
+            <p id={reopenId} class="hint reopen-hint">
+              {t('reopen_warning')}
+            </p>
           )}
 
           <div class="row actions">
-            {/* Names its target: the accessible name still starts with "Send reply" (shared/ui-names.md). */}
-            <button type="submit" class="primary" aria-busy={sending} aria-disabled={sendUnavailable ? 'true' : undefined}>
-              {unknownTicket ? t('send_reply') : t('send_reply_to', [ticket?.id ?? ticketId])}
-            </button>
+            {/* A closed ticket takes no reply: the follow-up form below carries the text, with the one primary button. */}
+            {!isClosed && (
+              <button
+                type="submit"
+                class={waiting || confirmCollision ? undefined : 'primary'}
+                aria-busy={sending}
+                aria-disabled={sendUnavailable ? 'true' : undefined}
+                aria-describedby={resolved ? reopenId : undefined}
+              >
+                {/* Names its target (the name starts with "Send reply", shared/ui-names.md), or what else it does. */}
+                {resolved ? t('reopen_confirm') : unknownTicket ? t('send_reply') : t('send_reply_to', [ticket?.id ?? ticketId])}
+              </button>
+            )}
             <button type="button" onClick={() => fileRef.current?.click()}>
               {t('attach_files')}
+            </button>
+            <button type="button" aria-haspopup="listbox" aria-expanded={pickerOpen} onClick={openTemplates}>
+              {t('templates_button')}
             </button>
             <input
               ref={fileRef}
@@ -788,69 +794,37 @@ export function ReplyForm({
                 input.value = '';
               }}
             />
-            <span class="hint shortcut">{t('send_shortcut_hint')}</span>
+            {!isClosed && <span class="hint shortcut">{t('send_shortcut_hint')}</span>}
           </div>
         </form>
       )}
 
-      <div role="status" aria-live="polite" class={`status status-${notice?.kind === 'entry' ? entry?.state : (notice?.kind ?? 'idle')}`}>
-        {statusText}
-      </div>
+      <StatusArea kind={view.kind} text={view.text} alert={view.alert}>
+        {actionButtons}
+      </StatusArea>
 
-      {canUndo && (
-        <div class="row undo">
-          <button type="button" onClick={() => void undo()}>
-            {t('undo_send')}
-          </button>
+      {view.action === 'retry-discard' && entry && entry.message.trim() !== message.trim() && (
+        <blockquote class="stuck-text" dir="auto">
+          {entry.message}
+        </blockquote>
+      )}
+
+      {isClosed && ticket && (
+        <div ref={followUpRef}>
+          <CreateTicketForm
+            actions={actions}
+            from={ticket}
+            message={message}
+            attachments={doneMedia(attachments).map((m) => m.url)}
+            onCreated={(newTicket) => {
+              setCreated(newTicket);
+              setNotice(null);
+              clearBox();
+              void actions.saveDraft(ticketId, '', []);
+            }}
+          />
         </div>
       )}
-
-      {stuck && entry && (
-        <div class="stuck">
-          {entry.message.trim() !== message.trim() && <blockquote dir="auto">{entry.message}</blockquote>}
-          <div class="row">
-            {entry.state !== 'paused' && (
-              <button type="button" class="primary" onClick={() => void retry()}>
-                {t('retry')}
-              </button>
-            )}
-            <button type="button" onClick={() => void discard()}>
-              {t('discard')}
-            </button>
-          </div>
-        </div>
-      )}
-
-      {needsSignIn && (
-        <div class="notice warn">
-          <p>{t('sign_in_again')}</p>
-          {onOpenSettings && (
-            <button type="button" onClick={onOpenSettings}>
-              {t('open_settings')}
-            </button>
-          )}
-        </div>
-      )}
-
-      {newSince.length > 0 && (
-        <section class="notice warn new-since" aria-labelledby={`${base}-new`}>
-          <h3 id={`${base}-new`}>{t('collision_heading', [newSince.length])}</h3>
-          <ol>
-            {newSince.map((m) => (
-              <li key={m.id}>
-                <span dir="auto" class="meta">
-                  {m.sender_name}
-                </span>
-                <p dir="auto" class="body">
-                  {m.message}
-                </p>
-              </li>
-            ))}
-          </ol>
-        </section>
-      )}
-
-      {ticket && <ThreadList messages={ticket.messages} />}
     </div>
   );
 }

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'preact/hooks';
-import type { ReplyActions } from './actions';
+import type { ReplyActions } from '@/utils/ui/connect';
 import { useI18n } from './i18n-context';
 import { ReplyForm } from './ReplyForm';
 

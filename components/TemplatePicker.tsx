@@ -5,17 +5,19 @@ export interface TemplatePickerProps {
   id: string;
   templates: Template[];
   active: number;
+  /** The agent has no templates at all (opened from the Templates button): say where they come from. */
+  empty?: boolean;
   onPick(template: Template): void;
   onHover(index: number): void;
 }
 
 /** The `/` list under the message box; the textbox keeps focus and points here with aria-activedescendant. */
-export function TemplatePicker({ id, templates, active, onPick, onHover }: TemplatePickerProps) {
+export function TemplatePicker({ id, templates, active, empty = false, onPick, onHover }: TemplatePickerProps) {
   const { t } = useI18n();
   return (
     <div class="picker">
       {templates.length === 0 ? (
-        <p class="hint">{t('templates_none_match')}</p>
+        <p class="hint">{empty ? t('templates_none_yet') : t('templates_none_match')}</p>
       ) : (
         <div id={id} role="listbox" aria-label={t('templates_list_label')}>
           {templates.map((tpl, i) => (

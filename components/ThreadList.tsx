@@ -1,16 +1,27 @@
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { TicketMessage } from '@/utils/shared/daakey-types';
 import { formatTime } from './error-text';
 import { useI18n } from './i18n-context';
 
-/** The thread's last few messages, newest last, as plain text. */
+/**
+ * The thread's last few messages, oldest first, as plain text. It sits above the message box and starts scrolled to
+ * its end, so the customer's last message is the one right above where the answer is typed.
+ * `sender: 'client'` is the agency itself (the API's client), so those are the agent's own replies.
+ */
 export function ThreadList({ messages, limit = 5 }: { messages: TicketMessage[]; limit?: number }) {
   const { t, lang } = useI18n();
+  const list = useRef<HTMLOListElement>(null);
+  const last = messages[messages.length - 1]?.id;
+  useLayoutEffect(() => {
+    const el = list.current;
+    if (el) el.scrollTop = el.scrollHeight;
+  }, [last]);
   if (messages.length === 0) return null;
   const shown = messages.slice(-limit);
   return (
     <section class="thread" aria-labelledby="thread-heading">
       <h3 id="thread-heading">{t('thread_heading')}</h3>
-      <ol>
+      <ol ref={list}>
         {shown.map((m) => (
           <li key={m.id} class={m.sender === 'client' ? 'mine' : 'theirs'}>
             <div class="meta">

@@ -1,5 +1,5 @@
 /** One sentence per error kind, with the server's own words (as text) where they help. */
-import type { ActionError } from './actions';
+import type { ActionError } from '@/utils/ui/connect';
 import type { Translate } from '@/utils/shared/i18n';
 
 export function errorText(t: Translate, error: ActionError, ticketId?: number): string {

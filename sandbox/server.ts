@@ -18,11 +18,13 @@ import { handleApi, resolveRoute, type ApiReply } from './client-api';
 import { handleControl } from './control';
 import { handleDashboard } from './dashboard';
 import { DEMO_AGENCY, DEMO_USER, type SandboxAgency, type SandboxUser } from './seed';
+import { createFaults } from './faults';
 import { createState, resetState, type ActiveFault, type FaultSpec, type RecordedRequest, type SandboxState } from './state';
 import { verifyAgencySignature } from './verify';
 
 export type { SandboxAgency, SandboxUser } from './seed';
 export type { ActiveFault, FaultSpec, RecordedRequest, SandboxState } from './state';
+export { seededRandom } from './faults';
 
 export interface SandboxOptions {
   /** 0 (default for the API) picks a free port. */
@@ -47,18 +49,6 @@ export interface SandboxOptions {
   idempotency?: boolean;
   /** Random source in [0, 1) for probabilistic faults (default `Math.random`; `POST /__control/faults { seed }` replaces it). */
   random?: () => number;
-}
-
-/** mulberry32: a small seeded PRNG, for reproducible probabilistic faults. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export interface Sandbox {
@@ -140,32 +130,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const state = createState(agencies, users, idempotencyDefault);
   const maxRecorded = options.maxRecordedRequests ?? MAX_RECORDED_REQUESTS;
   const nowMs = () => baseNow() + state.clockOffsetSeconds * 1000;
-  let random = options.random ?? Math.random;
-  const seedRandom = (seed: number) => {
-    random = seededRandom(seed);
-  };
   let baseUrl = '';
-
-  const dropPending = () =>
-    state.faults.some((f) => f.type === 'drop-after-commit' || f.type === 'drop-before-commit' || f.type === 'commit-then-hang');
-
-  const addFaults = (specs: FaultSpec[]): ActiveFault[] => {
-    const added = specs.map((spec) => ({
-      ...spec,
-      id: state.nextFaultId++,
-      // A latency or a probabilistic fault without `times` stays until cleared; every other fault fires once by default.
-      remaining: spec.times ?? (spec.type === 'latency' || spec.probability !== undefined ? Infinity : 1),
-    }));
-    state.faults.push(...added);
-    // Chromium resends a POST by itself when a reused keep-alive socket closes before any response byte (see
-    // notes/chromium-e2e.md). While a drop is pending, no socket may be reused: close the idle ones now, and every
-    // response carries `Connection: close` (see `finish`).
-    if (added.some((f) => f.type !== 'latency' && f.type !== 'status')) server.closeIdleConnections();
-    return added;
-  };
-  const clearFaults = () => {
-    state.faults.length = 0;
-  };
+  // Chromium resends a POST by itself when a reused keep-alive socket closes before any response byte, which
+  // would look like the extension posting twice. While a drop is armed, no socket may be reused: the idle ones
+  // are closed at once, and every response carries `Connection: close` (see `commonHeaders`).
+  const faults = createFaults(state, options.random ?? Math.random, () => server.closeIdleConnections());
+  const { addFaults, clearFaults, seedRandom } = faults;
   const reset = () => resetState(state, agencies, users, idempotencyDefault);
   const setIdempotency = (enabled: boolean) => {
     state.idempotencyEnabled = enabled;
@@ -173,36 +143,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     state.idempotencyInFlight.clear();
   };
 
-  /** Takes the faults that apply to this request: every matching latency, and the first matching other fault. */
-  function takeFaults(method: string, rawPath: string): { before: number; after: number; terminal: ActiveFault | null; applied: string[] } {
-    let before = 0;
-    let after = 0;
-    let terminal: ActiveFault | null = null;
-    const applied: string[] = [];
-    for (const fault of state.faults) {
-      if (fault.remaining <= 0) continue;
-      if (fault.match?.method && fault.match.method.toUpperCase() !== method) continue;
-      if (fault.match?.pathPrefix && !rawPath.startsWith(fault.match.pathPrefix)) continue;
-      if (fault.type !== 'latency' && terminal) continue;
-      if (fault.probability !== undefined && random() >= fault.probability) continue;
-      if (fault.type === 'latency') {
-        const ms = fault.maxMs !== undefined ? fault.ms + random() * (fault.maxMs - fault.ms) : fault.ms;
-        if (fault.phase === 'after-commit') after += ms;
-        else before += ms;
-      } else {
-        terminal = fault;
-      }
-      fault.remaining--;
-      applied.push(fault.type);
-    }
-    state.faults = state.faults.filter((f) => f.remaining > 0);
-    return { before, after, terminal, applied };
-  }
-
   function commonHeaders(res: ServerResponse): void {
     res.setHeader('Date', new Date(nowMs()).toUTCString());
     res.setHeader('X-Content-Type-Options', 'nosniff');
-    if (dropPending()) res.setHeader('Connection', 'close');
+    if (faults.dropPending()) res.setHeader('Connection', 'close');
   }
 
   function finish(
@@ -426,7 +370,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     state.requests.push(record);
     if (state.requests.length > maxRecorded) state.requests.splice(0, state.requests.length - maxRecorded);
 
-    const plan = takeFaults(method, rawPath);
+    const plan = faults.take(method, rawPath);
     record.faults = plan.applied;
     if (plan.before > 0) await delay(plan.before);
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Rule R6: no HTML or code sinks in the extension's own sources. Scans entrypoints/, components/ and
+// Never render page or server text as HTML: no HTML or code sinks in the extension's own sources. Scans entrypoints/, components/ and
 // utils/ (tests excluded) for the calls below, ignoring comments, and fails with file:line for each.
 // A line that must keep one says why with a `sink-ok: <reason>` comment on the same line.
 //
@@ -112,7 +112,9 @@ function main() {
     }
   }
   if (problems.length) {
-    console.error(`HTML/code sinks found (rule R6; render text with textContent / JSX text instead):\n${problems.join('\n')}`);
+    console.error(
+      `HTML/code sinks found (page and server text is never HTML; render text with textContent / JSX text instead):\n${problems.join('\n')}`,
+    );
     console.error(`\n${problems.length} sink(s) in ${files} files. A line that must keep one needs a "sink-ok: <reason>" comment.`);
     process.exit(1);
   }

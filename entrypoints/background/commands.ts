@@ -4,7 +4,7 @@
  * reply panel; on a page without one (or without a ticket), it opens the popup instead.
  */
 import { browser } from '#imports';
-import type { TabEnvelope } from '@/utils/shared/messages';
+import { sendToTab } from '@/utils/shared/send-to-tab';
 import { openReplyPopup } from './context-menu';
 
 export const OPEN_QUICK_REPLY = 'open-quick-reply';
@@ -17,14 +17,8 @@ async function activeTabId(tab: { id?: number } | undefined): Promise<number | n
 
 /** True when the tab's content script opened its panel; false when there is none to answer. */
 async function openInTab(tabId: number): Promise<boolean> {
-  const message: TabEnvelope<'tab/open-reply'> = { channel: 'daakey-qr/tab/v1', type: 'tab/open-reply', payload: {} };
-  try {
-    const answer: unknown = await browser.tabs.sendMessage(tabId, message);
-    return !!answer && typeof answer === 'object' && (answer as { opened?: unknown }).opened === true;
-  } catch {
-    // "Could not establish connection. Receiving end does not exist.": not a dashboard tab.
-    return false;
-  }
+  const answer = await sendToTab(tabId, 'tab/open-reply', {});
+  return !!answer && typeof answer === 'object' && (answer as { opened?: unknown }).opened === true;
 }
 
 export async function runOpenQuickReply(tab?: { id?: number }): Promise<void> {

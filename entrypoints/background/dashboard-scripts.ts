@@ -1,6 +1,6 @@
 import { browser } from '#imports';
 import { DASHBOARD_WORLD_KEY, enabledPatterns, isEnabledDashboard, type DashboardSite } from '@/utils/shared/dashboard-sites';
-import type { TabEnvelope } from '@/utils/shared/messages';
+import { sendToTab } from '@/utils/shared/send-to-tab';
 
 const SCRIPT_ID = 'dqr-dashboard';
 const SCRIPT_FILE = 'content-scripts/dashboard.js';
@@ -116,11 +116,10 @@ async function injectIntoOpenTabs(sites: readonly DashboardSite[], patterns: str
 
 /** Tabs already showing our buttons on a site the agent just switched off lose them at once. */
 export async function disableOnSitesOff(sites: readonly DashboardSite[]): Promise<void> {
-  const message: TabEnvelope<'tab/disable'> = { channel: 'daakey-qr/tab/v1', type: 'tab/disable', payload: {} };
   for (const tab of await browser.tabs.query({})) {
     if (tab.id === undefined || !tab.url || !/^https?:/.test(tab.url)) continue;
     if (isEnabledDashboard(sites, new URL(tab.url).origin)) continue;
     // Tabs without our script (most of them) refuse the message: nothing to do there.
-    await browser.tabs.sendMessage(tab.id, message).catch(() => undefined);
+    await sendToTab(tab.id, 'tab/disable', {});
   }
 }

@@ -9,15 +9,8 @@ import { createCredentialsStore } from '@/utils/background/credentials-store';
 import { createDaakeyClient } from '@/utils/background/daakey-client';
 import { memoItem } from '@/utils/background/memo-item';
 import { createOutbox } from '@/utils/background/outbox';
-import {
-  draftsItem,
-  settingsItem,
-  templatesItem,
-  draftKey,
-  referencesItem,
-  unknownReferencesItem,
-  panelPassesItem,
-} from '@/utils/shared/storage-schema';
+import { draftsItem, settingsItem, templatesItem, draftKey, referencesItem, unknownReferencesItem } from '@/utils/shared/storage-schema';
+import { panelPassesItem } from '@/utils/background/storage-items';
 import { isEnabledDashboard } from '@/utils/shared/dashboard-sites';
 import { outboxStore, withOutboxLock } from './outbox-host';
 import { disableOnSitesOff, syncDashboardScripts } from './dashboard-scripts';
@@ -26,7 +19,8 @@ import { showOutboxState } from './badge';
 import { registerContextMenu } from './context-menu';
 import { registerCommands } from './commands';
 import { registerOnboarding } from './onboarding';
-import type { OutboxEntryView, TabEnvelope } from '@/utils/shared/messages';
+import type { OutboxEntryView } from '@/utils/shared/messages';
+import { sendToTab } from '@/utils/shared/send-to-tab';
 
 const OUTBOX_ALARM = 'dqr-outbox';
 const WATCHDOG_ALARM = 'dqr-outbox-watchdog';
@@ -185,8 +179,7 @@ export default defineBackground(() => {
     },
     flushSoon,
     closePanel: async (tabId, pass) => {
-      const message: TabEnvelope<'tab/close-panel'> = { channel: 'daakey-qr/tab/v1', type: 'tab/close-panel', payload: { pass } };
-      const answer = (await browser.tabs.sendMessage(tabId, message, { frameId: 0 }).catch(() => null)) as { closed?: boolean } | null;
+      const answer = (await sendToTab(tabId, 'tab/close-panel', { pass }, { frameId: 0 })) as { closed?: boolean } | null;
       return answer?.closed === true;
     },
   });

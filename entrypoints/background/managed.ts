@@ -2,6 +2,7 @@ import { browser } from '#imports';
 import { settingsItem, type StoredSettings } from '@/utils/shared/storage-schema';
 import { normaliseOrigin } from '@/utils/shared/dashboard-sites';
 import { ENVIRONMENTS, type EnvironmentName } from '@/utils/shared/api-contract';
+import { ENVIRONMENT_NAMES, isOneOf } from '@/utils/shared/settings-values';
 
 /** What an IT administrator may preset (see public/managed-schema.json). */
 export interface ManagedSettings {
@@ -26,8 +27,7 @@ async function readManagedNow(): Promise<ManagedSettings> {
       new Promise<Record<string, unknown>>((_, reject) => setTimeout(() => reject(new Error('managed storage did not answer')), 1500)),
     ])) as Record<string, unknown>;
     const out: ManagedSettings = {};
-    if (typeof raw.environment === 'string' && (raw.environment in ENVIRONMENTS || raw.environment === 'custom'))
-      out.environment = raw.environment as EnvironmentName;
+    if (isOneOf(ENVIRONMENT_NAMES, raw.environment)) out.environment = raw.environment;
     if (typeof raw.baseUrl === 'string' && normaliseOrigin(raw.baseUrl)) out.baseUrl = raw.baseUrl.replace(/\/+$/, '');
     if (Array.isArray(raw.dashboardSites))
       out.dashboardSites = raw.dashboardSites.map((s) => normaliseOrigin(String(s))).filter((s): s is string => s !== null);

@@ -6,7 +6,12 @@ export function replyLabel(id: number): string {
   return message('panel_title', [String(id)], `Reply to ticket #${id}`);
 }
 
-export function message(key: 'panel_title' | 'panel_load_failed', subs: string[], english: string): string {
+/** The pill's visible word. */
+export function replyWord(): string {
+  return message('inline_reply', [], 'Reply');
+}
+
+export function message(key: 'panel_title' | 'panel_load_failed' | 'inline_reply', subs: string[], english: string): string {
   try {
     return browser.i18n.getMessage(key, subs) || english;
   } catch {

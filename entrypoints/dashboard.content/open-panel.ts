@@ -2,7 +2,7 @@
 // cannot read or script that frame (another origin), and the frame sits in a closed shadow root so page
 // styles neither hide nor restyle it by accident. This script only places it; the panel does the rest.
 import { browser } from 'wxt/browser';
-import { createMessenger } from '@/utils/shared/messenger';
+import { sendToBackground as request } from '@/utils/shared/messenger';
 import { markOwn } from './instance';
 import { message, replyLabel } from './labels';
 
@@ -14,8 +14,6 @@ export interface OpenReplyPanelOptions {
   /** Aborts when the content script is invalidated or replaced; the panel closes with it. */
   signal?: AbortSignal;
 }
-
-const request = createMessenger((m) => browser.runtime.sendMessage(m));
 
 const WIDTH = 400;
 const HEIGHT = 560;
@@ -142,6 +140,8 @@ export async function openPanel(options: OpenReplyPanelOptions): Promise<boolean
     () => {
       watch.disconnect();
       host.remove();
+      // The button stops marking its ticket as the one being answered.
+      options.returnFocusTo?.removeAttribute('aria-expanded');
       if (current === panel) {
         current = null;
         if (options.returnFocusTo?.isConnected) options.returnFocusTo.focus();

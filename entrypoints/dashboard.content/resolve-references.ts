@@ -1,14 +1,12 @@
 // Daakey references (`TK-2026-00001`) found on the page are turned into ticket IDs by the
 // background (the API has no lookup by reference, it reads the ticket list), in batches.
-import { browser } from 'wxt/browser';
-import { createMessenger } from '@/utils/shared/messenger';
+import { sendToBackground as request } from '@/utils/shared/messenger';
 import type { ReferenceAnchor } from '@/utils/content/ticket-scanner';
 
 const BATCH_DELAY_MS = 50;
 const BATCH_MAX = 50;
 
 export function createReferenceResolver(signal: AbortSignal, onResolved: (elements: Element[]) => void) {
-  const request = createMessenger((m) => browser.runtime.sendMessage(m));
   const known = new Map<string, number | null>();
   const waiting = new Map<string, Element[]>();
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -1,9 +1,8 @@
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { I18n, MessageKey } from '@/utils/shared/i18n';
-import type { AuthView, SettingsView } from '@/utils/shared/messages';
+import type { AuthView, Result, SettingsView, UndoSeconds } from '@/utils/shared/messages';
 import { onboardingSteps, type StepId, type StepState } from './steps';
-
-type Result<T> = { ok: true; data: T } | { ok: false; error: { message: string } };
+import { UndoChoice } from '@/components/UndoChoice';
 
 export interface OnboardingActions {
   getSettings(): Promise<Result<SettingsView>>;
@@ -11,6 +10,8 @@ export interface OnboardingActions {
   openSettings(): void;
   /** The keyboard shortcut the agent has for `open-quick-reply`, if any. */
   shortcut(): Promise<string | null>;
+  /** Stores the undo window beside the saved connection settings; false when there are none yet. */
+  saveUndo(seconds: UndoSeconds): Promise<boolean>;
   /** Calls back when the settings change in another page (the options tab). */
   onChange(listener: () => void): () => void;
 }
@@ -34,10 +35,16 @@ export function OnboardingApp({ i18n, actions }: { i18n: I18n; actions: Onboardi
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(true);
   const [shortcut, setShortcut] = useState<string | null>(null);
+  const [undo, setUndo] = useState<UndoSeconds | null>(null);
+  const [revision, setRevision] = useState(0);
 
   const refresh = useCallback(async () => {
     setBusy(true);
     const [settings, auth] = await Promise.all([actions.getSettings(), actions.authStatus()]);
+    if (settings.ok) {
+      setUndo(settings.data.undoSeconds);
+      setRevision((n) => n + 1);
+    }
     if (settings.ok && auth.ok) {
       setSteps(onboardingSteps(settings.data, auth.data, (env) => t(ENV_KEYS[env])));
       setError(null);
@@ -102,6 +109,7 @@ export function OnboardingApp({ i18n, actions }: { i18n: I18n; actions: Onboardi
           },
         )}
       </ol>
+      <UndoChoice i18n={i18n} stored={undo} revision={revision} save={actions.saveUndo} />
       <div class="row">
         <a href="/options.html" onClick={openSettings}>
           {t('onb_open_settings')}

@@ -2,12 +2,10 @@ import { render } from 'preact';
 import { browser } from 'wxt/browser';
 import '@/components/theme.css';
 import './style.css';
-import type { Envelope } from '@/utils/shared/messages';
-import { createMessenger } from '@/utils/shared/messenger';
+import { sendToBackground as request } from '@/utils/shared/messenger';
 import { applyTheme, loadPageI18n } from '@/utils/ui/i18n-loader';
 import { OnboardingApp, type OnboardingActions } from './App';
 
-const request = createMessenger((m: Envelope) => browser.runtime.sendMessage(m));
 const none = {} as Record<string, never>;
 
 const actions: OnboardingActions = {
@@ -17,6 +15,12 @@ const actions: OnboardingActions = {
   shortcut: async () => {
     const commands = await browser.commands?.getAll().catch(() => []);
     return commands?.find((c) => c.name === 'open-quick-reply')?.shortcut || null;
+  },
+  saveUndo: async (undoSeconds) => {
+    const current = await request('settings/get', none);
+    if (!current.ok || current.data.agencyCode === '') return false;
+    const { environment, baseUrl, signatureMode, agencyCode } = current.data;
+    return (await request('settings/save', { environment, baseUrl, signatureMode, agencyCode, undoSeconds })).ok;
   },
   onChange: (listener) => {
     const onChanged = () => listener();

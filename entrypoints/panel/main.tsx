@@ -4,20 +4,17 @@
  * background, like the popup. The ticket and a single-use pass come in the URL.
  */
 import { render } from 'preact';
-import { browser } from 'wxt/browser';
 import { I18nContext } from '@/components/i18n-context';
 import { ReplyPanel, PanelNotice } from '@/components/ReplyPanel';
-import type { ReplyActions } from '@/components/actions';
 import type { I18n } from '@/utils/shared/i18n';
 import { applyTheme, cachedAppearance, loadPageI18n, rememberAppearance, type Appearance } from '@/utils/ui/i18n-loader';
-import { createMessenger } from '@/utils/shared/messenger';
-import { createReplyActions } from '@/utils/ui/reply-actions';
+import { sendToBackground as request } from '@/utils/shared/messenger';
+import { createReplyActions, type ReplyActions } from '@/utils/ui/connect';
 import { watchVisibility } from '@/utils/ui/visibility-guard';
 import '@/components/theme.css';
 import '@/components/ReplyForm.css';
 import '@/components/ReplyPanel.css';
 
-const request = createMessenger((m) => browser.runtime.sendMessage(m));
 const params = new URLSearchParams(location.search);
 const ticketParam = Number(params.get('ticket'));
 const pass = params.get('pass') ?? '';
@@ -70,13 +67,7 @@ async function main() {
   // The form (and the ticket, draft and thread it loads) only for the panel the agent's click opened: one
   // embedded by the page, reloaded or re-pointed has no live pass and shows a notice instead.
   if (await claimed) {
-    show(
-      <ReplyPanel
-        actions={guarded(createReplyActions(request), claimed, visibility.covered, i18n)}
-        ticketId={ticketParam}
-        onClose={close}
-      />,
-    );
+    show(<ReplyPanel actions={guarded(createReplyActions(), claimed, visibility.covered, i18n)} ticketId={ticketParam} onClose={close} />);
   } else show(<PanelNotice text={i18n.t('panel_expired')} onClose={close} />);
   rememberAppearance(await settings);
 }

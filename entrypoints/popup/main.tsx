@@ -4,7 +4,8 @@ import { I18nContext } from '@/components/i18n-context';
 import { PopupApp } from '@/components/PopupApp';
 import type { I18n } from '@/utils/shared/i18n';
 import { type Appearance, applyTheme, cachedAppearance, loadPageI18n, rememberAppearance } from '@/utils/ui/i18n-loader';
-import { call, popupActions } from './actions';
+import { sendToBackground } from '@/utils/shared/messenger';
+import { createPopupActions } from '@/utils/ui/connect/popup';
 import { PENDING_TICKET_TTL_MS, pendingTicketItem } from '@/utils/shared/storage-schema';
 
 const params = new URLSearchParams(location.search);
@@ -33,14 +34,14 @@ function show(appearance: Appearance, i18n: I18n, initialTicketId: number | null
   render(
     <I18nContext.Provider value={i18n}>
       {/* Keyed by the ticket: a ticket handed over after the first draw starts the form afresh. */}
-      <PopupApp key={initialTicketId ?? 0} actions={popupActions(tabId)} initialTicketId={initialTicketId} />
+      <PopupApp key={initialTicketId ?? 0} actions={createPopupActions(tabId)} initialTicketId={initialTicketId} />
     </I18nContext.Provider>,
     document.getElementById('app')!,
   );
 }
 
 async function main() {
-  const settings = call('settings/get', {}).then(
+  const settings = sendToBackground('settings/get', {}).then(
     (r): Appearance => (r.ok ? { language: r.data.language, theme: r.data.theme } : { language: 'auto', theme: 'system' }),
   );
   const fromMenu = pendingTicket();

@@ -1,5 +1,5 @@
 /**
- * Manifest and bundle audit (reliability.md, acceptance test 15; rules R4, R5, R6). Runs on what
+ * Manifest and bundle audit. Runs on what
  * `wxt build` and `wxt build -b firefox` produced, after the builds in `npm test`.
  */
 import { execFile } from 'node:child_process';
@@ -28,7 +28,7 @@ const BUILDS = [
   { name: 'firefox-mv3', dir: path.resolve('.output/firefox-mv3') },
 ] as const;
 
-/** Every API permission the extension may ask for at install (R5 plus the issue's additions). */
+/** Every API permission the extension may ask for at install (each one used by a feature; anything else fails). */
 const API_PERMISSIONS = new Set(['storage', 'alarms', 'activeTab', 'scripting', 'notifications', 'contextMenus']);
 const isOrigin = (p: string) => p === '<all_urls>' || p.includes('://');
 
@@ -79,6 +79,43 @@ const REMOTE_CODE: { name: string; re: RegExp }[] = [
   { name: 'script element injection', re: /createElement\s*\(\s*["'`]script["'`]\s*\)/i },
 ];
 
+/**
+ * The JavaScript a page or content script really loads: its entry files and, transitively, every chunk they
+ * import. Shared chunks count for each page that loads them, which is what the page can reach at run time.
+ */
+function bundleOf(dir: string, entry: string): string[] {
+  const seen = new Set<string>();
+  const queue: string[] = [];
+  const add = (file: string) => {
+    if (!seen.has(file) && file.endsWith('.js')) {
+      seen.add(file);
+      queue.push(file);
+    }
+  };
+  if (entry.endsWith('.html')) {
+    const html = readFileSync(path.join(dir, entry), 'utf8');
+    for (const [, ref] of html.matchAll(/\b(?:src|href)="\/?([^"]+\.js)"/g)) add(path.join(dir, ref!));
+  } else add(path.join(dir, entry));
+  for (let file = queue.shift(); file; file = queue.shift()) {
+    const text = readFileSync(file, 'utf8');
+    for (const [, ref] of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)["'`](\.{1,2}\/[^"'`]+\.js)["'`]/g)) {
+      add(path.join(path.dirname(file), ref!));
+    }
+  }
+  return [...seen];
+}
+
+/** What only the background may carry: the secrets' storage keys and the signing code. */
+const BACKGROUND_ONLY: { name: string; re: RegExp }[] = [
+  { name: 'credentials storage key', re: /\b(?:local|session):credentials\b/ },
+  { name: 'panel passes storage key', re: /\bsession:panelPasses\b/ },
+  { name: 'HMAC signing', re: /\bHMAC\b/ },
+  { name: 'signature header', re: /X-Agency-Signature/i },
+];
+
+/** Everything that runs outside the service worker: the content script and the extension pages. */
+const NON_BACKGROUND_ENTRIES = ['content-scripts/dashboard.js', 'popup.html', 'panel.html', 'options.html', 'onboarding.html'];
+
 describe.each(BUILDS)('$name manifest', ({ dir }) => {
   const manifest = readManifest(dir);
 
@@ -93,7 +130,7 @@ describe.each(BUILDS)('$name manifest', ({ dir }) => {
     expect(api.filter((p) => !API_PERMISSIONS.has(p))).toEqual([]);
   });
 
-  it('has no externally_connectable (R4)', () => {
+  it('has no externally_connectable', () => {
     expect(manifest).not.toHaveProperty('externally_connectable');
   });
 
@@ -133,6 +170,25 @@ describe.each(BUILDS)('$name manifest', ({ dir }) => {
     const text = readFileSync(file, 'utf8');
     expect(text).not.toMatch(/credentials/i);
     expect(text).not.toMatch(/\b(?:innerHTML|outerHTML|insertAdjacentHTML)\b/);
+  });
+
+  it.each(NON_BACKGROUND_ENTRIES)('%s loads no credentials item and no signature code', (entry) => {
+    expect(existsSync(path.join(dir, entry)), entry).toBe(true);
+    const files = bundleOf(dir, entry);
+    expect(files.length, `${entry} loads no script`).toBeGreaterThan(0);
+    const found: string[] = [];
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      for (const { name, re } of BACKGROUND_ONLY) if (re.test(text)) found.push(`${path.relative(dir, file)}: ${name}`);
+    }
+    expect(found).toEqual([]);
+  });
+
+  it('the audit sees the background carry what the pages must not (the patterns still match)', () => {
+    const text = bundleOf(dir, 'background.js')
+      .map((file) => readFileSync(file, 'utf8'))
+      .join('\n');
+    for (const { name, re } of BACKGROUND_ONLY) expect(re.test(text), name).toBe(true);
   });
 });
 

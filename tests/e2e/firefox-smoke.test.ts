@@ -3,7 +3,8 @@
  * geckodriver), with `.output/firefox-mv3` (exactly what `wxt build -b firefox` produced) installed
  * as a temporary add-on. Configure the sandbox in the options page, sign in, send one reply from the
  * popup page and check, on the sandbox, that exactly one correctly signed message arrived.
- * Recipe and pitfalls: /work/shared/notes/firefox-e2e.md.
+ * Needs Debian's `firefox-esr` (or `FIREFOX_PATH`); without it the test is skipped. Firefox's own pitfalls
+ * (no navigation events for extension pages, `--remote-allow-system-access`) are explained where they are met.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';

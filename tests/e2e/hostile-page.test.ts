@@ -209,7 +209,10 @@ describe('a hostile dashboard page cannot act for the agent', () => {
 
   /** A real click of the agent's mouse at the centre of something in the panel (whatever the page put on top). */
   async function agentClicksAt(page: Page, frame: Frame, role: 'button' | 'textbox', name: string): Promise<void> {
-    const box = await frame.getByRole(role, { name }).boundingBox();
+    // Scrolled into the panel's view first, as the agent would: below the fold its box lies outside the frame.
+    const target = frame.getByRole(role, { name });
+    await target.scrollIntoViewIfNeeded();
+    const box = await target.boundingBox();
     if (!box) throw new Error(`${name} has no box`);
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   }
@@ -567,8 +570,7 @@ describe('a hostile dashboard page cannot act for the agent', () => {
     const page = await arena([9]);
     const frame = await agentOpensPanel(page, 9);
     await page.keyboard.type('Carried over to a new ticket');
-    await frame.getByRole('button', { name: 'Send reply' }).click();
-    await frame.getByRole('button', { name: 'Create ticket' }).waitFor({ timeout: 10_000 });
+    await frame.getByRole('button', { name: 'Create follow-up ticket' }).waitFor({ timeout: 10_000 });
     const reached = await page.evaluate(() => {
       const inputs = document.querySelectorAll('input[type=file]');
       for (const input of inputs) {
@@ -587,7 +589,7 @@ describe('a hostile dashboard page cannot act for the agent', () => {
       document.documentElement.append(cover);
     });
     await panelVisibility(frame, false);
-    await agentClicksAt(page, frame, 'button', 'Create ticket');
+    await agentClicksAt(page, frame, 'button', 'Create follow-up ticket');
     await expect
       .poll(async () => (await frame.locator('body').textContent()) ?? '', { timeout: 10_000 })
       .toMatch(/only while this panel is fully visible/);

@@ -15,6 +15,15 @@ describe('inline quick reply on the dashboard', () => {
     await expect.poll(() => replyButtonCount(page), { timeout: 10_000 }).toBeGreaterThan(5);
     const names = await buttonNames(page);
     expect(new Set(names).size).toBe(names.length);
+    // A labelled pill at least 24×24 px (WCAG 2.2 SC 2.5.8), where a bare 22 px arrow used to be.
+    const sizes = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('span[data-daakey-qr]'), (host) => {
+        const r = host.getBoundingClientRect();
+        return [r.width, r.height] as const;
+      }),
+    );
+    expect(sizes.length).toBeGreaterThan(5);
+    for (const [width, height] of sizes) expect(Math.min(width, height)).toBeGreaterThanOrEqual(24);
     // An extension update or re-registration injects the script again: still one button each. (Tabs are found by
     // their URL in JavaScript: Firefox match patterns take no port.)
     const worker = await rig.worker();
@@ -63,7 +72,6 @@ describe('inline quick reply on the dashboard', () => {
     await clickReplyButton(page, 'Reply to ticket #11');
     let panel = await panelFrame(page);
     await panel.getByRole('textbox', { name: 'Message' }).fill('Nous rouvrons votre demande.');
-    await panel.getByRole('button', { name: 'Send reply' }).click();
     await panel.getByText('This reopens the ticket: it is marked resolved.').waitFor();
     expect(await recordedPosts(rig, 11)).toHaveLength(0);
     await panel.getByRole('button', { name: 'Reply and reopen' }).click();
@@ -78,9 +86,8 @@ describe('inline quick reply on the dashboard', () => {
     panel = await panelFrame(page);
     await panel.getByText('This ticket is closed and cannot take a message.', { exact: false }).first().waitFor();
     await panel.getByRole('textbox', { name: 'Message' }).fill('Suivi du traceur GPS.');
-    await panel.getByRole('button', { name: 'Send reply' }).click();
     const create = panel.getByRole('form', { name: 'New ticket' });
-    await create.getByRole('button', { name: 'Create ticket' }).click();
+    await create.getByRole('button', { name: 'Create follow-up ticket' }).click();
     await panel.getByText(/Created ticket #\d+/).waitFor({ timeout: 15_000 });
     const created = (await requests()).filter((r) => r.method === 'POST' && r.path === '/api/v1/client/tickets');
     expect(created).toHaveLength(1);

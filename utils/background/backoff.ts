@@ -1,5 +1,5 @@
 /**
- * Retry timing for the outbox (R11, acceptance test 13). Pure: randomness comes in as a function so
+ * Retry timing for the outbox. Pure: randomness comes in as a function so
  * tests and property checks can pin it.
  */
 import { BACKOFF } from '@/utils/shared/api-contract';

@@ -3,8 +3,7 @@
  * `storage.local` for persistence only when the browser can lock it to trusted contexts.
  * Only the background imports this module.
  */
-import type { StoredCredentials } from '@/utils/shared/storage-schema';
-import { credentialsItem, EMPTY_CREDENTIALS, sessionCredentialsItem } from '@/utils/shared/storage-schema';
+import { credentialsItem, EMPTY_CREDENTIALS, sessionCredentialsItem, type StoredCredentials } from './storage-items';
 
 export interface CredentialsStore {
   get(): Promise<StoredCredentials>;

@@ -19,7 +19,6 @@ import type {
 } from '@/utils/shared/daakey-types';
 import {
   check,
-  isRecord,
   readEnvelope,
   readLogin,
   readMedia,
@@ -32,8 +31,9 @@ import {
   type Envelope,
   type LoginData,
   type Reader,
-} from './daakey-validate';
+} from './api-responses';
 import { computeSignature, type SignatureCredentials } from './signature';
+import { isPlainObject } from '@/utils/shared/plain-object';
 
 export interface DaakeyAuth {
   token: string | null;
@@ -83,7 +83,10 @@ export interface DaakeyClient {
 
 export type { LoginData };
 
-/** Whether the outbox may try again by itself (R11). */
+/**
+ * Whether the outbox may try again by itself: network errors, timeouts and the transient statuses of
+ * `RETRYABLE_STATUSES`. Every other answer is final and the reply waits for the agent.
+ */
 export function isRetryable(error: ApiError): boolean {
   if (error.kind === 'network' || error.kind === 'timeout') return true;
   return 'status' in error && RETRYABLE_STATUSES.has(error.status);
@@ -250,7 +253,7 @@ export function classifyResponse<T>(
 
   const retryAfterMs = parseRetryAfter(headers.get('retry-after'), nowMs);
   // Laravel's own 401/404 bodies are `{ "message": … }` without `success`: still Daakey speaking.
-  const serverText = envelope?.message ?? (parsed && isRecord(json) && typeof json.message === 'string' ? json.message : null);
+  const serverText = envelope?.message ?? (parsed && isPlainObject(json) && typeof json.message === 'string' ? json.message : null);
   if (serverText !== null) return { ok: false, error: errorFor(status, serverText, envelope?.errors ?? {}, retryAfterMs) };
   // 413, 429 and 5xx mean the same whoever sends them (a proxy's HTML page is typical), and the outbox
   // needs their kind and Retry-After; any other status without Daakey's body is not an answer we can read.

@@ -2,15 +2,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createHandlers, type HandlerDeps } from './handlers';
 import { createCredentialsStore } from './credentials-store';
-import {
-  draftsItem,
-  settingsItem,
-  templatesItem,
-  credentialsItem,
-  referencesItem,
-  unknownReferencesItem,
-  panelPassesItem,
-} from '@/utils/shared/storage-schema';
+import { draftsItem, settingsItem, templatesItem, referencesItem, unknownReferencesItem } from '@/utils/shared/storage-schema';
+import { credentialsItem, panelPassesItem } from './storage-items';
 import { createMemoryOutboxStore, createOutbox } from './outbox';
 import type { DaakeyClient } from './daakey-client';
 import type { HandlerContext } from './router';

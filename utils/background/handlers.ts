@@ -15,11 +15,7 @@ import { normaliseOrigin, matchPatternFor } from '@/utils/shared/dashboard-sites
 import type { Template } from '@/utils/shared/messages';
 import { createPanelPasses, type PanelPassRecord } from './panel-passes';
 import { createReferenceBudget } from './reference-budget';
-
-export interface Item<T> {
-  getValue(): Promise<T>;
-  setValue(value: T): Promise<void>;
-}
+import type { Item } from './memo-item';
 
 export interface HandlerDeps {
   settings: Item<StoredSettings>;

@@ -3,13 +3,17 @@
  * writes update memory at once (storage's change event comes later) and then storage; a change made
  * elsewhere (another context, the browser's storage tools) drops the copy.
  */
-export interface ItemLike<T> {
+/** What the handlers need of a stored value: WXT's storage items, a memo over one, or a test's plain object. */
+export interface Item<T> {
   getValue(): Promise<T>;
   setValue(value: T): Promise<void>;
+}
+
+export interface WatchedItem<T> extends Item<T> {
   watch(callback: () => void): () => void;
 }
 
-export function memoItem<T>(item: ItemLike<T>): Pick<ItemLike<T>, 'getValue' | 'setValue'> & { forget(): void } {
+export function memoItem<T>(item: WatchedItem<T>): Item<T> & { forget(): void } {
   let memo: Promise<T> | null = null;
   item.watch(() => {
     memo = null;

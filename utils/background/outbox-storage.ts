@@ -8,7 +8,8 @@
  *   outbox:r:<id>      one OutboxRecord
  *   outbox             version 1 (the whole snapshot under one key): read once, then migrated
  */
-import type { OutboxDelta, OutboxSnapshot, OutboxStore } from './outbox';
+import type { OutboxDelta, OutboxSnapshot, OutboxStore } from './outbox-types';
+import { isPlainObject as isObj } from '@/utils/shared/plain-object';
 
 export const OUTBOX_META_KEY = 'outbox:meta';
 export const OUTBOX_RECORD_PREFIX = 'outbox:r:';
@@ -21,8 +22,6 @@ export interface KeyValueArea {
   set(items: Record<string, unknown>): Promise<void>;
   remove(keys: string | string[]): Promise<void>;
 }
-
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function createOutboxStorage(area: KeyValueArea): OutboxStore {
   // A version 1 snapshot was found on load: the first save writes everything in the new layout.
@@ -42,7 +41,7 @@ export function createOutboxStorage(area: KeyValueArea): OutboxStore {
         .map((key) => all[key]);
       // Storage hands keys back in no particular order; delivery order is creation order.
       records.sort((a, b) => (isObj(a) && isObj(b) ? Number(a.createdAt) - Number(b.createdAt) : 0));
-      // `readSnapshot` (utils/background/outbox.ts) checks every field again; this only reassembles the shape.
+      // `readSnapshot` (utils/background/outbox-snapshot.ts) checks every field again; this only reassembles the shape.
       return {
         version: 1,
         paused: isObj(meta) && meta.paused === true,

@@ -6,6 +6,7 @@ import {
   createMemoryOutboxStore,
   createOutbox,
   DEDUPE_SKEW_MS,
+  FLUSH_CONCURRENCY,
   findDelivered,
   MAX_UNDO_MS,
   readSnapshot,
@@ -252,6 +253,241 @@ describe('outbox: delivery', () => {
   });
 });
 
+describe('outbox: a drain sends to several tickets at once', () => {
+  /** Wraps the fake server's POST: counts requests in flight (overall and per ticket), answers after `delayMs`. */
+  function watchPosts(server: ReturnType<typeof fakeServer>, delayMs: (n: number) => number) {
+    const post = server.client.addMessage;
+    const perTicket = new Map<number, number>();
+    const seen = { inFlight: 0, maxInFlight: 0, maxPerTicket: 0, started: 0 };
+    server.client.addMessage = async (ticketId, body, options) => {
+      const n = seen.started++;
+      seen.inFlight++;
+      seen.maxInFlight = Math.max(seen.maxInFlight, seen.inFlight);
+      perTicket.set(ticketId, (perTicket.get(ticketId) ?? 0) + 1);
+      seen.maxPerTicket = Math.max(seen.maxPerTicket, perTicket.get(ticketId)!);
+      try {
+        await new Promise((r) => setTimeout(r, delayMs(n)));
+        return await post(ticketId, body, options);
+      } finally {
+        seen.inFlight--;
+        perTicket.set(ticketId, perTicket.get(ticketId)! - 1);
+      }
+    };
+    return seen;
+  }
+  /** 36 replies over 9 tickets, interleaved as agents would queue them. */
+  const spread = () => Array.from({ length: 36 }, (_, i) => reply(`r${String(i).padStart(2, '0')}`, (i % 9) + 1));
+
+  it('keeps at most FLUSH_CONCURRENCY requests in flight, one per ticket, each ticket in order, each reply once', async () => {
+    const { outbox, server } = setup();
+    // Uneven answer times, so lanes finish out of step and tickets change hands.
+    const seen = watchPosts(server, (n) => 1 + ((n * 7) % 5));
+    const replies = spread();
+    for (const r of replies) await outbox.enqueue(r);
+    const views = await outbox.flush();
+    expect(views.every((v) => v.state === 'sent')).toBe(true);
+    expect(seen.maxInFlight).toBe(FLUSH_CONCURRENCY);
+    expect(seen.maxPerTicket).toBe(1);
+    expect(server.posts.map((p) => p.idempotencyKey).sort()).toEqual(replies.map((r) => r.clientId));
+    for (let ticket = 1; ticket <= 9; ticket++) {
+      const queued = replies.filter((r) => r.ticketId === ticket).map((r) => r.message);
+      expect(server.posts.filter((p) => p.ticketId === ticket).map((p) => p.message)).toEqual(queued);
+      expect(server.messages.get(ticket)!.map((m) => m.message)).toEqual(queued);
+    }
+  });
+
+  it('a ticket with many replies and one with a few: one lane each, the rest of the lanes idle', async () => {
+    const { outbox, server } = setup();
+    const seen = watchPosts(server, () => 1);
+    for (let i = 0; i < 6; i++) await outbox.enqueue(reply(`long-${i}`, 1));
+    await outbox.enqueue(reply('short', 2));
+    await outbox.flush();
+    expect(seen.maxInFlight).toBe(2);
+    expect(seen.maxPerTicket).toBe(1);
+    expect(server.posts.filter((p) => p.ticketId === 1).map((p) => p.idempotencyKey)).toEqual(
+      Array.from({ length: 6 }, (_, i) => `long-${i}`),
+    );
+  });
+
+  it.each([
+    ['401', err.unauthorized, (o: { isPaused(): Promise<boolean> }) => o.isPaused()],
+    ['429', { kind: 'rate_limited', status: 429, message: 'slow down', retryAfterMs: 30_000 } as ApiError, null],
+  ])('a %s answered while others are in flight: no lane starts another request', async (_, refusal, paused) => {
+    const { outbox, server, store } = setup();
+    // The first request is refused at once; the three started beside it answer later.
+    const seen = watchPosts(server, (n) => (n === 0 ? 0 : 10));
+    server.postPlan.push(refusal);
+    for (let i = 0; i < 8; i++) await outbox.enqueue(reply(`t${i + 1}`, i + 1));
+    const views = await outbox.flush();
+    expect(seen.started).toBe(FLUSH_CONCURRENCY);
+    expect(server.posts.map((p) => p.ticketId).sort()).toEqual([1, 2, 3, 4]);
+    // The requests already out are settled, not abandoned; nothing else was started.
+    const states = views.map((v) => v.state);
+    if (paused) {
+      expect(await paused(outbox)).toBe(true);
+      expect(states).toEqual(['paused', 'sent', 'sent', 'sent', 'paused', 'paused', 'paused', 'paused']);
+    } else {
+      expect(readSnapshot(await store.load()).holdUntil).toBe(T0 + 30_000);
+      expect(states).toEqual(['queued', 'sent', 'sent', 'sent', 'queued', 'queued', 'queued', 'queued']);
+      await outbox.flush({ force: true });
+      expect(seen.started).toBe(FLUSH_CONCURRENCY);
+    }
+  });
+
+  it('an unknown outcome holds back that reply only: the other tickets go on, and it is looked up after the wait', async () => {
+    const { outbox, server, clock } = setup();
+    const seen = watchPosts(server, (n) => (n === 0 ? 0 : 5));
+    // Ticket 1's request commits at the server but its answer is lost, while tickets 2–4 are in flight.
+    server.postPlan.push('commit-then-timeout');
+    for (let i = 0; i < 6; i++) await outbox.enqueue(reply(`t${i + 1}`, i + 1));
+    await outbox.flush();
+    expect(seen.started).toBe(FLUSH_CONCURRENCY);
+    // The network is back: a forced flush sends the other tickets, not ticket 1's reply, and looks nothing up.
+    clock.now = T0 + 1_000;
+    const views = await outbox.flush({ force: true });
+    expect(server.gets).toHaveLength(0);
+    expect(server.posts.map((p) => p.ticketId).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(views.map((v) => v.state)).toEqual(['queued', 'sent', 'sent', 'sent', 'sent', 'sent']);
+    clock.now = T0 + UNKNOWN_OUTCOME_WAIT_MS;
+    const [first] = await outbox.flush();
+    expect(server.gets).toEqual([{ ticketId: 1, at: T0 + UNKNOWN_OUTCOME_WAIT_MS }]);
+    expect(server.posts).toHaveLength(6);
+    expect(first).toMatchObject({ state: 'sent' });
+    expect(server.messages.get(1)).toHaveLength(1);
+  });
+
+  it('a Retry-After recorded while another lane looks a reply up: that lane does not post it', async () => {
+    // 'looked-up' (ticket 2) needs a look-up first; 'refused' (ticket 1) is refused with a 429 meanwhile.
+    const record = (id: string, ticketId: number, over: Partial<OutboxRecord>): OutboxRecord => ({
+      id,
+      idempotencyKey: id,
+      ticketId,
+      message: `Reply ${id}`,
+      attachments: [],
+      state: 'queued',
+      attempts: 0,
+      createdAt: T0,
+      windowStartedAt: T0,
+      nextAttemptAt: null,
+      undoUntil: null,
+      outcomeUnknown: false,
+      attemptStartedAt: null,
+      inFlightUntil: null,
+      sent: null,
+      sentAt: null,
+      error: null,
+      ...over,
+    });
+    const initial = {
+      version: 1,
+      paused: false,
+      holdUntil: null,
+      backoffUntil: null,
+      records: [
+        record('looked-up', 2, { attempts: 1, outcomeUnknown: true, attemptStartedAt: T0 - UNKNOWN_OUTCOME_WAIT_MS }),
+        record('refused', 1, { createdAt: T0 + 1 }),
+      ],
+    };
+    const { outbox, server, store } = setup({ initial });
+    const get = server.client.getTicket;
+    server.client.getTicket = async (id) => {
+      await new Promise((r) => setTimeout(r, 20));
+      return get(id);
+    };
+    server.postPlan.push({ kind: 'rate_limited', status: 429, message: 'slow down', retryAfterMs: 30_000 });
+    await outbox.flush();
+    expect(server.gets).toHaveLength(1);
+    expect(server.posts.map((p) => p.idempotencyKey)).toEqual(['refused']);
+    const saved = readSnapshot(await store.load());
+    expect(saved.holdUntil).toBe(T0 + 30_000);
+    // Put back as it was: queued, its one earlier attempt counted, not 'sending'.
+    expect(saved.records.find((r) => r.id === 'looked-up')).toMatchObject({ state: 'queued', attempts: 1 });
+  });
+
+  it('exactly once through random faults and a worker stopped mid-drain', async () => {
+    // A seeded generator, so a failure can be replayed.
+    let seed = 0x2f6b;
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      return seed / 0x80000000;
+    };
+    const store = createMemoryOutboxStore();
+    const { clock, server } = setup({ store });
+    // Faults drawn per request: committed then no answer, no answer and nothing stored, 503, 503 after a commit.
+    const faulty = async (...args: Parameters<OutboxClient['addMessage']>) => {
+      const roll = rand();
+      if (roll < 0.1) server.postPlan.unshift('commit-then-timeout');
+      else if (roll < 0.2) server.postPlan.unshift(err.network);
+      else if (roll < 0.25) server.postPlan.unshift(err.unavailable);
+      else if (roll < 0.3) server.postPlan.unshift('commit-then-503');
+      await new Promise((r) => setTimeout(r, 1 + Math.floor(rand() * 4)));
+    };
+    const worker = (client: OutboxClient, workerStore: OutboxStore) =>
+      createOutbox({ store: workerStore, client, clock: () => clock.now, random: rand, schedule: () => undefined });
+
+    // The first worker is stopped mid-drain for good: its storage writes never end, and the server may still
+    // commit a request that was on its way while nobody hears the answer.
+    let dead = false;
+    const never = new Promise<never>(() => undefined);
+    // Requests on their way when the worker stopped: each is committed or not by the time the wait is over.
+    const onTheirWay: Promise<boolean>[] = [];
+    const first = worker(
+      {
+        async addMessage(ticketId, body, options) {
+          const delivered = faulty(ticketId, body, options).then(() => {
+            if (!dead) return true;
+            if (rand() < 0.5) server.commit(ticketId, body.message, body.attachments);
+            return false;
+          });
+          onTheirWay.push(delivered);
+          return (await delivered) ? server.client.addMessage(ticketId, body, options) : never;
+        },
+        getTicket: (id) => (dead ? never : server.client.getTicket(id)),
+      },
+      { load: () => store.load(), save: (...args) => (dead ? never : store.save(...args)) },
+    );
+    const replies = Array.from({ length: 60 }, (_, i) => reply(`c${i}`, (i % 7) + 1, `Chaos ${i}`));
+    for (const r of replies) await first.enqueue(r);
+    // Flushed as its alarms would (a fault ends a flush), and stopped once a dozen requests went out, some of
+    // them answered and some still on their way.
+    void (async () => {
+      while (!dead) {
+        await first.flush({ force: true });
+        clock.now += 30_000;
+      }
+    })();
+    while (server.posts.length < 12) await new Promise((r) => setTimeout(r, 1));
+    dead = true;
+    const postedBeforeStop = server.posts.length;
+    // The fake clock jumps past the in-flight wait at once; the server is done with them by then, as it is for real.
+    await Promise.all(onTheirWay);
+
+    // A fresh worker on what storage holds, flushing as its alarms would until nothing is left.
+    const second = worker(
+      {
+        async addMessage(ticketId, body, options) {
+          await faulty(ticketId, body, options);
+          return server.client.addMessage(ticketId, body, options);
+        },
+        getTicket: (id) => server.client.getTicket(id),
+      },
+      store,
+    );
+    for (let round = 0; round < 200; round++) {
+      clock.now += 30_000;
+      const views = await second.flush({ force: round % 2 === 0 });
+      if (views.every((v) => v.state === 'sent')) break;
+    }
+    expect(postedBeforeStop).toBeGreaterThan(0);
+    expect((await second.list()).map((v) => v.state)).toEqual(replies.map(() => 'sent'));
+    const stored = [...server.messages.values()].flat().map((m) => m.message);
+    expect(stored.sort()).toEqual(replies.map((r) => r.message).sort());
+    // The faults did strike: some replies were posted more than once, and each second POST found nothing stored.
+    expect(server.posts.length).toBeGreaterThan(replies.length);
+    expect(server.gets.length).toBeGreaterThan(0);
+  });
+});
+
 describe('outbox: retry timing', () => {
   it('honours 429 Retry-After: no attempt before the time, even when forced, then sends', async () => {
     const { outbox, server, clock, scheduled } = setup();
@@ -487,7 +723,7 @@ describe('outbox: crash recovery', () => {
   });
 });
 
-describe('outbox: an unknown outcome means wait, then look (R11b)', () => {
+describe('outbox: an unknown outcome means wait, then look', () => {
   const sending = (over: Partial<OutboxRecord> = {}): OutboxRecord => ({
     id: 'mid-request',
     idempotencyKey: 'mid-request',

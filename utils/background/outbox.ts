@@ -1,141 +1,44 @@
 /**
- * The durable outbox (R10–R13): every reply is written down before the first attempt, delivered by one
+ * The durable outbox: every reply is written down before the first attempt, delivered by one
  * flusher at a time, retried only when a retry cannot hurt, and never posted twice when an earlier attempt
  * may have landed. Browser-free: storage, lock, clock, randomness and wake-ups are injected by the host.
  */
 import { ATTEMPT_START_SLACK_MS, BACKOFF, UNKNOWN_OUTCOME_WAIT_MS } from '@/utils/shared/api-contract';
-import { nextDelayMs, retryAfterDelay } from './backoff';
-import { isRetryable, type DaakeyClient } from './daakey-client';
 import type { ApiError, TicketMessage } from '@/utils/shared/daakey-types';
-import type { OutboxEntryView } from '@/utils/shared/messages';
-import { SIGNATURE_MAX_SKEW_SECONDS } from './signature';
+import { nextDelayMs, retryAfterDelay } from './backoff';
+import { isRetryable } from './daakey-client';
+import { findDelivered } from './outbox-dedupe';
+import { diffSnapshots, readSnapshot, type Step, stepDelta } from './outbox-snapshot';
+import type {
+  EnqueueInput,
+  Outbox,
+  OutboxDeps,
+  OutboxLock,
+  OutboxRecord,
+  OutboxRecordState,
+  OutboxSnapshot,
+  OutboxStore,
+} from './outbox-types';
+import { dueAt, toView, views } from './outbox-views';
 
-/** `paused` is a property of the whole outbox, not of a record; views derive it. */
-export type OutboxRecordState = 'queued' | 'sending' | 'sent' | 'failed' | 'needs_attention';
+// The outbox's public face stays this module: its parts are re-exported for the code that imports them from here.
+export { DEDUPE_SKEW_MS, findDelivered } from './outbox-dedupe';
+export { diffSnapshots, readSnapshot } from './outbox-snapshot';
+export type * from './outbox-types';
+export { toView } from './outbox-views';
 
-export interface OutboxRecord {
-  /** The clientId minted at Send; also the Idempotency-Key. */
-  id: string;
-  idempotencyKey: string;
-  ticketId: number;
-  message: string;
-  attachments: string[];
-  state: OutboxRecordState;
-  /** POSTs made (checks are not counted). */
-  attempts: number;
-  createdAt: number;
-  /** Start of the automatic-retry window; a manual retry opens a new one. */
-  windowStartedAt: number;
-  nextAttemptAt: number | null;
-  /**
-   * The agent's undo window: nothing posts this reply before then, not even a forced flush, and until
-   * then discarding it is an undo. Null when the agent sends without one.
-   */
-  undoUntil: number | null;
-  /** An earlier POST may have reached the server: look for the reply before posting again. */
-  outcomeUnknown: boolean;
-  /**
-   * When the latest attempt started: written to storage (with the 'sending' mark) before its request leaves,
-   * at most {@link ATTEMPT_START_SLACK_MS} earlier than the request. Null before the first attempt.
-   */
-  attemptStartedAt: number | null;
-  /**
-   * An attempt with no answer (timeout, dropped connection, worker stopped mid-request) may be in flight at
-   * the server until then: no look-up and no new attempt before it, not even a forced one (R11b).
-   */
-  inFlightUntil: number | null;
-  sent: OutboxEntryView['sent'];
-  sentAt: number | null;
-  error: ApiError | null;
-}
-
-export interface OutboxSnapshot {
-  version: 1;
-  /** Set by a 401 (or missing credentials); nothing is attempted until `resume()`. */
-  paused: boolean;
-  /** A server-given Retry-After, honoured for every entry, even by a forced flush. */
-  holdUntil: number | null;
-  /** Our own backoff after a transport or server failure; a forced flush may skip it. */
-  backoffUntil: number | null;
-  records: OutboxRecord[];
-}
-
-/** What one mutation changed, so a store can write only that (a full rewrite per step made a drain O(N²)). */
-export interface OutboxDelta {
-  /** Records added or changed. */
-  changed: OutboxRecord[];
-  /** Ids of records removed. */
-  removed: string[];
-  /** `paused`, `holdUntil` or `backoffUntil` changed. */
-  meta: boolean;
-}
-
-export interface OutboxStore {
-  /** Whatever was saved last (null/undefined when nothing was); checked again on load. */
-  load(): Promise<unknown>;
-  /** `snapshot` is the whole new state; `delta` says which parts differ from what was saved before. */
-  save(snapshot: OutboxSnapshot, delta: OutboxDelta): Promise<void>;
-}
-
-export type OutboxClient = Pick<DaakeyClient, 'addMessage' | 'getTicket'>;
-export type OutboxLock = <T>(fn: () => Promise<T>) => Promise<T>;
-
-export interface OutboxDeps {
-  store: OutboxStore;
-  client: OutboxClient;
-  clock(): number;
-  random(): number;
-  /** Defaults to an in-memory lock: enough within one context, not across contexts. */
-  lock?: OutboxLock;
-  /**
-   * After each step: the entries it changed (every entry when the pause or a hold changed), and all of
-   * them on demand. Building every view on every step made a step cost O(N) in the replies kept.
-   */
-  onChange?(changed: OutboxEntryView[], all: () => OutboxEntryView[]): void;
-  /** Wake the outbox (call `flush`) at this time; null cancels. */
-  schedule(atMs: number | null): void | Promise<void>;
-}
-
-export interface EnqueueInput {
-  clientId: string;
-  ticketId: number;
-  message: string;
-  attachments: string[];
-  /** Hold the reply this long (at most {@link MAX_UNDO_MS}) so the agent can take it back. */
-  undoMs?: number;
-}
-
-export interface FlushOptions {
-  /**
-   * Skip our own backoff, for explicit signals that things may work now (the agent pressed Retry, a window
-   * saw the network come back). Server-given Retry-After and the pause are still honoured.
-   */
-  force?: boolean;
-}
-
-export interface Outbox {
-  enqueue(input: EnqueueInput): Promise<OutboxEntryView>;
-  flush(options?: FlushOptions): Promise<OutboxEntryView[]>;
-  retry(id: string): Promise<OutboxEntryView | null>;
-  discard(id: string): Promise<boolean>;
-  list(ticketId?: number): Promise<OutboxEntryView[]>;
-  prune(): Promise<number>;
-  pause(): Promise<void>;
-  resume(): Promise<void>;
-  isPaused(): Promise<boolean>;
-}
-
-/**
- * The server's clock may differ from ours by as much as the signature window allows; a reply created
- * "before" we queued it by less than that may still be ours.
- */
-export const DEDUPE_SKEW_MS = SIGNATURE_MAX_SKEW_SECONDS * 1000;
 export const SENT_RETENTION_MS = 24 * 60 * 60_000;
 /**
  * How long a deferred write may wait for the next write to take it along. A Send's flush starts within a
  * few milliseconds, so its 'sending' write also records the new reply: one storage write before the POST.
  */
 export const DEFERRED_WRITE_MS = 25;
+/**
+ * How many tickets a flush sends to at once. A ticket's own replies still go one at a time, in order: its next
+ * reply is posted only once the one before it has an answer. Small and fixed, so a drain of a long queue does
+ * not flood the server (a 429 or a 401 still stops every lane from starting another request).
+ */
+export const FLUSH_CONCURRENCY = 4;
 /** The longest undo window a reply may ask for: longer and agents forget a reply is still on its way. */
 export const MAX_UNDO_MS = 60_000;
 
@@ -164,203 +67,13 @@ export function createMemoryOutboxStore(initial?: unknown): OutboxStore & { save
   return store;
 }
 
-const sameJson = (a: unknown, b: unknown) => a === b || JSON.stringify(a) === JSON.stringify(b);
-
-function sameRecord(a: OutboxRecord, b: OutboxRecord): boolean {
-  return (
-    a.state === b.state &&
-    a.attempts === b.attempts &&
-    a.nextAttemptAt === b.nextAttemptAt &&
-    a.undoUntil === b.undoUntil &&
-    a.windowStartedAt === b.windowStartedAt &&
-    a.outcomeUnknown === b.outcomeUnknown &&
-    a.attemptStartedAt === b.attemptStartedAt &&
-    a.inFlightUntil === b.inFlightUntil &&
-    a.sentAt === b.sentAt &&
-    a.message === b.message &&
-    a.ticketId === b.ticketId &&
-    a.idempotencyKey === b.idempotencyKey &&
-    a.createdAt === b.createdAt &&
-    a.attachments.length === b.attachments.length &&
-    a.attachments.every((x, i) => x === b.attachments[i]) &&
-    sameJson(a.sent, b.sent) &&
-    sameJson(a.error, b.error)
-  );
-}
-
-/** The pause or a hold changed between two snapshots. */
-function metaChanged(before: OutboxSnapshot, after: OutboxSnapshot): boolean {
-  return before.paused !== after.paused || before.holdUntil !== after.holdUntil || before.backoffUntil !== after.backoffUntil;
-}
-
-/** What one `mutate` step copied (with the record it copied) and appended. */
-interface Step {
-  edited: Map<string, { original: OutboxRecord; copy: OutboxRecord }>;
-  added: OutboxRecord[];
-}
-
-/** The difference a step made, from what it touched: O(changes), not O(records). */
-function stepDelta(before: OutboxSnapshot, after: OutboxSnapshot, step: Step): OutboxDelta {
-  const changed = [...step.added];
-  for (const { original, copy } of step.edited.values()) if (!sameRecord(original, copy)) changed.push(copy);
-  return {
-    changed,
-    removed: [],
-    meta: metaChanged(before, after),
-  };
-}
-
-/** The difference between two snapshots, record by record. */
-export function diffSnapshots(before: OutboxSnapshot, after: OutboxSnapshot): OutboxDelta {
-  const old = new Map(before.records.map((r) => [r.id, r]));
-  const changed: OutboxRecord[] = [];
-  for (const record of after.records) {
-    const previous = old.get(record.id);
-    old.delete(record.id);
-    if (previous === record) continue;
-    if (!previous || !sameRecord(previous, record)) changed.push(record);
-  }
-  return {
-    changed,
-    removed: [...old.keys()],
-    meta: metaChanged(before, after),
-  };
-}
-
-function emptySnapshot(): OutboxSnapshot {
-  return { version: 1, paused: false, holdUntil: null, backoffUntil: null, records: [] };
-}
-
-const STATES: readonly OutboxRecordState[] = ['queued', 'sending', 'sent', 'failed', 'needs_attention'];
 /** States a record leaves only when the agent acts (Retry), never by itself. */
 const SETTLED: ReadonlySet<OutboxRecordState> = new Set(['sent', 'failed', 'needs_attention']);
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null);
 
-/** Storage is ours but outlives code versions; a record we cannot read is dropped rather than crash the worker. */
-function readRecord(v: unknown): OutboxRecord | null {
-  if (!isObj(v)) return null;
-  const { id, ticketId, message, attachments, state, createdAt } = v;
-  if (typeof id !== 'string' || id === '' || typeof message !== 'string') return null;
-  if (typeof ticketId !== 'number' || !Number.isSafeInteger(ticketId) || ticketId < 1) return null;
-  if (!Array.isArray(attachments) || !attachments.every((a) => typeof a === 'string')) return null;
-  if (typeof state !== 'string' || !(STATES as readonly string[]).includes(state)) return null;
-  const created = num(createdAt);
-  if (created === null) return null;
-  const sent = isObj(v.sent) && typeof v.sent.messageId === 'number' ? (v.sent as unknown as OutboxRecord['sent']) : null;
-  return {
-    id,
-    idempotencyKey: typeof v.idempotencyKey === 'string' && v.idempotencyKey !== '' ? v.idempotencyKey : id,
-    ticketId,
-    message,
-    attachments: [...(attachments as string[])],
-    state: state as OutboxRecordState,
-    attempts: Math.max(0, Math.floor(num(v.attempts) ?? 0)),
-    createdAt: created,
-    windowStartedAt: num(v.windowStartedAt) ?? created,
-    nextAttemptAt: num(v.nextAttemptAt),
-    undoUntil: num(v.undoUntil),
-    outcomeUnknown: v.outcomeUnknown === true,
-    attemptStartedAt: num(v.attemptStartedAt),
-    inFlightUntil: num(v.inFlightUntil),
-    sent,
-    sentAt: num(v.sentAt),
-    error: isObj(v.error) && typeof v.error.kind === 'string' ? (v.error as unknown as ApiError) : null,
-  };
-}
-
-export function readSnapshot(raw: unknown): OutboxSnapshot {
-  if (!isObj(raw) || raw.version !== 1 || !Array.isArray(raw.records)) return emptySnapshot();
-  return {
-    version: 1,
-    paused: raw.paused === true,
-    holdUntil: num(raw.holdUntil),
-    backoffUntil: num(raw.backoffUntil),
-    records: raw.records
-      .map(readRecord)
-      .filter((r): r is OutboxRecord => r !== null)
-      .map((r) => Object.freeze(r)),
-  };
-}
-
-/** When a queued record may next be tried automatically (ignoring the pause). */
-function dueAt(record: OutboxRecord, snapshot: OutboxSnapshot): number {
-  return Math.max(
-    record.nextAttemptAt ?? 0,
-    record.undoUntil ?? 0,
-    record.inFlightUntil ?? 0,
-    snapshot.holdUntil ?? 0,
-    snapshot.backoffUntil ?? 0,
-  );
-}
-
-/** Until when an attempt that got no answer may still be in flight at the server (R11b). */
+/** Until when an attempt that got no answer may still be in flight at the server. */
 function inFlightUntil(record: OutboxRecord, now: number): number {
   // A record from an older version has no start: count from now, never from a guess in the past.
   return (record.attemptStartedAt ?? now) + UNKNOWN_OUTCOME_WAIT_MS;
-}
-
-export function toView(record: OutboxRecord, snapshot: OutboxSnapshot): OutboxEntryView {
-  const queued = record.state === 'queued';
-  const due = queued ? dueAt(record, snapshot) : 0;
-  return {
-    id: record.id,
-    ticketId: record.ticketId,
-    message: record.message,
-    attachments: [...record.attachments],
-    state: queued && snapshot.paused ? 'paused' : record.state,
-    attempts: record.attempts,
-    createdAt: record.createdAt,
-    nextAttemptAt: due > 0 ? due : null,
-    undoUntil: queued && record.attempts === 0 ? record.undoUntil : null,
-    sent: record.sent ? { ...record.sent } : null,
-    error: record.error,
-  };
-}
-
-// A record's view depends on it and the snapshot's pause and holds only; records are never edited in
-// place (see `mutate`), so a view is made once per record version rather than for every record on every step.
-const viewCache = new WeakMap<OutboxRecord, { meta: string; view: OutboxEntryView }>();
-
-function views(snapshot: OutboxSnapshot, ticketId?: number): OutboxEntryView[] {
-  const meta = `${snapshot.paused} ${snapshot.holdUntil} ${snapshot.backoffUntil}`;
-  return snapshot.records
-    .filter((r) => ticketId === undefined || r.ticketId === ticketId)
-    .sort((a, b) => a.createdAt - b.createdAt)
-    .map((r) => {
-      const hit = viewCache.get(r);
-      if (hit?.meta === meta) return hit.view;
-      const view = Object.freeze(toView(r, snapshot));
-      viewCache.set(r, { meta, view });
-      return view;
-    });
-}
-
-/** Laravel-style servers trim input and may normalise line breaks, so compare what survives that. */
-const normalizeText = (s: string) => s.replace(/\r\n?/g, '\n').trim();
-
-/**
- * The server-side copy of an entry whose earlier POST may have landed: same text and attachments, sent by
- * the agency side, not older than the entry (minus clock skew), and not already matched to another entry
- * (two identical "Thanks!" replies must not both claim one message).
- */
-export function findDelivered(
-  messages: readonly TicketMessage[],
-  record: OutboxRecord,
-  claimed: ReadonlySet<number>,
-): TicketMessage | null {
-  const text = normalizeText(record.message);
-  const since = record.createdAt - DEDUPE_SKEW_MS;
-  for (const m of messages) {
-    if (claimed.has(m.id) || m.sender !== 'client') continue;
-    if (normalizeText(m.message) !== text) continue;
-    if (m.attachments.length !== record.attachments.length || m.attachments.some((a, i) => a !== record.attachments[i])) continue;
-    const created = Date.parse(m.created_at);
-    // An unreadable date can't prove the message is ours; posting again beats losing the reply.
-    if (Number.isNaN(created) || created < since) continue;
-    return m;
-  }
-  return null;
 }
 
 function validateInput(input: EnqueueInput): void {
@@ -379,6 +92,7 @@ type Phase = 'check' | 'post';
 export function createOutbox(deps: OutboxDeps): Outbox {
   const { store, client, clock, random } = deps;
   const lock = deps.lock ?? createMemoryLock();
+  const concurrency = Math.max(1, Math.floor(deps.concurrency ?? FLUSH_CONCURRENCY));
   // Serialises read-modify-write of the store within this instance, so an enqueue during a flush is never
   // overwritten by the flush's next save. Network calls never happen while it is held.
   const mutex = createMemoryLock();
@@ -585,10 +299,18 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   }
 
   /**
-   * The reply a flush takes next: the oldest queued one that is due, or `ahead`, the one already written
-   * down as 'sending' while the reply before it was in flight.
+   * The reply a lane takes next: the oldest queued one that is due on a ticket `mayTake` allows (one no other
+   * lane is sending to), or `ahead`, the one already written down as 'sending' while the reply before it was
+   * in flight.
    */
-  function pickNext(s: OutboxSnapshot, handled: Set<string>, now: number, force: boolean, ahead: string | null) {
+  function pickNext(
+    s: OutboxSnapshot,
+    handled: Set<string>,
+    now: number,
+    force: boolean,
+    ahead: string | null,
+    mayTake: (ticketId: number) => boolean,
+  ) {
     const { records } = s;
     let start = Math.min(settledBefore, records.length);
     while (start < records.length && SETTLED.has(records[start]!.state)) start++;
@@ -599,22 +321,24 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       const r = records[i]!;
       if (!(r.state === 'queued' || (r.state === 'sending' && r.id === ahead)) || handled.has(r.id)) continue;
       if ((r.undoUntil ?? 0) > now || (r.inFlightUntil ?? 0) > now || (!force && (r.nextAttemptAt ?? 0) > now)) continue;
+      if (!mayTake(r.ticketId)) continue;
       if (!next || r.createdAt < next.createdAt) next = r;
     }
     return next;
   }
 
   /**
-   * Writes the next reply down as 'sending' while the current one is in flight, so that write (which
-   * also carries the previous reply's 'sent') overlaps a request instead of preceding the next one: in
-   * a drain, a storage write per reply no longer adds to a request per reply. Should the worker stop
-   * before that reply is posted, recovery checks the server before posting it, as for any 'sending'
-   * reply. Only plain replies are taken ahead: one whose earlier attempt may have landed is checked first.
+   * Writes the next reply of the ticket a lane is sending to down as 'sending' while the current one is in
+   * flight, so that write (which also carries the previous reply's 'sent') overlaps a request instead of
+   * preceding the next one: in a drain, a storage write per reply no longer adds to a request per reply.
+   * Should the worker stop before that reply is posted, recovery checks the server before posting it, as for
+   * any 'sending' reply. Only plain replies are taken ahead: one whose earlier attempt may have landed is
+   * checked first. Only the lane's own ticket: another ticket may be another lane's.
    */
-  async function markAhead(handled: Set<string>, force: boolean): Promise<string | null> {
+  async function markAhead(handled: Set<string>, force: boolean, ticketId: number): Promise<string | null> {
     const candidate = (s: OutboxSnapshot, now: number) => {
       if (s.paused || (s.holdUntil ?? 0) > now) return undefined;
-      const r = pickNext(s, handled, now, force, null);
+      const r = pickNext(s, handled, now, force, null, (t) => t === ticketId);
       return r && !r.outcomeUnknown && now - r.windowStartedAt < BACKOFF.giveUpAfterMs ? r : undefined;
     };
     // Nothing to take ahead: no write (the deferred ones wait for the next real one).
@@ -635,8 +359,8 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     }
   }
 
-  /** A reply taken ahead that the flush did not post after all goes back to the queue as it was. */
-  async function unmarkAhead(id: string): Promise<void> {
+  /** A reply written down as 'sending' (ahead, or just now) that was not posted after all goes back to the queue as it was. */
+  async function putBack(id: string): Promise<void> {
     await mutate((s) => {
       const r = edit(s, id);
       if (r?.state !== 'sending') return;
@@ -650,8 +374,10 @@ export function createOutbox(deps: OutboxDeps): Outbox {
   /**
    * One delivery attempt for one entry; returns true when the flush should stop. `ahead`: the entry was
    * already written down as 'sending' (see `markAhead`); `whileInFlight` runs once its request is out.
+   * `mayStart` is asked right before the request leaves: false (another lane's answer paused the outbox or
+   * set a hold since this entry was picked) puts the entry back as it was, unposted.
    */
-  async function deliver(id: string, ahead = false, whileInFlight?: () => void): Promise<boolean> {
+  async function deliver(id: string, ahead = false, whileInFlight?: () => void, mayStart: () => boolean = () => true): Promise<boolean> {
     const snapshot = await read();
     const record = find(snapshot, id);
     if (!record || record.state !== (ahead ? 'sending' : 'queued')) return false;
@@ -711,6 +437,10 @@ export function createOutbox(deps: OutboxDeps): Outbox {
           return toPost(r);
         });
     if (!started) return false;
+    if (!mayStart()) {
+      await putBack(id);
+      return false;
+    }
 
     const posting = client.addMessage(
       started.ticketId,
@@ -802,35 +532,83 @@ export function createOutbox(deps: OutboxDeps): Outbox {
           });
         const handled = new Set<string>();
         const force = options.force === true;
-        // The reply written down as 'sending' while the previous one was in flight, once that write is done.
-        let pendingAhead: Promise<string | null> = Promise.resolve(null);
-        let ahead: string | null = null;
-        try {
-          for (;;) {
-            ahead = await pendingAhead;
-            pendingAhead = Promise.resolve(null);
-            const s = await read();
-            const now = clock();
-            if (s.paused || (s.holdUntil ?? 0) > now) break;
-            if (!force && (s.backoffUntil ?? 0) > now) break;
-            const next = pickNext(s, handled, now, force, ahead);
-            if (!next) break;
-            if (ahead !== null && next.id !== ahead) {
-              await unmarkAhead(ahead);
+        // The lane sending to each ticket (or holding its next reply written down ahead): a ticket's replies
+        // go one at a time, in order, while up to `concurrency` tickets are sent to at once.
+        const owners = new Map<number, number>();
+        // Set by a step that says stop (a 401, a Retry-After, a failure that backs off): no lane starts another.
+        let stopped = false;
+        // Checked on the latest state, with no wait before the request leaves: a pause or a hold that another
+        // lane's answer wrote while this lane was writing its reply down stops this request too.
+        const mayStart = () => {
+          const s = cached;
+          const now = clock();
+          return !stopped && !!s && !s.paused && (s.holdUntil ?? 0) <= now && (force || (s.backoffUntil ?? 0) <= now);
+        };
+
+        const lane = async (me: number) => {
+          // The reply written down as 'sending' while the previous one was in flight, once that write is done.
+          let pendingAhead: Promise<string | null> = Promise.resolve(null);
+          let ahead: string | null = null;
+          let ticket: number | null = null;
+          const leave = (ticketId: number | null) => {
+            if (ticketId !== null && owners.get(ticketId) === me) owners.delete(ticketId);
+          };
+          try {
+            for (;;) {
+              ahead = await pendingAhead;
+              pendingAhead = Promise.resolve(null);
+              if (stopped) break;
+              const s = await read();
+              const now = clock();
+              if (stopped || s.paused || (s.holdUntil ?? 0) > now) break;
+              if (!force && (s.backoffUntil ?? 0) > now) break;
+              // The reply taken ahead comes next when it is still due: its ticket stays with this lane.
+              const taken = ahead === null ? undefined : find(s, ahead);
+              const keep = taken?.state === 'sending' && pickNext(s, handled, now, force, ahead, (t) => t === taken.ticketId);
+              const next = keep || pickNext(s, handled, now, force, null, (t) => (owners.get(t) ?? me) === me);
+              if (ticket !== null && ticket !== next?.ticketId) leave(ticket);
+              ticket = null;
+              if (next) {
+                // Claimed in the same synchronous step as the pick: no other lane can take this ticket or reply.
+                owners.set(next.ticketId, me);
+                ticket = next.ticketId;
+                handled.add(next.id);
+              }
+              if (ahead !== null && next?.id !== ahead) {
+                const left = ahead;
+                ahead = null;
+                await putBack(left);
+              }
+              if (!next) break;
+              const isAhead = next.id === ahead;
               ahead = null;
+              const stop = await deliver(
+                next.id,
+                isAhead,
+                () => {
+                  if (!stopped) pendingAhead = markAhead(handled, force, next.ticketId);
+                },
+                mayStart,
+              );
+              if (stop) stopped = true;
             }
-            const isAhead = next.id === ahead;
-            ahead = null;
-            handled.add(next.id);
-            const stop = await deliver(next.id, isAhead, () => {
-              pendingAhead = markAhead(handled, force);
-            });
-            if (stop) break;
+          } finally {
+            const left = ahead ?? (await pendingAhead);
+            if (left !== null) await putBack(left);
+            leave(ticket);
           }
-        } finally {
-          const left = ahead ?? (await pendingAhead);
-          if (left !== null) await unmarkAhead(left);
-        }
+        };
+        // Every lane is waited for, even when one throws (a storage write failed): the lock must not be let go
+        // while a request of this flush may still be in flight.
+        const ends = await Promise.allSettled(
+          Array.from({ length: concurrency }, (_, i) =>
+            lane(i).catch((error: unknown) => {
+              stopped = true;
+              throw error;
+            }),
+          ),
+        );
+        for (const end of ends) if (end.status === 'rejected') throw end.reason;
         if (unsaved.size) await writeUnsaved();
         const final = await read();
         await scheduleNext(final);

@@ -4,7 +4,7 @@
  * it in once, from that tab, for the ticket it may show. A panel the page embedded by itself, reloaded or
  * re-pointed at another ticket has no live pass and shows nothing.
  */
-import type { Item } from './handlers';
+import type { Item } from './memo-item';
 
 export interface PanelPassRecord {
   tabId: number;

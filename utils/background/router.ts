@@ -4,7 +4,7 @@
  */
 import type { Envelope, MessageType, ProtocolError, Reply, RequestOf, SenderClass } from '@/utils/shared/messages';
 import { SENDERS } from '@/utils/shared/messages';
-import { validatePayload } from './message-validation';
+import { validatePayload } from './protocol-input';
 
 /** The parts of `runtime.MessageSender` the router reads. */
 export interface SenderInfo {

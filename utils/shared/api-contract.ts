@@ -4,14 +4,19 @@
  * publishes the detail.
  */
 
+import type { EnvironmentName } from './settings-values';
+
 export const API_PREFIX = '/api/v1/client';
+
+/** Largest ticket ID accepted: the API's IDs are signed 32-bit integers. */
+export const MAX_TICKET_ID = 2 ** 31 - 1;
 
 export const ENVIRONMENTS = {
   production: 'https://api.daakey.com',
   staging: 'https://staging-api.daakey.com',
   sandbox: 'http://127.0.0.1:8787',
-} as const;
-export type EnvironmentName = keyof typeof ENVIRONMENTS | 'custom';
+} as const satisfies Record<Exclude<EnvironmentName, 'custom'>, string>;
+export type { EnvironmentName };
 
 export const PATHS = {
   login: '/auth/login',

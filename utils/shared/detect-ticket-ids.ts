@@ -6,6 +6,7 @@
  * reply to the wrong customer. Every pattern is anchored in context (a ticket keyword, a ticket URL
  * route, a ticket data attribute or a Daakey reference), never a bare number.
  */
+import { MAX_TICKET_ID } from './api-contract';
 
 /** A detected ticket: a numeric ID, or a Daakey reference still to be resolved through the API. */
 export type TicketRef = { id: number } | { reference: string };
@@ -43,9 +44,6 @@ export interface TicketDetector {
   /** The agency selectors, as given. */
   readonly selectors: readonly string[];
 }
-
-/** Largest ID accepted: the API's IDs are signed 32-bit integers. */
-export const MAX_TICKET_ID = 2 ** 31 - 1;
 
 // Arabic-Indic (U+0660..0669) and Extended Arabic-Indic / Persian (U+06F0..06F9) digits.
 const DIGIT = '[0-9\\u0660-\\u0669\\u06f0-\\u06f9]';

@@ -5,8 +5,9 @@
 import type en from '../../public/_locales/en/messages.json';
 
 export type MessageKey = keyof typeof en;
-export type Language = 'en' | 'fr' | 'ar';
-export const LANGUAGES: readonly Language[] = ['en', 'fr', 'ar'];
+import { LANGUAGES, type Language } from './settings-values';
+
+export { LANGUAGES, type Language };
 
 export interface LocaleMessage {
   message: string;

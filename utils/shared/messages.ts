@@ -14,6 +14,8 @@ import type {
   Ticket,
 } from './daakey-types';
 import type { EnvironmentName } from './api-contract';
+import type { SignatureMode } from './settings-values';
+import type { StoredSettings } from './storage-schema';
 
 export type SenderClass = 'extension-page' | 'content-script';
 
@@ -40,21 +42,13 @@ export interface OutboxEntryView {
 export const UNDO_SECONDS = [0, 5, 10, 20, 30] as const;
 export type UndoSeconds = (typeof UNDO_SECONDS)[number];
 
-export interface SettingsView {
-  environment: EnvironmentName;
-  baseUrl: string;
-  signatureMode: 'computed' | 'issued';
-  agencyCode: string;
+/** The settings as pages see them: the stored ones, plus what they may know of the secrets and the policy. */
+export interface SettingsView extends StoredSettings {
   /** Whether a secret / issued value is stored; the value itself never leaves the background. */
   hasSecret: boolean;
   hasIssuedSignature: boolean;
-  dashboardSites: { origin: string; enabled: boolean }[];
-  language: 'auto' | 'en' | 'fr' | 'ar';
-  theme: 'system' | 'light' | 'dark';
-  /** Seconds a sent reply waits, queued, so the agent can undo it; 0 sends at once. */
-  undoSeconds: UndoSeconds;
+  /** Settings fixed by the administrator's policy (managed storage); the options page shows them locked. */
   managed: string[];
-  detection: DetectionConfig;
 }
 
 /** An agency's own ticket URL patterns (with `{id}`) and CSS selectors. */
@@ -66,7 +60,7 @@ export interface DetectionConfig {
 export interface SettingsInput {
   environment: EnvironmentName;
   baseUrl: string;
-  signatureMode: 'computed' | 'issued';
+  signatureMode: SignatureMode;
   agencyCode: string;
   /** Omitted or empty keeps the stored one. */
   secret?: string;
@@ -192,7 +186,13 @@ export type ProtocolError =
   | { kind: 'unknown_type'; message: string }
   | { kind: 'internal'; message: string };
 
-export type Reply<T extends MessageType> = { ok: true; data: ResponseOf<T> } | { ok: false; error: ApiError | ProtocolError };
+/** Every failure a caller of the background can see: the API's own, or the router's. */
+export type ActionError = ApiError | ProtocolError;
+
+/** The one result shape between the UI and the background: what every message and every action answers. */
+export type Result<T> = { ok: true; data: T } | { ok: false; error: ActionError };
+
+export type Reply<T extends MessageType> = Result<ResponseOf<T>>;
 
 /** Messages the background or popup send to a dashboard tab's content script. */
 export interface TabProtocolMap {

@@ -1,36 +1,28 @@
 /**
- * The whole persisted state, in one place, with versions. Secrets are kept apart from
- * everything else so that only the background ever reads them (see `credentials`).
+ * The persisted state that pages may know of, with versions. The secrets and the panel passes live in
+ * `utils/background/storage-items.ts`, which only the background imports (a lint wall and the bundle audit
+ * keep them out of every page).
  */
 import { storage } from '#imports';
 import type { EnvironmentName } from './api-contract';
 import { ENVIRONMENTS } from './api-contract';
-import type { DaakeyUser, UploadedMedia } from './daakey-types';
+import type { UploadedMedia } from './daakey-types';
 import type { Template, UndoSeconds } from './messages';
 import { normaliseOrigin } from './dashboard-sites';
-import type { PanelPassRecord } from '@/utils/background/panel-passes';
+import type { LanguageChoice, SignatureMode, Theme } from './settings-values';
 
 export interface StoredSettings {
   environment: EnvironmentName;
   baseUrl: string;
-  signatureMode: 'computed' | 'issued';
+  signatureMode: SignatureMode;
   agencyCode: string;
   dashboardSites: { origin: string; enabled: boolean }[];
-  language: 'auto' | 'en' | 'fr' | 'ar';
-  theme: 'system' | 'light' | 'dark';
+  language: LanguageChoice;
+  theme: Theme;
   /** Seconds a sent reply stays queued so the agent can undo it (0: off). */
   undoSeconds: UndoSeconds;
   /** The agency's own ticket URL patterns (`/support/case/{id}`) and CSS selectors, beside the built-in ones. */
   detection: { urlPatterns: string[]; selectors: string[] };
-}
-
-export interface StoredCredentials {
-  secret: string;
-  issuedSignature: string;
-  token: string | null;
-  user: DaakeyUser | null;
-  /** Set by a 401: the outbox waits until the agent signs in again. */
-  needsSignIn: boolean;
 }
 
 export interface StoredDraft {
@@ -55,14 +47,6 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   detection: { urlPatterns: [], selectors: [] },
 };
 
-export const EMPTY_CREDENTIALS: StoredCredentials = {
-  secret: '',
-  issuedSignature: '',
-  token: null,
-  user: null,
-  needsSignIn: false,
-};
-
 /** Versions up to 3 enabled every loopback port by default; version 4 keeps only the sandbox's own origin. */
 const OLD_LOOPBACK_DEFAULTS = ['http://127.0.0.1', 'http://localhost'];
 
@@ -82,20 +66,6 @@ export const settingsItem = storage.defineItem<StoredSettings>('local:settings',
       return { ...old, dashboardSites: sites };
     },
   },
-});
-
-/**
- * Persistent copy of the secrets. `local` is locked to trusted contexts by the background at
- * start (`setAccessLevel`) where the browser supports it; where it does not (Firefox), the
- * background keeps secrets in `session` only and the agent signs in again after a restart.
- */
-export const credentialsItem = storage.defineItem<StoredCredentials>('local:credentials', {
-  fallback: EMPTY_CREDENTIALS,
-  version: 1,
-});
-export const sessionCredentialsItem = storage.defineItem<StoredCredentials>('session:credentials', {
-  fallback: EMPTY_CREDENTIALS,
-  version: 1,
 });
 
 /** Keyed by `<agencyCode>:<ticketId>` so popup and inline panel share one draft per ticket. */
@@ -123,12 +93,6 @@ export const referencesItem = storage.defineItem<Record<string, number>>('sessio
 
 /** Per dashboard origin, references the API said it does not know; session-only. */
 export const unknownReferencesItem = storage.defineItem<Record<string, string[]>>('session:unknownReferences', {
-  fallback: {},
-  version: 1,
-});
-
-/** Passes for the panel pages of open tabs (`utils/background/panel-passes.ts`); session-only. */
-export const panelPassesItem = storage.defineItem<Record<string, PanelPassRecord>>('session:panelPasses', {
   fallback: {},
   version: 1,
 });

@@ -3,13 +3,13 @@ import { browser } from 'wxt/browser';
 import {
   createBrowserTranslator,
   directionOf,
-  LANGUAGES,
   loadI18n,
   pickLanguage,
   type I18n,
   type Language,
   type LocaleMessages,
 } from '@/utils/shared/i18n';
+import { isOneOf, LANGUAGE_CHOICES, type LanguageChoice, type Theme, THEMES } from '@/utils/shared/settings-values';
 
 const fetchLocale = async (lang: Language): Promise<LocaleMessages> => {
   // The path is typed by WXT's PublicPath union; `_locales` files are public assets.
@@ -34,19 +34,17 @@ export async function loadPageI18n(override: 'auto' | Language = 'auto'): Promis
   return i18n;
 }
 
-export function applyTheme(theme: 'system' | 'light' | 'dark'): void {
+export function applyTheme(theme: Theme): void {
   if (theme === 'system') delete document.documentElement.dataset.theme;
   else document.documentElement.dataset.theme = theme;
 }
 
 export interface Appearance {
-  language: 'auto' | Language;
-  theme: 'system' | 'light' | 'dark';
+  language: LanguageChoice;
+  theme: Theme;
 }
 
 const APPEARANCE_KEY = 'dqr-appearance';
-const LANGUAGE_CHOICES: readonly string[] = ['auto', ...LANGUAGES];
-const THEMES = ['system', 'light', 'dark'];
 
 /**
  * The language and theme a page last used, from the page's own synchronous `localStorage`: a page can
@@ -56,7 +54,7 @@ const THEMES = ['system', 'light', 'dark'];
 export function cachedAppearance(): Appearance | null {
   try {
     const value = JSON.parse(localStorage.getItem(APPEARANCE_KEY) ?? 'null') as Partial<Appearance> | null;
-    if (value && LANGUAGE_CHOICES.includes(value.language as string) && THEMES.includes(value.theme as string)) return value as Appearance;
+    if (value && isOneOf(LANGUAGE_CHOICES, value.language) && isOneOf(THEMES, value.theme)) return value as Appearance;
   } catch {
     // Unreadable or unavailable: the settings decide, a moment later.
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fileProblem, messageProblem, parseBaseUrl, parseOrigin, parseTicketId, agencyCodeProblem } from './validation';
+import { fileProblem, messageProblem, parseBaseUrl, parseOrigin, parseTicketId, agencyCodeProblem } from './form-input';
 
 describe('parseTicketId', () => {
   it.each(['1', '42', ' 1042 ', '2147483647'])('accepts %j', (s) => expect(parseTicketId(s)).toEqual({ ok: true, id: Number(s.trim()) }));

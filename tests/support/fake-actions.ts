@@ -1,7 +1,7 @@
 /** A scriptable `ReplyActions` for component tests (Dark Reader's mock connector idea). */
 import type { TicketWithMessages } from '@/utils/shared/daakey-types';
 import type { Draft, OutboxEntryView } from '@/utils/shared/messages';
-import type { ReplyActions, Result } from './actions';
+import type { ReplyActions, Result } from '@/utils/ui/connect';
 
 export function fakeTicket(patch: Partial<TicketWithMessages> = {}): TicketWithMessages {
   return {

@@ -3,6 +3,7 @@
  * error page), so nothing it sends is trusted as typed until it passes through here. Readers build fresh
  * objects with only the known fields, so unexpected extra fields never travel further into the extension.
  */
+import { isPlainObject } from '@/utils/shared/plain-object';
 import type {
   DaakeyUser,
   Paginated,
@@ -38,12 +39,8 @@ export function check<T>(read: Reader<T>, value: unknown, path = 'data'): Checke
   }
 }
 
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function record(value: unknown, path: string): Record<string, unknown> {
-  if (!isRecord(value)) throw new ShapeError(path, 'an object');
+  if (!isPlainObject(value)) throw new ShapeError(path, 'an object');
   return value;
 }
 
@@ -168,8 +165,8 @@ export const readLogin: Reader<LoginData> = (value, path) => {
  */
 export function readTicketPage(data: unknown, meta: unknown, requested: { page: number; perPage: number }): Paginated<Ticket> {
   let list: unknown = data;
-  let info: Record<string, unknown> = isRecord(meta) ? meta : {};
-  if (isRecord(data)) {
+  let info: Record<string, unknown> = isPlainObject(meta) ? meta : {};
+  if (isPlainObject(data)) {
     list = Array.isArray(data.data) ? data.data : data.items;
     info = { ...info, ...data };
   }
@@ -196,9 +193,9 @@ export interface Envelope {
 
 /** The common `{ success, message, data, … }` wrapper, or null when the body isn't one. */
 export function readEnvelope(value: unknown): Envelope | null {
-  if (!isRecord(value) || typeof value.success !== 'boolean') return null;
+  if (!isPlainObject(value) || typeof value.success !== 'boolean') return null;
   const errors: Record<string, string[]> = {};
-  if (isRecord(value.errors)) {
+  if (isPlainObject(value.errors)) {
     for (const [field, messages] of Object.entries(value.errors)) {
       const texts = Array.isArray(messages)
         ? messages.filter((m): m is string => typeof m === 'string')

@@ -2,13 +2,13 @@
  * Shape checks for every request in the protocol, run by the router before any handler.
  * Each returns an error text or null; nothing here trusts the sender.
  */
-import { MESSAGE_MAX_CHARS, SUBJECT_MAX_CHARS, ATTACHMENT_MAX_FILES } from '@/utils/shared/api-contract';
+import { MESSAGE_MAX_CHARS, SUBJECT_MAX_CHARS, ATTACHMENT_MAX_FILES, MAX_TICKET_ID } from '@/utils/shared/api-contract';
+import { isPlainObject as isObject } from '@/utils/shared/plain-object';
+import { ENVIRONMENT_NAMES, isOneOf, LANGUAGE_CHOICES, SIGNATURE_MODES, THEMES } from '@/utils/shared/settings-values';
 import { type MessageType, UNDO_SECONDS } from '@/utils/shared/messages';
 
 type Check = (payload: Record<string, unknown>) => string | null;
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const MAX_TICKET_ID = 2 ** 31 - 1;
 const REFERENCE = /^[A-Z]{1,6}-\d{4}-\d{3,8}$/;
 
 export function ticketIdError(value: unknown): string | null {
@@ -51,14 +51,14 @@ const CHECKS: { [T in MessageType]: Check } = {
   'settings/get': none,
   'settings/save': (p) =>
     first(
-      ['production', 'staging', 'sandbox', 'custom'].includes(p.environment as string) ? null : 'Unknown environment.',
+      isOneOf(ENVIRONMENT_NAMES, p.environment) ? null : 'Unknown environment.',
       stringField(p, 'baseUrl', { max: 500 }),
-      p.signatureMode === 'computed' || p.signatureMode === 'issued' ? null : 'Unknown signature mode.',
+      isOneOf(SIGNATURE_MODES, p.signatureMode) ? null : 'Unknown signature mode.',
       stringField(p, 'agencyCode', { max: 200 }),
       stringField(p, 'secret', { max: 1000, required: false }),
       stringField(p, 'issuedSignature', { max: 2000, required: false }),
-      p.language === undefined || ['auto', 'en', 'fr', 'ar'].includes(p.language as string) ? null : 'Unknown language.',
-      p.theme === undefined || ['system', 'light', 'dark'].includes(p.theme as string) ? null : 'Unknown theme.',
+      p.language === undefined || isOneOf(LANGUAGE_CHOICES, p.language) ? null : 'Unknown language.',
+      p.theme === undefined || isOneOf(THEMES, p.theme) ? null : 'Unknown theme.',
       p.undoSeconds === undefined || (UNDO_SECONDS as readonly unknown[]).includes(p.undoSeconds)
         ? null
         : `The undo window is one of ${UNDO_SECONDS.join(', ')} seconds.`,

@@ -2,14 +2,18 @@
  * Form checks for the popup and options page. Each returns an i18n key (plus substitutions) or
  * null, so the views translate and the checks stay pure.
  */
-import { ATTACHMENT_MAX_BYTES, ATTACHMENT_MAX_FILES, ATTACHMENT_TYPES, MESSAGE_MAX_CHARS } from '@/utils/shared/api-contract';
+import {
+  ATTACHMENT_MAX_BYTES,
+  ATTACHMENT_MAX_FILES,
+  ATTACHMENT_TYPES,
+  MAX_TICKET_ID,
+  MESSAGE_MAX_CHARS,
+} from '@/utils/shared/api-contract';
 
 export interface Problem {
   key: string;
   subs?: (string | number)[];
 }
-
-const MAX_TICKET_ID = 2 ** 31 - 1;
 
 /** A ticket ID typed by hand: digits only, positive, in range. */
 export function parseTicketId(input: string): { ok: true; id: number } | { ok: false; problem: Problem } {

@@ -1,0 +1,161 @@
+/** Long tasks on page load with and without the extension, and when the visible rows get their buttons. */
+import type { Page } from 'playwright-core';
+import type { Rig } from '../../tests/e2e/fixtures';
+import { CFG, log } from '../lib/config';
+import { waitMeasure, withoutExtension } from '../lib/helpers';
+import { figures, stats, unpairedDifference } from '../lib/stats';
+
+/**
+ * Main world, from navigation: long tasks (PerformanceObserver `longtask`), and from DOMContentLoaded the time
+ * each ticket row gets our button (a MutationObserver, which runs right after the task that added it).
+ * A string, not a function: see POPUP_INIT.
+ */
+const JANK_INIT = `{
+  const state = { long: [], dcl: null };
+  window.__dqrJank = state;
+  try {
+    new PerformanceObserver((list) => { for (const e of list.getEntries()) state.long.push([e.startTime, e.duration]); })
+      .observe({ type: 'longtask', buffered: true });
+  } catch {}
+  document.addEventListener('DOMContentLoaded', () => {
+    state.dcl = performance.now();
+    new MutationObserver((records) => {
+      const t = performance.now();
+      for (const r of records) for (const n of r.addedNodes) {
+        if (n.nodeType !== 1 || !n.hasAttribute('data-daakey-qr')) continue;
+        const row = n.closest('[data-ticket-id]');
+        if (row && row.__dqrButtonAt === undefined) row.__dqrButtonAt = t;
+      }
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+}`;
+
+interface Load {
+  maxLong: number;
+  totalLong: number;
+  count: number;
+  /** With the extension: DOMContentLoaded → the last row in the first viewport has its button. */
+  viewportMs?: number;
+  viewportRows?: number;
+  scanStartMs?: number;
+  scanCpu?: number;
+  scanWall?: number;
+  longestSlice?: number;
+}
+
+async function jankLoad(rig: Rig, rows: number, withExtension: boolean): Promise<Load> {
+  const page = await rig.context.newPage();
+  try {
+    await page.addInitScript({ content: JANK_INIT });
+    await page.goto(`${rig.sandbox.url}/dashboard/big?rows=${rows}`, { timeout: 300_000 });
+    if (withExtension) {
+      await waitMeasure(page, 'dqr-scan', 300_000);
+      await page.waitForTimeout(1000);
+    } else {
+      await page.waitForTimeout(1500);
+      const running = await page.evaluate(() => document.querySelector('[data-daakey-qr]') !== null);
+      if (running) throw new Error('content script ran with the site disabled');
+    }
+    return (await page.evaluate((withExtension) => {
+      const state = (window as unknown as { __dqrJank: { long: [number, number][]; dcl: number } }).__dqrJank;
+      const dcl = state.dcl;
+      const long = state.long.filter(([start]) => start >= dcl - 1).map(([, d]) => d);
+      const load: Record<string, number> = {
+        maxLong: long.length ? Math.max(...long) : 0,
+        totalLong: long.reduce((a, b) => a + b, 0),
+        count: long.length,
+      };
+      if (withExtension) {
+        const m = (name: string) => performance.getEntriesByName(name, 'measure')[0];
+        const inView = [...document.querySelectorAll('[data-ticket-id]')].filter((row) => {
+          const r = row.getBoundingClientRect();
+          return r.bottom > 0 && r.top < innerHeight;
+        });
+        const at = inView.map((row) => (row as unknown as { __dqrButtonAt?: number }).__dqrButtonAt ?? Number.POSITIVE_INFINITY);
+        load.viewportMs = Math.max(...at) - dcl;
+        load.viewportRows = inView.length;
+        load.scanStartMs = (m('dqr-scan')?.startTime ?? Number.NaN) - dcl;
+        load.scanCpu = m('dqr-scan')?.duration ?? Number.NaN;
+        load.scanWall = m('dqr-scan-wall')?.duration ?? Number.NaN;
+        load.longestSlice = m('dqr-scan-slice')?.duration ?? Number.NaN;
+      }
+      return load;
+    }, withExtension)) as unknown as Load;
+  } finally {
+    await page.close();
+  }
+}
+
+export async function jank(rig: Rig, page: Page) {
+  for (const rows of CFG.jankRows) {
+    const withExt: Load[] = [];
+    const without: Load[] = [];
+    // Alternating halves, so a slow spell of the machine does not land on one side only.
+    const half = Math.ceil(CFG.jankLoads / 2);
+    for (const part of [0, 1]) {
+      const n = part === 0 ? half : CFG.jankLoads - half;
+      for (let i = 0; i < n; i++) withExt.push(await jankLoad(rig, rows, true));
+      await withoutExtension(page, async () => {
+        for (let i = 0; i < n; i++) without.push(await jankLoad(rig, rows, false));
+      });
+    }
+    const pick = (loads: Load[], key: keyof Load) => loads.map((l) => l[key] ?? Number.NaN);
+    const label = rows.toLocaleString('en');
+    log(
+      `jank ${label} rows: longest task with ${pick(withExt, 'maxLong')
+        .map((x) => x.toFixed(0))
+        .join(' ')} / without ${pick(without, 'maxLong')
+        .map((x) => x.toFixed(0))
+        .join(' ')} ms; visible rows' buttons ${pick(withExt, 'viewportMs')
+        .map((x) => x.toFixed(0))
+        .join(' ')} ms after DCL; longest slice ${pick(withExt, 'longestSlice')
+        .map((x) => x.toFixed(1))
+        .join(' ')} ms`,
+    );
+    const maxWith = stats(pick(withExt, 'maxLong'));
+    const maxWithout = stats(pick(without, 'maxLong'));
+    const totalWith = stats(pick(withExt, 'totalLong'));
+    const totalWithout = stats(pick(without, 'totalLong'));
+    const added = maxWith.median - maxWithout.median;
+    const slice = stats(pick(withExt, 'longestSlice'));
+    figures.push({
+      name: `Longest task, page load (${label} rows)`,
+      unit: 'ms',
+      compare: 'difference',
+      value: maxWith,
+      baseline: maxWithout,
+      ratio: unpairedDifference(maxWith, maxWithout),
+      goal: 'no task of ours over 50 ms: longest slice ≤ 50 ms and longest task not longer than without',
+      pass: slice.max <= 50 && added <= Math.max(10, 0.1 * maxWithout.median),
+      notes: `longtask PerformanceObserver, tasks starting at or after DOMContentLoaded, ${CFG.jankLoads} loads with and ${CFG.jankLoads} without the extension (the site switched off), alternating halves; the pass allows the larger of 10 ms or 10 % of the baseline for noise. Longest slice: the content script's own longest stretch on the main thread (dqr-scan-slice)`,
+      extra: {
+        longestSliceMs: slice,
+        totalLongTaskMs: {
+          withExtension: totalWith,
+          without: totalWithout,
+          differenceOfMedians: Math.round((totalWith.median - totalWithout.median) * 1000) / 1000,
+        },
+        longTaskCount: { withExtension: stats(pick(withExt, 'count')), without: stats(pick(without, 'count')) },
+        scanCpuMs: stats(pick(withExt, 'scanCpu')),
+        scanWallMs: stats(pick(withExt, 'scanWall')),
+      },
+    });
+    const visible = stats(pick(withExt, 'viewportMs'));
+    figures.push({
+      name: `Visible rows' buttons (${label} rows)`,
+      unit: 'ms after DOMContentLoaded',
+      compare: 'difference',
+      value: visible,
+      baseline: null,
+      ratio: visible,
+      goal: '≤ 50 ms after DOMContentLoaded',
+      pass: visible.median <= 50,
+      notes:
+        "DOMContentLoaded (the same load's own event, the baseline) → the moment the last ticket row in the first viewport has its button (main-world MutationObserver, i.e. right after the task that placed it)",
+      extra: {
+        viewportRows: stats(pick(withExt, 'viewportRows')),
+        scanStartAfterDclMs: stats(pick(withExt, 'scanStartMs')),
+      },
+    });
+  }
+}

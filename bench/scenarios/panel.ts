@@ -1,0 +1,70 @@
+/** Panel open: a trusted click on a Reply button to the panel frame's Message box, against popup start. */
+import type { Page } from 'playwright-core';
+import type { Rig } from '../../tests/e2e/fixtures';
+import { clickReplyButton, panelFrame } from '../../tests/e2e/panel';
+import { CFG } from '../lib/config';
+import { pollPage, waitFor } from '../lib/helpers';
+import { paired } from '../lib/stats';
+import { POPUP_INIT } from './popup';
+
+/** In every frame: when a panel page's Message box exists and is enabled, on the wall clock shared by all frames. */
+const PANEL_INIT = `{
+  if (location.pathname === '/panel.html') {
+    const observer = new MutationObserver(() => {
+      const box = document.querySelector('textarea');
+      if (box && !box.disabled) {
+        window.__dqrPanelReady = performance.timeOrigin + performance.now();
+        observer.disconnect();
+      }
+    });
+    observer.observe(document, { childList: true, subtree: true, attributes: true });
+  } else if (location.protocol.startsWith('http')) {
+    addEventListener('click', (e) => { if (e.isTrusted) window.__dqrClick = performance.timeOrigin + performance.now(); }, true);
+  }
+}`;
+
+/**
+ * Trusted click on a ticket page's Reply button → the panel frame's Message box present and enabled, against
+ * popup start (navigation → Ticket ID box ready) measured in the same repetitions.
+ */
+export async function panelOpen(rig: Rig) {
+  const id = rig.extensionId;
+  const opened: number[] = [];
+  const popupStart: number[] = [];
+  const page = await rig.context.newPage();
+  await page.addInitScript({ content: PANEL_INIT });
+  await page.goto(`${rig.sandbox.url}/dashboard/tickets/4`);
+  for (let rep = 0; rep < CFG.popupReps + 2; rep++) {
+    const p = await rig.context.newPage();
+    await p.addInitScript({ content: POPUP_INIT });
+    await p.goto(`chrome-extension://${id}/popup.html`);
+    const t = await pollPage(p, () => (window as unknown as { __dqrReady?: number }).__dqrReady ?? null);
+    await p.close();
+
+    await page.bringToFront();
+    await clickReplyButton(page, 'Reply to ticket #4');
+    const frame = await panelFrame(page);
+    const ready = await pollPage(
+      frame as unknown as Page,
+      () => (window as unknown as { __dqrPanelReady?: number }).__dqrPanelReady ?? null,
+    );
+    const clicked = await page.evaluate(() => (window as unknown as { __dqrClick?: number }).__dqrClick ?? null);
+    await frame.locator('textarea').press('Escape');
+    await waitFor(() => !page.frames().some((f) => f.url().includes('/panel.html')));
+    if (rep >= 2 && clicked !== null) {
+      opened.push(ready - clicked);
+      popupStart.push(t);
+    }
+  }
+  await page.close();
+  paired(
+    'Panel open',
+    'ms',
+    'ratio',
+    opened,
+    popupStart,
+    1.5,
+    '≤ 1.5× popup start',
+    "trusted click on a ticket page's Reply button → the panel frame's Message box present and enabled (wall clock shared by the page and the panel frame); baseline: popup start (navigation → Ticket ID box ready) in the same repetitions",
+  );
+}
