@@ -25,7 +25,7 @@ interface Manifest {
 
 const BUILDS = [
   { name: 'chrome-mv3', dir: path.resolve('.output/chrome-mv3') },
-  { name: 'firefox-mv2', dir: path.resolve('.output/firefox-mv2') },
+  { name: 'firefox-mv3', dir: path.resolve('.output/firefox-mv3') },
 ] as const;
 
 /** Every API permission the extension may ask for at install (each one used by a feature; anything else fails). */
@@ -208,7 +208,7 @@ describe('chrome-mv3 specifics', () => {
   });
 });
 
-describe('firefox-mv2 specifics', () => {
+describe('firefox-mv3 specifics', () => {
   const { dir } = BUILDS[1];
   const manifest = readManifest(dir);
 
@@ -218,13 +218,21 @@ describe('firefox-mv2 specifics', () => {
     expect(gecko?.data_collection_permissions?.required?.length).toBeGreaterThan(0);
   });
 
-  it('exposes only the panel page to web pages', () => {
-    expect(manifest.web_accessible_resources).toEqual(['panel.html']);
+  it('is Manifest V3 with an event page (Firefox has no extension service workers)', () => {
+    expect(manifest.manifest_version).toBe(3);
+    expect(manifest.background).toEqual({ scripts: ['background.js'] });
   });
 
-  it('maps optional host permissions to MV2 optional_permissions', () => {
-    expect(manifest).not.toHaveProperty('optional_host_permissions');
-    expect(manifest.optional_permissions ?? []).toContain('https://*/*');
+  it('exposes only the panel page, and only to pages that can be dashboard sites', () => {
+    // No use_dynamic_url: Firefox's extension URLs are already random per install.
+    expect(manifest.web_accessible_resources).toEqual([
+      { resources: ['panel.html'], matches: ['http://127.0.0.1/*', 'http://localhost/*', 'https://*/*'] },
+    ]);
+  });
+
+  it('keeps dashboard origins optional (optional_host_permissions)', () => {
+    expect(manifest.optional_host_permissions ?? []).toContain('https://*/*');
+    expect(manifest.host_permissions ?? []).not.toContain('https://*/*');
   });
 
   it('passes web-ext lint with 0 errors', { timeout: 60_000 }, async () => {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Page } from './driver';
 import { signedInRig, storedMessages, waitForStatus } from './steps';
 import {
   axeViolations,

@@ -1,7 +1,7 @@
 /** Language and theme overrides, the three surfaces, and axe-core: shared by the accessibility and screenshot tests. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Frame, Locator, Page } from 'playwright-core';
+import type { Frame, Locator, Page } from './driver';
 import type { Rig } from './fixtures';
 import { clickReplyButton, panelFrame } from './panel';
 

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { BROWSER, itUnless } from './driver';
 import { DEMO, startRig, type Rig } from './fixtures';
 import { recordedPosts, storedMessages, waitForStatus } from './steps';
 
@@ -7,10 +8,17 @@ import { recordedPosts, storedMessages, waitForStatus } from './steps';
  * strings from `browser.i18n` (no locale file) and mirror the layout. The other e2e tests pick Arabic through
  * the override, which loads the locale file instead.
  */
+/** Firefox takes its UI language from an installed language pack, which this machine's Firefox ESR does not have. */
+const it = itUnless({
+  firefox:
+    'no Arabic language pack for Firefox ESR here (Debian firefox-esr-l10n-ar): its UI language stays English; Arabic RTL via the override runs in accessibility',
+});
+
 describe('a browser running in Arabic', () => {
   let rig: Rig;
 
   beforeAll(async () => {
+    if (BROWSER === 'firefox') return;
     // Chromium on Linux takes its UI language from the environment.
     rig = await startRig({ env: { LANGUAGE: 'ar' } });
     // Configured through the protocol: the options page's English control names do not apply here.

@@ -1,6 +1,6 @@
 /**
  * Firefox smoke test: Debian's Firefox ESR, driven over WebDriver BiDi by puppeteer-core (no
- * geckodriver), with `.output/firefox-mv2` (exactly what `wxt build -b firefox` produced) installed
+ * geckodriver), with `.output/firefox-mv3` (exactly what `wxt build -b firefox` produced) installed
  * as a temporary add-on. Configure the sandbox in the options page, sign in, send one reply from the
  * popup page and check, on the sandbox, that exactly one correctly signed message arrived.
  * Needs Debian's `firefox-esr` (or `FIREFOX_PATH`); without it the test is skipped. Firefox's own pitfalls
@@ -16,7 +16,7 @@ import { control } from '../../sandbox/client';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
 
 const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/lib/firefox-esr/firefox-esr';
-const EXTENSION_DIR = path.resolve('.output/firefox-mv2');
+const EXTENSION_DIR = path.resolve('.output/firefox-mv3');
 const HAS_FIREFOX = existsSync(FIREFOX);
 // Fixed, so that the extension's pages have known URLs (extensions.webextensions.uuids).
 const UUID = '3f0c8d52-6f4e-4d7a-9d1b-2a6c1f0e7b41';

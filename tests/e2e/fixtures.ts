@@ -1,16 +1,20 @@
 /**
- * The e2e rig: the sandbox on a random loopback port and the built extension (`.output/chrome-mv3`,
- * exactly what `wxt build` produced) loaded into Debian's Chromium through playwright-core.
+ * The e2e rig: the sandbox on a random loopback port and the built extension loaded into a real browser —
+ * `.output/chrome-mv3` in Debian's Chromium through playwright-core, or (E2E_BROWSER=firefox) the Firefox build in
+ * Debian's Firefox ESR through puppeteer-core over WebDriver BiDi (./firefox-driver.ts). Tests see the same
+ * Page / Frame / Locator / Worker API either way (./driver.ts).
  */
-import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
+import { chromium } from 'playwright-core';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { control as sandboxControl } from '../../sandbox/client';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
+import { BROWSER, FIREFOX, FIREFOX_BUILD, type BrowserContext, type Page, type Worker } from './driver';
+import { FxContext, FxWorker } from './firefox-driver';
 
-export const EXTENSION_DIR = path.resolve('.output/chrome-mv3');
+export const EXTENSION_DIR = path.resolve(BROWSER === 'firefox' ? FIREFOX_BUILD : '.output/chrome-mv3');
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const DEMO = { email: 'agent@demo.daakey.test', password: 'demo-password', agencyCode: 'AGENCY123', secret: 'sandbox-secret-123' };
 
@@ -23,7 +27,7 @@ export interface Rig {
   openPage(file: 'popup.html' | 'options.html', query?: string): Promise<Page>;
   /** Closes the browser, keeping the profile, and starts it again on the same profile (`args`: extra flags). */
   restartBrowser(options?: { args?: string[] }): Promise<void>;
-  /** Stops the extension's service worker as Chrome does when idle. */
+  /** Stops the extension's background (Chrome's service worker, Firefox's event page) as the browser does when idle. */
   stopWorker(): Promise<void>;
   close(): Promise<void>;
 }
@@ -71,6 +75,7 @@ async function extensionWorker(context: BrowserContext): Promise<Worker> {
 }
 
 export async function startRig(options: { env?: Record<string, string>; maxRecordedRequests?: number } = {}): Promise<Rig> {
+  if (BROWSER === 'firefox') return startFirefoxRig(options);
   const sandbox = await startSandbox({
     port: 0,
     control: true,
@@ -141,7 +146,7 @@ export async function configureAndSignIn(rig: Rig, { signIn = true } = {}): Prom
     await page.getByRole('textbox', { name: 'Email' }).fill(DEMO.email);
     await page.getByLabel('Password').fill(DEMO.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText(DEMO.email).first().waitFor({ timeout: 10_000 });
+    await page.getByText(DEMO.email).first().waitFor({ timeout: 30_000 });
   }
   await page.close();
 }
@@ -149,4 +154,133 @@ export async function configureAndSignIn(rig: Rig, { signIn = true } = {}): Prom
 /** The sandbox's test-only control API (`/__control…`) of this rig; throws on a refusal. */
 export function control<T = unknown>(rig: Rig, method: string, path: string, body?: unknown): Promise<T> {
   return sandboxControl<T>(rig.sandbox.url, method, path, body);
+}
+
+// ---- Firefox ESR over WebDriver BiDi ----
+
+/** Fixed, so that the extension's pages have known URLs (extensions.webextensions.uuids). */
+export const FIREFOX_UUID = '3f0c8d52-6f4e-4d7a-9d1b-2a6c1f0e7b41';
+
+function geckoId(dir: string): string {
+  const manifest = JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as {
+    browser_specific_settings?: { gecko?: { id?: string } };
+  };
+  const id = manifest.browser_specific_settings?.gecko?.id;
+  if (!id) throw new Error('The Firefox build has no browser_specific_settings.gecko.id');
+  return id;
+}
+
+async function launchFirefox(
+  profileDir: string,
+  extensionDir: string,
+  env?: Record<string, string>,
+  extraPrefs: Record<string, unknown> = {},
+): Promise<FxContext> {
+  const { default: puppeteer } = await import('puppeteer-core');
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    protocol: 'webDriverBiDi',
+    headless: true,
+    executablePath: FIREFOX,
+    userDataDir: profileDir,
+    env: { ...process.env, ...env } as Record<string, string>,
+    // Needed to open moz-extension:// pages over BiDi, and to reach the add-on manager (stopWorker).
+    args: ['--remote-allow-system-access'],
+    extraPrefsFirefox: {
+      'extensions.webextensions.uuids': JSON.stringify({ [geckoId(extensionDir)]: FIREFOX_UUID }),
+      // A temporary add-on is removed at shutdown and installed again at start: keep its storage meanwhile,
+      // as a browser restart keeps an installed add-on's.
+      'extensions.webextensions.keepStorageOnUninstall': true,
+      'extensions.webextensions.keepUuidOnUninstall': true,
+      ...(env?.LANGUAGE ? { 'intl.locale.requested': env.LANGUAGE } : {}),
+      ...extraPrefs,
+    },
+  });
+  await browser.installExtension(extensionDir);
+  const context = new FxContext(browser);
+  await context.refresh();
+  // pages() answers at once, as Playwright's does: keep puppeteer's asynchronous list fresh.
+  const timer = setInterval(() => void context.refresh().catch(() => undefined), 200);
+  browser.once('disconnected', () => clearInterval(timer));
+  return context;
+}
+
+/** Runs privileged code in the browser's own window (the add-on manager), as about:debugging does. */
+async function chromeEval(context: FxContext, expression: string): Promise<unknown> {
+  const connection = (context.browser as unknown as { connection: { send(method: string, params: unknown): Promise<any> } }).connection;
+  const tree = await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' });
+  const target = tree.result.contexts.find((c: { url: string }) => c.url.startsWith('chrome://browser/'))?.context;
+  if (!target) throw new Error('No browser window to evaluate in');
+  const answer = await connection.send('script.evaluate', { expression, target: { context: target }, awaitPromise: true });
+  if (answer.result.type === 'exception') throw new Error(`chrome eval: ${JSON.stringify(answer.result.exceptionDetails)}`);
+  return answer.result.result?.value;
+}
+
+async function startFirefoxRig(options: { env?: Record<string, string>; maxRecordedRequests?: number }): Promise<Rig> {
+  const sandbox = await startSandbox({
+    port: 0,
+    control: true,
+    ...(options.maxRecordedRequests ? { maxRecordedRequests: options.maxRecordedRequests } : {}),
+  });
+  const profileDir = await mkdtemp(path.join(tmpdir(), 'dqr-firefox-'));
+  const extensionDir = await snapshotBuild();
+  const addonId = geckoId(extensionDir);
+  const origin = `moz-extension://${FIREFOX_UUID}`;
+  let context = await launchFirefox(profileDir, extensionDir, options.env);
+  let worker: FxWorker | null = null;
+
+  async function openPage(file: string, query = ''): Promise<Page> {
+    const url = `${origin}/${file}${query ? `?${query}` : ''}`;
+    for (let attempt = 1; ; attempt++) {
+      const page = await context.newPage();
+      try {
+        await page.goto(url, { timeout: 20_000 });
+        return page as unknown as Page;
+      } catch (error) {
+        // Seen under load: the first extension page of a fresh add-on can be replaced while it loads (the wait
+        // then fails at once). A second navigation is reliable.
+        await page.close();
+        if (attempt >= 2) throw error;
+      }
+    }
+  }
+
+  const rig: Rig = {
+    sandbox,
+    get context() {
+      return context as unknown as BrowserContext;
+    },
+    extensionId: FIREFOX_UUID,
+    profileDir,
+    async worker() {
+      if (!worker) {
+        // An extension page of its own that nothing else uses (onboarding reads state and changes nothing).
+        const page = (await openPage('onboarding.html')) as unknown as import('./firefox-driver').FxPage;
+        context.forget(page);
+        worker = new FxWorker(page, origin);
+      }
+      return worker as unknown as Worker;
+    },
+    openPage: openPage as Rig['openPage'],
+    async restartBrowser() {
+      worker = null;
+      await context.close();
+      context = await launchFirefox(profileDir, extensionDir, options.env);
+    },
+    async stopWorker() {
+      await chromeEval(
+        context,
+        `(async () => { const ext = WebExtensionPolicy.getByID(${JSON.stringify(addonId)}).extension;
+          if (ext.persistentBackground) throw new Error('A persistent background page cannot be stopped');
+          await ext.terminateBackground({ disableResetIdleForTest: true }); return ext.backgroundState; })()`,
+      );
+    },
+    async close() {
+      await context.close();
+      await sandbox.close();
+      await rm(profileDir, { recursive: true, force: true }).catch(() => undefined);
+      await rm(extensionDir, { recursive: true, force: true });
+    },
+  };
+  return rig;
 }

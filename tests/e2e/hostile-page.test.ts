@@ -7,9 +7,15 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Frame, Page } from 'playwright-core';
+import { EXTENSION_SCHEME, itUnless, type Frame, type Page } from './driver';
+
+/** Firefox has no IntersectionObserver v2: there the panel cannot tell it is covered and, by design, counts as visible. */
+const NEEDS_IO_V2 = {
+  firefox:
+    'no IntersectionObserver v2 (trackVisibility) in Firefox: the panel cannot see that it is covered, faded or hidden, and counts as visible by design (utils/ui/visibility-guard.ts)',
+};
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clickReplyButton, panelFrame, replyButtonCount, waitForReplyButton } from './panel';
+import { clickReplyButton, panelFrame, panelFrames, panelOpen, replyButtonCount, waitForReplyButton } from './panel';
 import { type RecordedRequest, control, openPopupFor, signedInRig, storedMessages, waitForStatus } from './steps';
 
 /** A sandbox page with no ticket text of its own (its 404 page): whatever ticket text the page can read came from us. */
@@ -229,7 +235,7 @@ describe('a hostile dashboard page cannot act for the agent', () => {
     expect(hosts.length).toBeGreaterThan(0);
     expect(hosts.every((h) => !h.open)).toBe(true);
     await pageDoesEverything(page, rig.extensionId);
-    await staysZero(async () => page.frames().filter((f) => f.url().includes('panel.html')).length, 1_500);
+    await staysZero(async () => (await panelFrames(page)).length, 1_500);
     await expectNoWrites();
     await expectNothingLeaked(page);
     await page.close();
@@ -268,7 +274,7 @@ describe('a hostile dashboard page cannot act for the agent', () => {
     });
     expect(caught).toEqual({ roots: 0, open: false });
     await pageDoesEverything(page, rig.extensionId);
-    await staysZero(async () => page.frames().filter((f) => f.url().includes('panel.html')).length, 1_000);
+    await staysZero(async () => (await panelFrames(page)).length, 1_000);
     await expectNoWrites();
     await page.close();
   });
@@ -297,7 +303,7 @@ describe('a hostile dashboard page cannot act for the agent', () => {
     await page.close();
   });
 
-  it('a panel hidden by page styles refuses the Ctrl+Enter the agent presses into it', async () => {
+  itUnless(NEEDS_IO_V2)('a panel hidden by page styles refuses the Ctrl+Enter the agent presses into it', async () => {
     const page = await arena([5]);
     const frame = await agentOpensPanel(page, 5);
     await page.keyboard.type('Focus trick: the agent thinks this goes elsewhere');
@@ -318,50 +324,53 @@ describe('a hostile dashboard page cannot act for the agent', () => {
     await page.close();
   });
 
-  it("clickjacking: a covered, faded or filtered panel refuses the agent's real click on Send, and Send works once uncovered", async () => {
-    const page = await arena([12]);
-    const frame = await agentOpensPanel(page, 12);
-    const text = 'Sent only once the panel is visible again';
-    await page.keyboard.type(text);
-    const panel = (await frame.locator('body').boundingBox())!;
-    const variants: [string, string][] = [
-      ['a transparent overlay the click passes through', `left:0;top:0;width:100vw;height:100vh;opacity:0.01;pointer-events:none`],
-      ['a small box over one corner', `left:${panel.x}px;top:${panel.y}px;width:40px;height:40px;background:white;pointer-events:none`],
-      ['opacity on the page root', 'STYLE:html{opacity:0.02!important}'],
-      ['a filter on the page', 'STYLE:html{filter:opacity(0.03)!important}'],
-      ['a transform on the page root', 'STYLE:html{transform:skewX(2deg)!important}'],
-    ];
-    for (const [name, css] of variants) {
-      await page.evaluate((css) => {
-        const trap = document.createElement(css.startsWith('STYLE:') ? 'style' : 'div');
-        trap.className = 'trap';
-        if (css.startsWith('STYLE:')) trap.textContent = css.slice(6);
-        else {
-          trap.style.cssText = `position:fixed;z-index:2147483647;${css}`;
-          trap.textContent = 'Win a prize: click the button';
-        }
-        // Covers go after our panel host at the root (a cover inside <body> paints under it).
-        (css.startsWith('STYLE:') ? document.head : document.documentElement).append(trap);
-      }, css);
-      await panelVisibility(frame, false);
+  itUnless(NEEDS_IO_V2)(
+    "clickjacking: a covered, faded or filtered panel refuses the agent's real click on Send, and Send works once uncovered",
+    async () => {
+      const page = await arena([12]);
+      const frame = await agentOpensPanel(page, 12);
+      const text = 'Sent only once the panel is visible again';
+      await page.keyboard.type(text);
+      const panel = (await frame.locator('body').boundingBox())!;
+      const variants: [string, string][] = [
+        ['a transparent overlay the click passes through', `left:0;top:0;width:100vw;height:100vh;opacity:0.01;pointer-events:none`],
+        ['a small box over one corner', `left:${panel.x}px;top:${panel.y}px;width:40px;height:40px;background:white;pointer-events:none`],
+        ['opacity on the page root', 'STYLE:html{opacity:0.02!important}'],
+        ['a filter on the page', 'STYLE:html{filter:opacity(0.03)!important}'],
+        ['a transform on the page root', 'STYLE:html{transform:skewX(2deg)!important}'],
+      ];
+      for (const [name, css] of variants) {
+        await page.evaluate((css) => {
+          const trap = document.createElement(css.startsWith('STYLE:') ? 'style' : 'div');
+          trap.className = 'trap';
+          if (css.startsWith('STYLE:')) trap.textContent = css.slice(6);
+          else {
+            trap.style.cssText = `position:fixed;z-index:2147483647;${css}`;
+            trap.textContent = 'Win a prize: click the button';
+          }
+          // Covers go after our panel host at the root (a cover inside <body> paints under it).
+          (css.startsWith('STYLE:') ? document.head : document.documentElement).append(trap);
+        }, css);
+        await panelVisibility(frame, false);
+        await agentClicksAt(page, frame, 'button', 'Send reply');
+        await expect
+          .poll(async () => (await frame.getByRole('status').first().textContent()) ?? '', { timeout: 10_000, message: name })
+          .toMatch(/only while this panel is fully visible/);
+        await page.waitForTimeout(300);
+        expect((await effects()).messagePosts, name).toHaveLength(0);
+        await page.evaluate(() => {
+          for (const trap of document.querySelectorAll('.trap')) trap.remove();
+        });
+        await panelVisibility(frame, true);
+      }
+      // The guard, not a broken form, stopped those: the same click now sends, once.
+      await page.waitForTimeout(1_000);
       await agentClicksAt(page, frame, 'button', 'Send reply');
-      await expect
-        .poll(async () => (await frame.getByRole('status').first().textContent()) ?? '', { timeout: 10_000, message: name })
-        .toMatch(/only while this panel is fully visible/);
-      await page.waitForTimeout(300);
-      expect((await effects()).messagePosts, name).toHaveLength(0);
-      await page.evaluate(() => {
-        for (const trap of document.querySelectorAll('.trap')) trap.remove();
-      });
-      await panelVisibility(frame, true);
-    }
-    // The guard, not a broken form, stopped those: the same click now sends, once.
-    await page.waitForTimeout(1_000);
-    await agentClicksAt(page, frame, 'button', 'Send reply');
-    await expect.poll(async () => (await storedMessages(rig, 12)).filter((m) => m.message === text).length, { timeout: 15_000 }).toBe(1);
-    expect((await effects()).messagePosts).toHaveLength(1);
-    await page.close();
-  });
+      await expect.poll(async () => (await storedMessages(rig, 12)).filter((m) => m.message === text).length, { timeout: 15_000 }).toBe(1);
+      expect((await effects()).messagePosts).toHaveLength(1);
+      await page.close();
+    },
+  );
 
   async function setUndoWindow(label: string): Promise<void> {
     const options = await rig.openPage('options.html');
@@ -405,7 +414,7 @@ describe('a hostile dashboard page cannot act for the agent', () => {
       const popup = await queueFromPopup(1, text);
       expect(await inOutbox(text)).toBe(true);
       await pageDoesEverything(page, rig.extensionId);
-      await staysZero(async () => page.frames().filter((f) => f.url().includes('panel.html')).length, 1_000);
+      await staysZero(async () => (await panelFrames(page)).length, 1_000);
       await sentExactlyOnce(1, text);
       await waitForStatus(popup, /^Sent/, 10_000);
       await popup.close();
@@ -416,7 +425,7 @@ describe('a hostile dashboard page cannot act for the agent', () => {
   });
 
   // Was a hole: Undo was not behind the visibility guard. Now discard and retry are guarded like Send.
-  it("a covered panel does not let the agent's click on Undo take a queued reply back", async () => {
+  itUnless(NEEDS_IO_V2)("a covered panel does not let the agent's click on Undo take a queued reply back", async () => {
     await setUndoWindow('20 seconds');
     try {
       const page = await arena([10]);
@@ -442,7 +451,7 @@ describe('a hostile dashboard page cannot act for the agent', () => {
   });
 
   // Was a hole: the form discarded the queued reply before the guarded send refused. Now a refused discard stops it.
-  it("a covered panel does not lose a queued reply when the agent's click lands on Send", async () => {
+  itUnless(NEEDS_IO_V2)("a covered panel does not lose a queued reply when the agent's click lands on Send", async () => {
     await setUndoWindow('20 seconds');
     try {
       const page = await arena([8]);
@@ -510,13 +519,13 @@ describe('a hostile dashboard page cannot act for the agent', () => {
       style.textContent = 'html{clip-path:inset(0 0 0 0 round 1px)!important}';
       document.head.append(style);
     });
-    await expect.poll(() => page.frames().some((f) => f.url().includes('/panel.html')), { timeout: 10_000 }).toBe(false);
+    await expect.poll(() => panelOpen(page), { timeout: 10_000 }).toBe(false);
     await expectNoWrites();
     await page.close();
   });
 
   // Was a hole: a click counted as soon as the panel showed again. Now the panel must have been seen for 500 ms.
-  it('double-click jacking: a decoy that vanishes on the first click does not give the second to Send', async () => {
+  itUnless(NEEDS_IO_V2)('double-click jacking: a decoy that vanishes on the first click does not give the second to Send', async () => {
     const page = await arena([5]);
     const frame = await agentOpensPanel(page, 5);
     await page.keyboard.type('Double-click jacking probe');
@@ -557,7 +566,7 @@ describe('a hostile dashboard page cannot act for the agent', () => {
     await page.close();
   });
 
-  it('closed ticket: the page cannot create a ticket or upload a file, and a covered Create posts nothing', async () => {
+  itUnless(NEEDS_IO_V2)('closed ticket: the page cannot create a ticket or upload a file, and a covered Create posts nothing', async () => {
     const page = await arena([9]);
     const frame = await agentOpensPanel(page, 9);
     await page.keyboard.type('Carried over to a new ticket');
@@ -667,7 +676,7 @@ describe('a hostile dashboard page cannot act for the agent', () => {
     const realUrl = real.url();
     // The static URL, and the real panel's URL as if the page had learnt it: the same (claimed) pass, that pass on
     // another ticket, and a random pass.
-    const copies = [`chrome-extension://${rig.extensionId}/panel.html?ticket=4&pass=${'ab'.repeat(16)}`, realUrl];
+    const copies = [`${EXTENSION_SCHEME}://${rig.extensionId}/panel.html?ticket=4&pass=${'ab'.repeat(16)}`, realUrl];
     const other = new URL(realUrl);
     other.searchParams.set('ticket', '5');
     const random = new URL(realUrl);
@@ -726,7 +735,7 @@ describe('a hostile dashboard page cannot act for the agent', () => {
     await expect
       .poll(
         async () => {
-          const panels = page.frames().filter((f) => f.url().includes('/panel.html'));
+          const panels = await panelFrames(page);
           let forms = 0;
           for (const f of panels)
             forms += await f
@@ -778,15 +787,18 @@ describe('a hostile dashboard page cannot act for the agent', () => {
       const page = await rig.context.newPage();
       await page.goto(url);
       await staysZero(() => replyButtonCount(page), 3_000);
-      await page.evaluate((extensionId) => {
-        const frame = document.createElement('iframe');
-        frame.src = `chrome-extension://${extensionId}/panel.html?ticket=4&pass=${'ef'.repeat(16)}`;
-        document.body.append(frame);
-      }, rig.extensionId);
+      await page.evaluate(
+        (src) => {
+          const frame = document.createElement('iframe');
+          frame.src = src;
+          document.body.append(frame);
+        },
+        `${EXTENSION_SCHEME}://${rig.extensionId}/panel.html?ticket=4&pass=${'ef'.repeat(16)}`,
+      );
       await pageDoesEverything(page, rig.extensionId);
       await page.waitForTimeout(500);
       expect(await replyButtonCount(page)).toBe(0);
-      for (const f of page.frames().filter((fr) => fr.url().includes('/panel.html'))) {
+      for (const f of await panelFrames(page)) {
         expect(
           await f
             .locator('textarea')

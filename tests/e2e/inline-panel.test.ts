@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Page } from './driver';
 import { signedInRig, control, recordedPosts, storedMessages } from './steps';
 import { clickReplyButton, focusedName, panelFrame, panelOpen, replyButtonCount, replyButtonNames, waitForReplyButton } from './panel';
 
@@ -24,9 +24,13 @@ describe('inline quick reply on the dashboard', () => {
     );
     expect(sizes.length).toBeGreaterThan(5);
     for (const [width, height] of sizes) expect(Math.min(width, height)).toBeGreaterThanOrEqual(24);
-    // An extension update or re-registration injects the script again: still one button each.
+    // An extension update or re-registration injects the script again: still one button each. (Tabs are found by
+    // their URL in JavaScript: Firefox match patterns take no port.)
     const worker = await rig.worker();
-    const tabId = await worker.evaluate(async (url) => (await chrome.tabs.query({ url: `${url}/*` }))[0]?.id, rig.sandbox.url);
+    const tabId = await worker.evaluate(
+      async (url) => (await chrome.tabs.query({})).find((t: { id?: number; url?: string }) => t.url?.startsWith(`${url}/`))?.id,
+      rig.sandbox.url,
+    );
     await worker.evaluate(async (id) => {
       await chrome.scripting.executeScript({ target: { tabId: id! }, files: ['content-scripts/dashboard.js'] });
     }, tabId);
@@ -136,7 +140,7 @@ describe('inline quick reply on the dashboard', () => {
     await waitForReplyButton(page, 'Reply to ticket #7');
     const worker = await rig.worker();
     const tabId = await worker.evaluate(
-      async (url) => (await chrome.tabs.query({ url: `${url}/dashboard/tickets/7` }))[0]?.id,
+      async (url) => (await chrome.tabs.query({})).find((t: { id?: number; url?: string }) => t.url === `${url}/dashboard/tickets/7`)?.id,
       rig.sandbox.url,
     );
     const popup = await rig.openPage('popup.html', `tabId=${tabId}`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Page } from './driver';
 import type { Rig } from './fixtures';
 import { signedInRig, control, openPopupFor, recordedPosts, storedMessages, waitForStatus, type RecordedRequest } from './steps';
 import { clickReplyButton, panelFrame } from './panel';

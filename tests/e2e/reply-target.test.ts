@@ -15,7 +15,10 @@ describe('reply target and collisions', () => {
     const page = await rig.context.newPage();
     await page.goto(url);
     const worker = await rig.worker();
-    const tabId = await worker.evaluate(async (u) => (await chrome.tabs.query({ url: u }))[0]?.id, url);
+    const tabId = await worker.evaluate(
+      async (u) => (await chrome.tabs.query({})).find((t: { id?: number; url?: string }) => t.url === u)?.id,
+      url,
+    );
     expect(tabId).toBeDefined();
     const popup = await rig.openPage('popup.html', `tabId=${tabId}`);
     return { page, popup };

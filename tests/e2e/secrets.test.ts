@@ -17,7 +17,10 @@ describe('secrets stay in the background', () => {
     const page = await rig.context.newPage();
     await page.goto(`${rig.sandbox.url}/dashboard/tickets/1`);
     await waitForReplyButton(page, 'Reply to ticket #1');
-    tabId = await worker.evaluate(async (url) => (await chrome.tabs.query({ url: `${url}/dashboard/tickets/1` }))[0].id, rig.sandbox.url);
+    tabId = await worker.evaluate(
+      async (url) => (await chrome.tabs.query({})).find((t: { id?: number; url?: string }) => t.url === `${url}/dashboard/tickets/1`)!.id,
+      rig.sandbox.url,
+    );
   });
   afterAll(async () => rig?.close());
 

@@ -1,6 +1,6 @@
 /** Steps an agent takes, shared by the e2e tests. */
 import { afterAll, beforeAll, beforeEach, expect } from 'vitest';
-import type { Page } from 'playwright-core';
+import type { Page } from './driver';
 import type { RecordedRequest } from '../../sandbox/state';
 import { configureAndSignIn, control, startRig, type Rig } from './fixtures';
 

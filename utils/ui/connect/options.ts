@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import { sendToBackground } from '@/utils/shared/messenger';
 import { none, type OptionsActions } from './index';
+import { matchPatternFor } from '@/utils/shared/dashboard-sites';
 
 /** The options page's actions; `applyAppearance` redraws the page, which only the entrypoint can do. */
 export function createOptionsActions(applyAppearance: OptionsActions['applyAppearance']): OptionsActions {
@@ -8,8 +9,15 @@ export function createOptionsActions(applyAppearance: OptionsActions['applyAppea
     getSettings: () => sendToBackground('settings/get', none),
     saveSettings: (input) => sendToBackground('settings/save', input),
     addSite: async (origin) => {
-      // Must run inside the click: the browser only shows the prompt for a user gesture.
-      const granted = await browser.permissions.request({ origins: [`${origin}/*`] }).catch(() => false);
+      // Must run inside the click: the browser only shows the prompt for a user gesture. The pattern names no
+      // port: Firefox refuses a match pattern with one (Chrome accepts it); the port is checked on each page.
+      let pattern: string;
+      try {
+        pattern = matchPatternFor(origin);
+      } catch {
+        pattern = `${origin}/*`;
+      }
+      const granted = await browser.permissions.request({ origins: [pattern] }).catch(() => false);
       if (!granted) return { ok: false, error: { kind: 'bad_request', message: 'The browser did not grant access to this site.' } };
       return sendToBackground('sites/add', { origin });
     },
