@@ -3,7 +3,7 @@ import { ATTACHMENT_TYPES, MESSAGE_MAX_CHARS } from '@/utils/shared/api-contract
 import type { Ticket, TicketWithMessages, UploadedMedia } from '@/utils/shared/daakey-types';
 import type { MessageKey } from '@/utils/shared/i18n';
 import type { AuthView, OutboxEntryView, Template } from '@/utils/shared/messages';
-import { findSlashQuery, insertRendered, renderTemplate, type TemplateValues } from '@/utils/ui/templates';
+import { findSlashQuery, insertRendered, type RenderedTemplate, renderTemplate, type TemplateValues } from '@/utils/ui/templates';
 import { fileProblem, messageProblem, type Problem } from '@/utils/ui/form-input';
 import type { ActionError, ReplyActions, SeenStore } from '@/utils/ui/connect';
 import { CreateTicketForm } from './CreateTicketForm';
@@ -11,6 +11,7 @@ import { errorText, fieldErrors } from './error-text';
 import { useI18n } from './i18n-context';
 import { StatusBadge } from './StatusBadge';
 import { TemplatePicker } from './TemplatePicker';
+import { TemplateFill } from './reply-form/TemplateFill';
 import { StatusArea } from './reply-form/StatusArea';
 import { useDraftSaver } from './reply-form/use-draft-saver';
 import { type Notice, statusView, undoable } from './reply-form/status-view';
@@ -96,6 +97,8 @@ export function ReplyForm({
   const [templates, setTemplates] = useState<Template[]>([]);
   const [picker, setPicker] = useState<{ start: number; query: string; active: number } | null>(null);
   const [missing, setMissing] = useState<string[]>([]);
+  // A chosen template with variables nothing can fill: the fill-in fields wait for the agent before insertion.
+  const [fill, setFill] = useState<{ template: Template; start: number; token: string; names: string[] } | null>(null);
   const [auth, setAuth] = useState<AuthView | null>(null);
   const [dragging, setDragging] = useState(false);
   // Collision detection: the messages the agent had when the ticket opened (or has acknowledged since), and the
@@ -288,7 +291,34 @@ export function ReplyForm({
     if (!picker) return;
     const end = picker.start + 1 + picker.query.length;
     const rendered = renderTemplate(tpl.body, templateValues());
-    const next = insertRendered(message, picker.start, end, rendered);
+    if (rendered.missing.length > 0) {
+      // Asked before insertion (Text Blaze forms): the "/query" stays in the box until Insert replaces it.
+      setPicker(null);
+      setFill({ template: tpl, start: picker.start, token: message.slice(picker.start, end), names: rendered.missing });
+      return;
+    }
+    insertAt(picker.start, end, rendered);
+  }
+
+  /** Inserts the fill-in form's template with the agent's values where its "/query" was (or at the end). */
+  function insertFilled(values: Record<string, string>) {
+    if (!fill) return;
+    const current = latest.current.message;
+    const here = current.slice(fill.start, fill.start + fill.token.length) === fill.token;
+    const start = here ? fill.start : current.length;
+    const end = here ? fill.start + fill.token.length : current.length;
+    setFill(null);
+    insertAt(start, end, renderTemplate(fill.template.body, templateValues(), values));
+  }
+
+  function cancelFill() {
+    setFill(null);
+    boxRef.current?.focus();
+  }
+
+  function insertAt(start: number, end: number, rendered: RenderedTemplate) {
+    const message = latest.current.message;
+    const next = insertRendered(message, start, end, rendered);
     caretRef.current = next.caret;
     setMissing(rendered.missing);
     setPicker(null);
@@ -690,6 +720,15 @@ export function ReplyForm({
               }
             }}
           />
+          {fill && (
+            <TemplateFill
+              key={`${fill.template.id}-${fill.start}`}
+              templateName={fill.template.name}
+              names={fill.names}
+              onInsert={insertFilled}
+              onCancel={cancelFill}
+            />
+          )}
           {pickerOpen && (
             <TemplatePicker
               id={listboxId}
@@ -765,7 +804,7 @@ export function ReplyForm({
             {!isClosed && (
               <button
                 type="submit"
-                class={waiting || confirmCollision ? undefined : 'primary'}
+                class={waiting || confirmCollision || fill ? undefined : 'primary'}
                 aria-busy={sending}
                 aria-disabled={sendUnavailable ? 'true' : undefined}
                 aria-describedby={resolved ? reopenId : undefined}
