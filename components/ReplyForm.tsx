@@ -1,10 +1,10 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ATTACHMENT_TYPES, MESSAGE_MAX_CHARS } from '@/utils/shared/api-contract';
-import type { Ticket, TicketWithMessages, UploadedMedia } from '@/utils/shared/daakey-types';
+import type { Ticket, TicketWithMessages } from '@/utils/shared/daakey-types';
 import type { MessageKey } from '@/utils/shared/i18n';
 import type { AuthView, OutboxEntryView, Template } from '@/utils/shared/messages';
 import { findSlashQuery, insertRendered, type RenderedTemplate, renderTemplate, type TemplateValues } from '@/utils/ui/templates';
-import { fileProblem, messageProblem, type Problem } from '@/utils/ui/form-input';
+import { messageProblem, type Problem } from '@/utils/ui/form-input';
 import type { ActionError, ReplyActions, SeenStore } from '@/utils/ui/connect';
 import { CreateTicketForm } from './CreateTicketForm';
 import { errorText, fieldErrors } from './error-text';
@@ -13,6 +13,7 @@ import { StatusBadge } from './StatusBadge';
 import { TemplatePicker } from './TemplatePicker';
 import { TemplateFill } from './reply-form/TemplateFill';
 import { StatusArea } from './reply-form/StatusArea';
+import { type LatestBox, doneMedia, useAttachments } from './reply-form/use-attachments';
 import { useDraftSaver } from './reply-form/use-draft-saver';
 import { type Notice, statusView, undoable } from './reply-form/status-view';
 import { ThreadList } from './ThreadList';
@@ -42,14 +43,6 @@ export interface ReplyFormProps {
   refreshMs?: number;
   /** Told when the form learns that the session is gone (a 401), so the popup's header stops saying "Signed in". */
   onSignedOut?: () => void;
-}
-
-interface Attachment {
-  key: string;
-  name: string;
-  state: 'uploading' | 'done' | 'error';
-  media?: UploadedMedia;
-  error?: string;
 }
 
 const UNSENT: ReadonlySet<OutboxEntryView['state']> = new Set(['queued', 'sending', 'failed', 'paused', 'needs_attention']);
@@ -88,8 +81,6 @@ export function ReplyForm({
   const [ticket, setTicket] = useState<TicketWithMessages | null>(null);
   const [ticketError, setTicketError] = useState<ActionError | null>(null);
   const [message, setMessage] = useState(initialMessage);
-  const [attachments, setAttachments] = useState<Attachment[]>([]);
-  const [attachProblems, setAttachProblems] = useState<string[]>([]);
   const [notice, setNotice] = useState<Notice>(null);
   const [entry, setEntry] = useState<OutboxEntryView | null>(null);
   const [sending, setSending] = useState(false);
@@ -117,9 +108,23 @@ export function ReplyForm({
   const fileRef = useRef<HTMLInputElement>(null);
   const followUpRef = useRef<HTMLDivElement>(null);
   const caretRef = useRef<number | null>(null);
-  const latest = useRef({ message, attachments });
-  latest.current = { message, attachments };
   const alive = useRef(true);
+  const latest = useRef<LatestBox>({ message, attachments: [] });
+  const {
+    attachments,
+    setAttachments,
+    problems: attachProblems,
+    add: addFiles,
+    remove: removeAttachment,
+  } = useAttachments({
+    upload: actions.uploadMedia,
+    latest,
+    alive,
+    onChange: () => draft.schedule(),
+    uploadError: (error) => errorText(t, error),
+    problemText,
+  });
+  latest.current = { message, attachments };
   // Seconds left when an entry was first shown: a number ticking down in a live region would be read out each second.
   const undoShown = useRef(new Map<string, number>());
   function undoSecondsFor(e: OutboxEntryView): number {
@@ -133,7 +138,6 @@ export function ReplyForm({
 
   const unknownTicket = !ticket && ticketError?.kind === 'not_found';
 
-  const doneMedia = (list: Attachment[]) => list.flatMap((a) => (a.state === 'done' && a.media ? [a.media] : []));
   const draft = useDraftSaver(
     () => void actions.saveDraft(ticketId, latest.current.message, doneMedia(latest.current.attachments)),
     draftDelayMs,
@@ -460,47 +464,6 @@ export function ReplyForm({
       e.preventDefault();
       void send();
     }
-  }
-
-  function addFiles(files: FileList | File[]) {
-    const problems: string[] = [];
-    let count = latest.current.attachments.filter((a) => a.state !== 'error').length;
-    const added: Attachment[] = [];
-    for (const file of Array.from(files)) {
-      const p = fileProblem(file, count);
-      if (p) {
-        problems.push(problemText(p));
-        continue;
-      }
-      count++;
-      added.push({ key: `a${++uid}`, name: file.name, state: 'uploading' });
-      const key = added[added.length - 1]!.key;
-      void actions.uploadMedia(file).then((r) => {
-        if (!alive.current) return;
-        setAttachments((list) => {
-          const next = list.map(
-            (a): Attachment =>
-              a.key !== key ? a : r.ok ? { ...a, state: 'done', media: r.data } : { ...a, state: 'error', error: errorText(t, r.error) },
-          );
-          latest.current = { ...latest.current, attachments: next };
-          return next;
-        });
-        if (r.ok) draft.schedule();
-      });
-    }
-    setAttachProblems(problems);
-    if (added.length) {
-      const next = [...latest.current.attachments, ...added];
-      latest.current = { ...latest.current, attachments: next };
-      setAttachments(next);
-    }
-  }
-
-  function removeAttachment(key: string) {
-    const next = latest.current.attachments.filter((a) => a.key !== key);
-    latest.current = { ...latest.current, attachments: next };
-    setAttachments(next);
-    draft.schedule();
   }
 
   async function retry() {
