@@ -2,8 +2,8 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/ho
 import { ATTACHMENT_TYPES, MESSAGE_MAX_CHARS } from '@/utils/shared/api-contract';
 import type { Ticket, TicketWithMessages } from '@/utils/shared/daakey-types';
 import type { MessageKey } from '@/utils/shared/i18n';
-import type { AuthView, OutboxEntryView, Template } from '@/utils/shared/messages';
-import { findSlashQuery, insertRendered, type RenderedTemplate, renderTemplate, type TemplateValues } from '@/utils/ui/templates';
+import type { AuthView, OutboxEntryView } from '@/utils/shared/messages';
+import type { TemplateValues } from '@/utils/ui/templates';
 import { messageProblem, type Problem } from '@/utils/ui/form-input';
 import type { ActionError, ReplyActions, SeenStore } from '@/utils/ui/connect';
 import { CreateTicketForm } from './CreateTicketForm';
@@ -15,6 +15,7 @@ import { TemplateFill } from './reply-form/TemplateFill';
 import { StatusArea } from './reply-form/StatusArea';
 import { type LatestBox, doneMedia, useAttachments } from './reply-form/use-attachments';
 import { useDraftSaver } from './reply-form/use-draft-saver';
+import { useTemplates } from './reply-form/use-templates';
 import { type Notice, statusView, undoable } from './reply-form/status-view';
 import { ThreadList } from './ThreadList';
 import './ReplyForm.css';
@@ -85,11 +86,6 @@ export function ReplyForm({
   const [entry, setEntry] = useState<OutboxEntryView | null>(null);
   const [sending, setSending] = useState(false);
   const [created, setCreated] = useState<Ticket | null>(null);
-  const [templates, setTemplates] = useState<Template[]>([]);
-  const [picker, setPicker] = useState<{ start: number; query: string; active: number } | null>(null);
-  const [missing, setMissing] = useState<string[]>([]);
-  // A chosen template with variables nothing can fill: the fill-in fields wait for the agent before insertion.
-  const [fill, setFill] = useState<{ template: Template; start: number; token: string; names: string[] } | null>(null);
   const [auth, setAuth] = useState<AuthView | null>(null);
   const [dragging, setDragging] = useState(false);
   // Collision detection: the messages the agent had when the ticket opened (or has acknowledged since), and the
@@ -142,6 +138,35 @@ export function ReplyForm({
     () => void actions.saveDraft(ticketId, latest.current.message, doneMedia(latest.current.attachments)),
     draftDelayMs,
   );
+
+  const {
+    templates,
+    setTemplates,
+    picker,
+    setPicker,
+    matches,
+    fill,
+    setMissing,
+    stillMissing: templateMissing,
+    typed,
+    pick,
+    insertFilled,
+    cancelFill,
+    open: openTemplates,
+    onKey: onTemplateKey,
+  } = useTemplates({
+    latest,
+    boxRef,
+    values: templateValues,
+    setText(text, caret, save) {
+      caretRef.current = caret;
+      latest.current = { ...latest.current, message: text };
+      setMessage(text);
+      onMessageChange?.(text);
+      if (save) draft.schedule();
+      boxRef.current?.focus();
+    },
+  });
 
   async function loadTicket() {
     const r = await actions.getTicket(ticketId);
@@ -270,11 +295,8 @@ export function ReplyForm({
     onMessageChange?.(value);
     if (notice?.kind === 'problem' || notice?.kind === 'info') setNotice(null);
     draft.schedule();
-    const q = findSlashQuery(value, caret);
-    setPicker(q && templates.length > 0 ? { ...q, active: 0 } : null);
+    typed(value, caret);
   }
-
-  const matches = picker ? templates.filter((tpl) => tpl.name.toLowerCase().includes(picker.query.toLowerCase())) : [];
 
   function templateValues(): TemplateValues {
     const customer = ticket?.messages
@@ -289,48 +311,6 @@ export function ReplyForm({
       'agent.name': auth?.user?.name,
       'agency.name': context?.agencyName,
     };
-  }
-
-  function pick(tpl: Template) {
-    if (!picker) return;
-    const end = picker.start + 1 + picker.query.length;
-    const rendered = renderTemplate(tpl.body, templateValues());
-    if (rendered.missing.length > 0) {
-      // Asked before insertion (Text Blaze forms): the "/query" stays in the box until Insert replaces it.
-      setPicker(null);
-      setFill({ template: tpl, start: picker.start, token: message.slice(picker.start, end), names: rendered.missing });
-      return;
-    }
-    insertAt(picker.start, end, rendered);
-  }
-
-  /** Inserts the fill-in form's template with the agent's values where its "/query" was (or at the end). */
-  function insertFilled(values: Record<string, string>) {
-    if (!fill) return;
-    const current = latest.current.message;
-    const here = current.slice(fill.start, fill.start + fill.token.length) === fill.token;
-    const start = here ? fill.start : current.length;
-    const end = here ? fill.start + fill.token.length : current.length;
-    setFill(null);
-    insertAt(start, end, renderTemplate(fill.template.body, templateValues(), values));
-  }
-
-  function cancelFill() {
-    setFill(null);
-    boxRef.current?.focus();
-  }
-
-  function insertAt(start: number, end: number, rendered: RenderedTemplate) {
-    const message = latest.current.message;
-    const next = insertRendered(message, start, end, rendered);
-    caretRef.current = next.caret;
-    setMissing(rendered.missing);
-    setPicker(null);
-    latest.current = { ...latest.current, message: next.text };
-    setMessage(next.text);
-    onMessageChange?.(next.text);
-    draft.schedule();
-    boxRef.current?.focus();
   }
 
   function problemText(p: Problem): string {
@@ -441,25 +421,7 @@ export function ReplyForm({
   }
 
   function onKeyDown(e: KeyboardEvent) {
-    if (picker && matches.length > 0) {
-      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-        e.preventDefault();
-        const delta = e.key === 'ArrowDown' ? 1 : -1;
-        setPicker({ ...picker, active: (picker.active + delta + matches.length) % matches.length });
-        return;
-      }
-      if ((e.key === 'Enter' || e.key === 'Tab') && !e.ctrlKey && !e.metaKey && !e.isComposing) {
-        e.preventDefault();
-        const tpl = matches[picker.active];
-        if (tpl) pick(tpl);
-        return;
-      }
-    }
-    if (picker && e.key === 'Escape') {
-      e.preventDefault();
-      setPicker(null);
-      return;
-    }
+    if (onTemplateKey(e)) return;
     if (isSendShortcut(e)) {
       e.preventDefault();
       void send();
@@ -518,7 +480,7 @@ export function ReplyForm({
   // Counted as sent: surrounding blanks never reach the ticket, so they never count against the limit shown.
   const count = message.trim().length;
   const tooLong = message.length > MESSAGE_MAX_CHARS;
-  const stillMissing = missing.filter((name) => message.includes(`{{${name}`) || message.includes(`{{ ${name}`));
+  const stillMissing = templateMissing(message);
   const problemId = `${base}-problem`;
   const countId = `${base}-count`;
   const reopenId = `${base}-reopen`;
@@ -532,19 +494,6 @@ export function ReplyForm({
   useEffect(() => {
     if (signedOut) onSignedOut?.();
   }, [signedOut]);
-
-  /** Opens the template list at the caret, as typing "/" would. */
-  function openTemplates() {
-    const box = boxRef.current;
-    const at = box ? (box.selectionStart ?? message.length) : message.length;
-    const next = `${message.slice(0, at)}/${message.slice(at)}`;
-    latest.current = { ...latest.current, message: next };
-    setMessage(next);
-    onMessageChange?.(next);
-    caretRef.current = at + 1;
-    box?.focus();
-    setPicker({ start: at, query: '', active: 0 });
-  }
 
   const actionButtons = (() => {
     switch (view.action) {
