@@ -39,6 +39,7 @@ function LinesField(props: {
   placeholder: string;
   value: string;
   onInput(value: string): void;
+  onChange(): void;
   problem: string;
 }) {
   const errorId = `${props.id}-error`;
@@ -55,6 +56,7 @@ function LinesField(props: {
           aria-invalid={props.problem !== ''}
           aria-describedby={errorId}
           onInput={(ev) => props.onInput(ev.currentTarget.value)}
+          onChange={props.onChange}
         />
       </label>
       <p id={errorId} class="problem">
@@ -64,13 +66,21 @@ function LinesField(props: {
   );
 }
 
-/** The agency's own ticket URL patterns and selectors, beside the built-in detection. */
+/**
+ * The agency's own ticket URL patterns and selectors, beside the built-in detection. Saved as made: when a box
+ * loses focus after a change (patterns are code, so half-typed lines are not checked keystroke by keystroke).
+ */
 export function DetectionSettings({ value, onSave, describeError }: DetectionSettingsProps) {
   const { t } = useI18n();
   const [patterns, setPatterns] = useState(value.urlPatterns.join('\n'));
   const [selectors, setSelectors] = useState(value.selectors.join('\n'));
   const [errors, setErrors] = useState<{ patterns?: string; selectors?: string }>({});
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const latest = useRef({ patterns, selectors });
+  latest.current = { patterns, selectors };
+  // Counts edits, so "Saved" is said only when what is shown is what was stored.
+  const edits = useRef(0);
+  const savedAt = useRef(0);
 
   // Follow the stored value when it changes (a save, a reload), never over what is being typed.
   const stored = `${value.urlPatterns.join('\n')}\u0000${value.selectors.join('\n')}`;
@@ -78,13 +88,25 @@ export function DetectionSettings({ value, onSave, describeError }: DetectionSet
   useEffect(() => {
     if (stored === lastStored.current) return;
     lastStored.current = stored;
+    // Typed since the last save: that text wins, and the next save stores it.
+    if (edits.current !== savedAt.current) return;
     setPatterns(value.urlPatterns.join('\n'));
     setSelectors(value.selectors.join('\n'));
   }, [stored]);
 
-  async function save(event: Event) {
-    event.preventDefault();
-    const config = { urlPatterns: lines(patterns), selectors: lines(selectors) };
+  function edit(set: (value: string) => void, key: 'patterns' | 'selectors') {
+    return (value: string) => {
+      edits.current++;
+      latest.current = { ...latest.current, [key]: value };
+      set(value);
+      setResult(null);
+    };
+  }
+
+  async function save() {
+    const at = edits.current;
+    savedAt.current = at;
+    const config = { urlPatterns: lines(latest.current.patterns), selectors: lines(latest.current.selectors) };
     const found = problems(config.urlPatterns, config.selectors);
     setErrors(found);
     if (found.patterns || found.selectors) {
@@ -92,6 +114,7 @@ export function DetectionSettings({ value, onSave, describeError }: DetectionSet
       return;
     }
     const reply = await onSave(config);
+    if (reply.ok && at !== edits.current) return;
     setResult(reply.ok ? { ok: true, text: t('detection_saved') } : { ok: false, text: describeError(reply.error) });
   }
 
@@ -99,13 +122,14 @@ export function DetectionSettings({ value, onSave, describeError }: DetectionSet
     <section aria-labelledby="detection-heading">
       <h2 id="detection-heading">{t('section_detection')}</h2>
       <p class="hint">{t('detection_hint')}</p>
-      <form onSubmit={save} noValidate class="stack">
+      <div class="stack">
         <LinesField
           id="detection-patterns"
           label={t('detection_patterns_label')}
           placeholder="/support/case/{id}"
           value={patterns}
-          onInput={setPatterns}
+          onInput={edit(setPatterns, 'patterns')}
+          onChange={() => void save()}
           problem={errors.patterns ? t('detection_pattern_invalid', [errors.patterns]) : ''}
         />
         <LinesField
@@ -113,18 +137,14 @@ export function DetectionSettings({ value, onSave, describeError }: DetectionSet
           label={t('detection_selectors_label')}
           placeholder=".case-number"
           value={selectors}
-          onInput={setSelectors}
+          onInput={edit(setSelectors, 'selectors')}
+          onChange={() => void save()}
           problem={errors.selectors ? t('detection_selector_invalid', [errors.selectors]) : ''}
         />
-        <div class="row">
-          <button type="submit">{t('detection_save')}</button>
-          {result && (
-            <span class={result.ok ? 'hint' : 'problem'} role="status">
-              {result.text}
-            </span>
-          )}
-        </div>
-      </form>
+        <p class={result?.ok === false ? 'problem' : 'hint'} role="status">
+          {result?.text ?? ''}
+        </p>
+      </div>
     </section>
   );
 }

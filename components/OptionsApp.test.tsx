@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AuthView, SettingsInput, SettingsView } from '@/utils/shared/messages';
+import type { AuthView, DetectionConfig, SettingsInput, SettingsView, Template } from '@/utils/shared/messages';
 import type { OptionsActions, Result } from '@/utils/ui/connect';
 import { OptionsApp } from './OptionsApp';
 
@@ -27,6 +27,8 @@ function options(view: Partial<SettingsView> = {}) {
   let auth: AuthView = { signedIn: false, user: null, needsSignIn: false };
   const saved: SettingsInput[] = [];
   const sites: string[] = [];
+  const detections: DetectionConfig[] = [];
+  const templates: Template[][] = [];
   const ok = <T,>(data: T): Promise<Result<T>> => Promise.resolve({ ok: true, data });
   const actions: OptionsActions = {
     getSettings: () => ok(current),
@@ -36,6 +38,7 @@ function options(view: Partial<SettingsView> = {}) {
       return ok(current);
     },
     saveDetection: (detection) => {
+      detections.push(detection);
       current = { ...current, detection };
       return ok(current);
     },
@@ -53,11 +56,14 @@ function options(view: Partial<SettingsView> = {}) {
     signIn: (email) => ok((auth = { signedIn: true, user: { id: 1, name: 'Omar', email }, needsSignIn: false })),
     signOut: () => ok((auth = { signedIn: false, user: null, needsSignIn: false })),
     listTemplates: () => ok([]),
-    saveTemplates: (t) => ok(t),
+    saveTemplates: (t) => {
+      templates.push(t);
+      return ok(t);
+    },
     applyAppearance: async () => undefined,
   };
   render(<OptionsApp actions={actions} />);
-  return { saved, sites };
+  return { saved, sites, detection: detections, templates };
 }
 
 const textbox = (name: string) => screen.getByRole('textbox', { name }) as HTMLInputElement;
@@ -207,19 +213,54 @@ describe('OptionsApp after an expired session', () => {
     expect(screen.getByRole('button', { name: 'Sign in' })).toBeTruthy();
   });
 
-  it('refuses a URL pattern without {id} and an invalid selector, keeping what was typed', async () => {
-    options();
+  it('saves detection as made: a box losing focus after a change stores it, refusing bad lines and keeping them', async () => {
+    const { detection } = options();
     const patterns = await screen.findByRole('textbox', { name: 'Ticket URL patterns' });
+    expect(screen.queryByRole('button', { name: /detection/i })).toBeNull();
     fireEvent.input(patterns, { target: { value: '/support/case/' } });
     const selectors = screen.getByRole('textbox', { name: 'Ticket selectors' });
     fireEvent.input(selectors, { target: { value: 'div[' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Update detection' }));
+    fireEvent.change(selectors);
     await waitFor(() => expect(document.body.textContent).toContain('needs {id}'));
     expect(document.body.textContent).toContain('not a valid CSS selector');
     expect((patterns as HTMLTextAreaElement).value).toBe('/support/case/');
+    expect(detection).toHaveLength(0);
     fireEvent.input(patterns, { target: { value: '/support/case/{id}' } });
+    fireEvent.change(patterns);
     fireEvent.input(selectors, { target: { value: '.case-number' } });
-    fireEvent.click(screen.getByRole('button', { name: 'Update detection' }));
+    fireEvent.change(selectors);
     await waitFor(() => expect(document.body.textContent).toContain('Saved. Reload'));
+    expect(detection.at(-1)).toEqual({ urlPatterns: ['/support/case/{id}'], selectors: ['.case-number'] });
+  });
+
+  it('saves templates as made with a "Saved" note, and never stores a half-filled one', async () => {
+    const { templates } = options();
+    fireEvent.click(await screen.findByRole('button', { name: 'Add template' }));
+    expect(screen.queryByRole('button', { name: /Update|Save templates/ })).toBeNull();
+    const name = screen.getByRole('textbox', { name: 'Template name' }) as HTMLInputElement;
+    const body = screen.getByRole('textbox', { name: 'Template text' }) as HTMLTextAreaElement;
+    set(name, 'Keys');
+    fireEvent.change(name);
+    await screen.findByText('Not saved yet: each template needs a name and a text.');
+    expect(templates).toHaveLength(0);
+    fireEvent.input(body, { target: { value: 'Your key box is {{box.code}}.' } });
+    fireEvent.change(body);
+    const section = document.getElementById('templates')!;
+    await waitFor(() => expect(section.querySelector('[role=status]')?.textContent).toBe('Saved'));
+    expect(templates.at(-1)).toEqual([expect.objectContaining({ name: 'Keys', body: 'Your key box is {{box.code}}.' })]);
+    // A new blank template is not stored, and does not hold back the others; a delete is saved at once.
+    fireEvent.click(screen.getByRole('button', { name: 'Add template' }));
+    fireEvent.click(screen.getByRole('button', { name: /Delete.*Keys/ }));
+    await waitFor(() => expect(templates.at(-1)).toEqual([]));
+    await waitFor(() => expect(section.querySelector('[role=status]')?.textContent).toBe('Saved'));
+  });
+
+  it('the connection keeps its Save button and shows the same "Saved" note', async () => {
+    options();
+    set(await screen.findByRole('textbox', { name: 'Agency code' }), 'AGENCY123');
+    set(screen.getByLabelText('Agency secret') as HTMLInputElement, 'sandbox-secret-123');
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    const section = document.getElementById('connection')!;
+    await waitFor(() => expect(section.querySelector('[role=status]')?.textContent).toBe('Saved'));
   });
 });

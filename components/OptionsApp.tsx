@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ENVIRONMENTS, type EnvironmentName } from '@/utils/shared/api-contract';
 import type { MessageKey } from '@/utils/shared/i18n';
 import {
@@ -72,8 +72,17 @@ export function OptionsApp({ actions }: OptionsAppProps) {
   const [site, setSite] = useState('');
   const [siteResult, setSiteResult] = useState<string | null>(null);
 
-  const [templates, setTemplates] = useState<Template[]>([]);
+  const [templates, setTemplatesState] = useState<Template[]>([]);
   const [templatesResult, setTemplatesResult] = useState<{ ok: boolean; text: string } | null>(null);
+  // Templates are saved as made (a field losing focus after a change, a delete): the latest list, and an edit count
+  // so "Saved" is said only when what is shown is what was stored.
+  const latestTemplates = useRef<Template[]>([]);
+  const templateEdits = useRef(0);
+  const templateSaves = useRef<Promise<unknown>>(Promise.resolve());
+  function setTemplates(next: Template[]) {
+    latestTemplates.current = next;
+    setTemplatesState(next);
+  }
   const [appearanceNote, setAppearanceNote] = useState<string | null>(null);
 
   function adopt(v: SettingsView) {
@@ -137,7 +146,7 @@ export function OptionsApp({ actions }: OptionsAppProps) {
       adopt(r.data);
       setSecret('');
       setIssued('');
-      setSaveResult({ ok: true, text: t('save_done') });
+      setSaveResult({ ok: true, text: t('saved_note') });
       const a = await actions.authStatus();
       if (a.ok) setAuth(a.data);
     } else setSaveResult({ ok: false, text: e(r.error) });
@@ -218,22 +227,32 @@ export function OptionsApp({ actions }: OptionsAppProps) {
     else setSiteResult(e(r.error));
   }
 
-  function editTemplate(id: string, patch: Partial<Template>) {
-    setTemplates((list) => list.map((tpl) => (tpl.id === id ? { ...tpl, ...patch } : tpl)));
+  function editTemplates(next: Template[]) {
+    templateEdits.current++;
+    setTemplates(next);
     setTemplatesResult(null);
   }
 
-  async function saveTemplates() {
-    const bad = templates.find((tpl) => tpl.name.trim() === '' || tpl.body.trim() === '');
-    if (bad) {
+  function editTemplate(id: string, patch: Partial<Template>) {
+    editTemplates(latestTemplates.current.map((tpl) => (tpl.id === id ? { ...tpl, ...patch } : tpl)));
+  }
+
+  /**
+   * Stores the list as shown, one save after another. A template just added and still blank is not stored yet;
+   * while one is half filled nothing is stored (a cleared text must not delete a stored template), and the note says so.
+   */
+  function saveTemplates() {
+    const at = templateEdits.current;
+    const list = latestTemplates.current.filter((tpl) => tpl.name.trim() !== '' || tpl.body.trim() !== '');
+    if (list.some((tpl) => tpl.name.trim() === '' || tpl.body.trim() === '')) {
       setTemplatesResult({ ok: false, text: t('templates_incomplete') });
       return;
     }
-    const r = await actions.saveTemplates(templates.map((tpl) => ({ ...tpl, name: tpl.name.trim() })));
-    if (r.ok) {
-      setTemplates(r.data);
-      setTemplatesResult({ ok: true, text: t('templates_saved') });
-    } else setTemplatesResult({ ok: false, text: e(r.error) });
+    templateSaves.current = templateSaves.current.then(async () => {
+      const r = await actions.saveTemplates(list.map((tpl) => ({ ...tpl, name: tpl.name.trim() })));
+      if (r.ok && at !== templateEdits.current) return;
+      setTemplatesResult(r.ok ? { ok: true, text: t('saved_note') } : { ok: false, text: e(r.error) });
+    });
   }
 
   const newId = () => (typeof crypto !== 'undefined' && 'randomUUID' in crypto ? crypto.randomUUID() : `t${Date.now()}${Math.random()}`);
@@ -389,25 +408,43 @@ export function OptionsApp({ actions }: OptionsAppProps) {
               <legend>{t('template_legend', [i + 1])}</legend>
               <label>
                 {t('template_name')}
-                <input type="text" dir="auto" value={tpl.name} onInput={(ev) => editTemplate(tpl.id, { name: ev.currentTarget.value })} />
+                <input
+                  type="text"
+                  dir="auto"
+                  value={tpl.name}
+                  onInput={(ev) => editTemplate(tpl.id, { name: ev.currentTarget.value })}
+                  onChange={saveTemplates}
+                />
               </label>
               <label>
                 {t('template_body')}
-                <textarea dir="auto" rows={4} value={tpl.body} onInput={(ev) => editTemplate(tpl.id, { body: ev.currentTarget.value })} />
+                <textarea
+                  dir="auto"
+                  rows={4}
+                  value={tpl.body}
+                  onInput={(ev) => editTemplate(tpl.id, { body: ev.currentTarget.value })}
+                  onChange={saveTemplates}
+                />
               </label>
-              <button type="button" class="link" onClick={() => setTemplates((list) => list.filter((x) => x.id !== tpl.id))}>
+              <button
+                type="button"
+                class="link"
+                onClick={() => {
+                  editTemplates(latestTemplates.current.filter((x) => x.id !== tpl.id));
+                  saveTemplates();
+                }}
+              >
                 {t('template_delete', [tpl.name || String(i + 1)])}
               </button>
             </fieldset>
           ))}
           <div class="row">
-            <button type="button" onClick={() => setTemplates((list) => [...list, { id: newId(), name: '', body: '' }])}>
+            <button type="button" onClick={() => editTemplates([...latestTemplates.current, { id: newId(), name: '', body: '' }])}>
               {t('template_add')}
             </button>
-            <button type="button" class="primary" onClick={() => void saveTemplates()}>
-              {t('templates_store')}
-            </button>
-            {templatesResult && <span class={templatesResult.ok ? 'hint' : 'problem'}>{templatesResult.text}</span>}
+            <span role="status" class={templatesResult?.ok === false ? 'problem' : 'hint'}>
+              {templatesResult?.text ?? ''}
+            </span>
           </div>
         </section>
 

@@ -365,10 +365,50 @@ describe('ReplyForm', () => {
     fireEvent.keyDown(box, { key: 'Enter' });
     expect(box.value).toBe('Thanks Sara, — Omar');
     expect(box.selectionStart).toBe('Thanks Sara, '.length);
+    // {{agency.name}} has no value and no fallback: a fill-in field asks for it before anything is inserted.
     type(box, `${box.value} /ag`);
     fireEvent.keyDown(box, { key: 'Enter' });
-    expect(box.value).toBe('Thanks Sara, — Omar From {{agency.name}}');
-    expect(screen.getByText(/No value for \{\{agency.name\}\}/)).toBeTruthy();
+    const field = await screen.findByRole('textbox', { name: 'agency.name' });
+    expect(screen.getByRole('group', { name: 'Fill in “Agency”' })).toBeTruthy();
+    expect(box.value).toBe('Thanks Sara, — Omar /ag');
+    expect(document.activeElement).toBe(field);
+    expect(primaries().map((b) => b.textContent)).toEqual(['Insert']);
+    fireEvent.input(field, { target: { value: 'Daakey Rent' } });
+    fireEvent.keyDown(field, { key: 'Enter' });
+    expect(box.value).toBe('Thanks Sara, — Omar From Daakey Rent');
+    expect(document.activeElement).toBe(box);
+    expect(screen.queryByRole('group', { name: /Fill in/ })).toBeNull();
+    expect(screen.queryByText(/No value for/)).toBeNull();
+  });
+
+  it('a template fill-in form: one field per missing variable, Insert button, Esc cancels, blanks stay visible', async () => {
+    const { box, calls } = await setup({
+      listTemplates: async () => ({
+        ok: true,
+        data: [{ id: 'k', name: 'Keys', body: 'Your key box {{box.code}} at {{station}}, {{customer.name}}.' }],
+      }),
+    });
+    await screen.findByText('Type / for templates');
+    type(box, '/ke');
+    fireEvent.keyDown(box, { key: 'Enter' });
+    const code = await screen.findByRole('textbox', { name: 'box.code' });
+    expect(screen.getByRole('textbox', { name: 'station' })).toBeTruthy();
+    // Esc cancels: nothing inserted, the box keeps its text and gets focus back.
+    fireEvent.keyDown(code, { key: 'Escape' });
+    expect(screen.queryByRole('textbox', { name: 'box.code' })).toBeNull();
+    expect(box.value).toBe('/ke');
+    expect(document.activeElement).toBe(box);
+    expect(calls.send).toHaveLength(0);
+    // Again, this time with the Insert button and one value left blank: the blank one stays and is flagged.
+    box.setSelectionRange(3, 3);
+    fireEvent.input(box);
+    fireEvent.keyDown(box, { key: 'Enter' });
+    fireEvent.input(await screen.findByRole('textbox', { name: 'box.code' }), { target: { value: '4711' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Insert' }));
+    expect(box.value).toBe('Your key box 4711 at {{station}}, Sara.');
+    expect(document.activeElement).toBe(box);
+    expect(screen.getByText(/No value for \{\{station\}\}/)).toBeTruthy();
+    expect(calls.send).toHaveLength(0);
   });
 
   it('checks files before uploading and uploads the rest', async () => {

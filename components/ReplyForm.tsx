@@ -1,18 +1,21 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { ATTACHMENT_TYPES, MESSAGE_MAX_CHARS } from '@/utils/shared/api-contract';
-import type { Ticket, TicketWithMessages, UploadedMedia } from '@/utils/shared/daakey-types';
+import type { Ticket, TicketWithMessages } from '@/utils/shared/daakey-types';
 import type { MessageKey } from '@/utils/shared/i18n';
-import type { AuthView, OutboxEntryView, Template } from '@/utils/shared/messages';
-import { findSlashQuery, insertRendered, renderTemplate, type TemplateValues } from '@/utils/ui/templates';
-import { fileProblem, messageProblem, type Problem } from '@/utils/ui/form-input';
+import type { AuthView, OutboxEntryView } from '@/utils/shared/messages';
+import type { TemplateValues } from '@/utils/ui/templates';
+import { messageProblem, type Problem } from '@/utils/ui/form-input';
 import type { ActionError, ReplyActions, SeenStore } from '@/utils/ui/connect';
 import { CreateTicketForm } from './CreateTicketForm';
 import { errorText, fieldErrors } from './error-text';
 import { useI18n } from './i18n-context';
 import { StatusBadge } from './StatusBadge';
 import { TemplatePicker } from './TemplatePicker';
+import { TemplateFill } from './reply-form/TemplateFill';
 import { StatusArea } from './reply-form/StatusArea';
+import { type LatestBox, doneMedia, useAttachments } from './reply-form/use-attachments';
 import { useDraftSaver } from './reply-form/use-draft-saver';
+import { useTemplates } from './reply-form/use-templates';
 import { type Notice, statusView, undoable } from './reply-form/status-view';
 import { ThreadList } from './ThreadList';
 import './ReplyForm.css';
@@ -41,14 +44,6 @@ export interface ReplyFormProps {
   refreshMs?: number;
   /** Told when the form learns that the session is gone (a 401), so the popup's header stops saying "Signed in". */
   onSignedOut?: () => void;
-}
-
-interface Attachment {
-  key: string;
-  name: string;
-  state: 'uploading' | 'done' | 'error';
-  media?: UploadedMedia;
-  error?: string;
 }
 
 const UNSENT: ReadonlySet<OutboxEntryView['state']> = new Set(['queued', 'sending', 'failed', 'paused', 'needs_attention']);
@@ -87,15 +82,10 @@ export function ReplyForm({
   const [ticket, setTicket] = useState<TicketWithMessages | null>(null);
   const [ticketError, setTicketError] = useState<ActionError | null>(null);
   const [message, setMessage] = useState(initialMessage);
-  const [attachments, setAttachments] = useState<Attachment[]>([]);
-  const [attachProblems, setAttachProblems] = useState<string[]>([]);
   const [notice, setNotice] = useState<Notice>(null);
   const [entry, setEntry] = useState<OutboxEntryView | null>(null);
   const [sending, setSending] = useState(false);
   const [created, setCreated] = useState<Ticket | null>(null);
-  const [templates, setTemplates] = useState<Template[]>([]);
-  const [picker, setPicker] = useState<{ start: number; query: string; active: number } | null>(null);
-  const [missing, setMissing] = useState<string[]>([]);
   const [auth, setAuth] = useState<AuthView | null>(null);
   const [dragging, setDragging] = useState(false);
   // Collision detection: the messages the agent had when the ticket opened (or has acknowledged since), and the
@@ -114,9 +104,23 @@ export function ReplyForm({
   const fileRef = useRef<HTMLInputElement>(null);
   const followUpRef = useRef<HTMLDivElement>(null);
   const caretRef = useRef<number | null>(null);
-  const latest = useRef({ message, attachments });
-  latest.current = { message, attachments };
   const alive = useRef(true);
+  const latest = useRef<LatestBox>({ message, attachments: [] });
+  const {
+    attachments,
+    setAttachments,
+    problems: attachProblems,
+    add: addFiles,
+    remove: removeAttachment,
+  } = useAttachments({
+    upload: actions.uploadMedia,
+    latest,
+    alive,
+    onChange: () => draft.schedule(),
+    uploadError: (error) => errorText(t, error),
+    problemText,
+  });
+  latest.current = { message, attachments };
   // Seconds left when an entry was first shown: a number ticking down in a live region would be read out each second.
   const undoShown = useRef(new Map<string, number>());
   function undoSecondsFor(e: OutboxEntryView): number {
@@ -130,11 +134,39 @@ export function ReplyForm({
 
   const unknownTicket = !ticket && ticketError?.kind === 'not_found';
 
-  const doneMedia = (list: Attachment[]) => list.flatMap((a) => (a.state === 'done' && a.media ? [a.media] : []));
   const draft = useDraftSaver(
     () => void actions.saveDraft(ticketId, latest.current.message, doneMedia(latest.current.attachments)),
     draftDelayMs,
   );
+
+  const {
+    templates,
+    setTemplates,
+    picker,
+    setPicker,
+    matches,
+    fill,
+    setMissing,
+    stillMissing: templateMissing,
+    typed,
+    pick,
+    insertFilled,
+    cancelFill,
+    open: openTemplates,
+    onKey: onTemplateKey,
+  } = useTemplates({
+    latest,
+    boxRef,
+    values: templateValues,
+    setText(text, caret, save) {
+      caretRef.current = caret;
+      latest.current = { ...latest.current, message: text };
+      setMessage(text);
+      onMessageChange?.(text);
+      if (save) draft.schedule();
+      boxRef.current?.focus();
+    },
+  });
 
   async function loadTicket() {
     const r = await actions.getTicket(ticketId);
@@ -263,11 +295,8 @@ export function ReplyForm({
     onMessageChange?.(value);
     if (notice?.kind === 'problem' || notice?.kind === 'info') setNotice(null);
     draft.schedule();
-    const q = findSlashQuery(value, caret);
-    setPicker(q && templates.length > 0 ? { ...q, active: 0 } : null);
+    typed(value, caret);
   }
-
-  const matches = picker ? templates.filter((tpl) => tpl.name.toLowerCase().includes(picker.query.toLowerCase())) : [];
 
   function templateValues(): TemplateValues {
     const customer = ticket?.messages
@@ -282,21 +311,6 @@ export function ReplyForm({
       'agent.name': auth?.user?.name,
       'agency.name': context?.agencyName,
     };
-  }
-
-  function pick(tpl: Template) {
-    if (!picker) return;
-    const end = picker.start + 1 + picker.query.length;
-    const rendered = renderTemplate(tpl.body, templateValues());
-    const next = insertRendered(message, picker.start, end, rendered);
-    caretRef.current = next.caret;
-    setMissing(rendered.missing);
-    setPicker(null);
-    latest.current = { ...latest.current, message: next.text };
-    setMessage(next.text);
-    onMessageChange?.(next.text);
-    draft.schedule();
-    boxRef.current?.focus();
   }
 
   function problemText(p: Problem): string {
@@ -407,70 +421,11 @@ export function ReplyForm({
   }
 
   function onKeyDown(e: KeyboardEvent) {
-    if (picker && matches.length > 0) {
-      if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
-        e.preventDefault();
-        const delta = e.key === 'ArrowDown' ? 1 : -1;
-        setPicker({ ...picker, active: (picker.active + delta + matches.length) % matches.length });
-        return;
-      }
-      if ((e.key === 'Enter' || e.key === 'Tab') && !e.ctrlKey && !e.metaKey && !e.isComposing) {
-        e.preventDefault();
-        const tpl = matches[picker.active];
-        if (tpl) pick(tpl);
-        return;
-      }
-    }
-    if (picker && e.key === 'Escape') {
-      e.preventDefault();
-      setPicker(null);
-      return;
-    }
+    if (onTemplateKey(e)) return;
     if (isSendShortcut(e)) {
       e.preventDefault();
       void send();
     }
-  }
-
-  function addFiles(files: FileList | File[]) {
-    const problems: string[] = [];
-    let count = latest.current.attachments.filter((a) => a.state !== 'error').length;
-    const added: Attachment[] = [];
-    for (const file of Array.from(files)) {
-      const p = fileProblem(file, count);
-      if (p) {
-        problems.push(problemText(p));
-        continue;
-      }
-      count++;
-      added.push({ key: `a${++uid}`, name: file.name, state: 'uploading' });
-      const key = added[added.length - 1]!.key;
-      void actions.uploadMedia(file).then((r) => {
-        if (!alive.current) return;
-        setAttachments((list) => {
-          const next = list.map(
-            (a): Attachment =>
-              a.key !== key ? a : r.ok ? { ...a, state: 'done', media: r.data } : { ...a, state: 'error', error: errorText(t, r.error) },
-          );
-          latest.current = { ...latest.current, attachments: next };
-          return next;
-        });
-        if (r.ok) draft.schedule();
-      });
-    }
-    setAttachProblems(problems);
-    if (added.length) {
-      const next = [...latest.current.attachments, ...added];
-      latest.current = { ...latest.current, attachments: next };
-      setAttachments(next);
-    }
-  }
-
-  function removeAttachment(key: string) {
-    const next = latest.current.attachments.filter((a) => a.key !== key);
-    latest.current = { ...latest.current, attachments: next };
-    setAttachments(next);
-    draft.schedule();
   }
 
   async function retry() {
@@ -525,7 +480,7 @@ export function ReplyForm({
   // Counted as sent: surrounding blanks never reach the ticket, so they never count against the limit shown.
   const count = message.trim().length;
   const tooLong = message.length > MESSAGE_MAX_CHARS;
-  const stillMissing = missing.filter((name) => message.includes(`{{${name}`) || message.includes(`{{ ${name}`));
+  const stillMissing = templateMissing(message);
   const problemId = `${base}-problem`;
   const countId = `${base}-count`;
   const reopenId = `${base}-reopen`;
@@ -539,19 +494,6 @@ export function ReplyForm({
   useEffect(() => {
     if (signedOut) onSignedOut?.();
   }, [signedOut]);
-
-  /** Opens the template list at the caret, as typing "/" would. */
-  function openTemplates() {
-    const box = boxRef.current;
-    const at = box ? (box.selectionStart ?? message.length) : message.length;
-    const next = `${message.slice(0, at)}/${message.slice(at)}`;
-    latest.current = { ...latest.current, message: next };
-    setMessage(next);
-    onMessageChange?.(next);
-    caretRef.current = at + 1;
-    box?.focus();
-    setPicker({ start: at, query: '', active: 0 });
-  }
 
   const actionButtons = (() => {
     switch (view.action) {
@@ -690,6 +632,15 @@ export function ReplyForm({
               }
             }}
           />
+          {fill && (
+            <TemplateFill
+              key={`${fill.template.id}-${fill.start}`}
+              templateName={fill.template.name}
+              names={fill.names}
+              onInsert={insertFilled}
+              onCancel={cancelFill}
+            />
+          )}
           {pickerOpen && (
             <TemplatePicker
               id={listboxId}
@@ -765,7 +716,7 @@ export function ReplyForm({
             {!isClosed && (
               <button
                 type="submit"
-                class={waiting || confirmCollision ? undefined : 'primary'}
+                class={waiting || confirmCollision || fill ? undefined : 'primary'}
                 aria-busy={sending}
                 aria-disabled={sendUnavailable ? 'true' : undefined}
                 aria-describedby={resolved ? reopenId : undefined}

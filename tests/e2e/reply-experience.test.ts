@@ -118,8 +118,9 @@ describe('the reply experience', () => {
     await fieldset
       .getByRole('textbox', { name: 'Template text' })
       .fill('Hello {{customer.name | there}}, about ticket #{{ticket.id}}: {{cursor}} Regards.');
-    await options.getByRole('button', { name: 'Update templates' }).click();
-    await options.getByText('Templates updated.').waitFor();
+    // Saved as made: the text box losing focus stores the template, then the section says "Saved".
+    await fieldset.getByRole('textbox', { name: 'Template text' }).blur();
+    await options.locator('#templates').getByText('Saved', { exact: true }).waitFor();
     await options.close();
 
     const popup = await openPopupFor(rig, 12);

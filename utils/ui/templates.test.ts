@@ -65,3 +65,19 @@ describe('insertRendered', () => {
     expect(insertRendered('/a', 0, 2, renderTemplate('abc', {}))).toEqual({ text: 'abc', caret: 3 });
   });
 });
+
+describe('renderTemplate with fill-in values', () => {
+  it('fills variables that had no value, known or not, and leaves blank fills missing', () => {
+    const r = renderTemplate('{{agency.name}} {{box.code}} {{station}} {{customer.name}}', values, {
+      'agency.name': 'Daakey',
+      'box.code': ' 4711 ',
+      station: '  ',
+      'customer.name': 'ignored',
+    });
+    expect(r.text).toBe('Daakey 4711 {{station}} Sara');
+    expect(r.missing).toEqual(['station']);
+  });
+  it('a fill never overrides a value the form knows', () => {
+    expect(renderTemplate('{{ticket.id}}', values, { 'ticket.id': '9' }).text).toBe('1042');
+  });
+});

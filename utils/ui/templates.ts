@@ -29,8 +29,11 @@ function unquote(s: string): string {
   return m ? m[2]! : s;
 }
 
-/** Renders a template body with the given values. Unknown or empty variables count as missing. */
-export function renderTemplate(body: string, values: TemplateValues): RenderedTemplate {
+/**
+ * Renders a template body with the given values. Unknown or empty variables count as missing, unless `fills` (what
+ * the agent typed into the fill-in fields, by variable name) has a non-blank value for them.
+ */
+export function renderTemplate(body: string, values: TemplateValues, fills: Readonly<Record<string, string>> = {}): RenderedTemplate {
   const missing: string[] = [];
   let cursor: number | null = null;
   let text = '';
@@ -46,7 +49,8 @@ export function renderTemplate(body: string, values: TemplateValues): RenderedTe
       continue;
     }
     const value = (TEMPLATE_VARIABLES as readonly string[]).includes(name) ? values[name as TemplateVariable] : undefined;
-    const str = value === null || value === undefined ? '' : String(value).trim();
+    const known = value === null || value === undefined ? '' : String(value).trim();
+    const str = known !== '' ? known : Object.hasOwn(fills, name) ? (fills[name] ?? '').trim() : '';
     if (str !== '') text += str;
     else if (fallback !== undefined) text += unquote(fallback);
     else {
