@@ -57,6 +57,8 @@ await options.getByRole('textbox', { name: 'API base URL' }).fill(BASE);
 await options.getByRole('textbox', { name: 'Agency code' }).fill('AGENCY123');
 await options.getByLabel('Agency secret').fill('sandbox-secret-123');
 await options.getByRole('button', { name: 'Save' }).click();
+// Sign in only once the Sandbox environment is stored, or it would go to Production.
+await options.getByText('Saved', { exact: true }).first().waitFor({ timeout: 15_000 });
 await options.getByRole('textbox', { name: 'Email' }).fill('agent@demo.daakey.test');
 await options.getByLabel('Password').fill('demo-password');
 await options.getByRole('button', { name: 'Sign in' }).click();

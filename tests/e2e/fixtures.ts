@@ -142,6 +142,8 @@ export async function configureAndSignIn(rig: Rig, { signIn = true } = {}): Prom
   await page.getByRole('textbox', { name: 'Agency code' }).fill(DEMO.agencyCode);
   await page.getByLabel('Agency secret').fill(DEMO.secret);
   await page.getByRole('button', { name: 'Save' }).click();
+  // Signing in before the save has landed would sign in against the previous (Production) environment.
+  await page.getByText('Saved', { exact: true }).first().waitFor({ timeout: 30_000 });
   if (signIn) {
     await page.getByRole('textbox', { name: 'Email' }).fill(DEMO.email);
     await page.getByLabel('Password').fill(DEMO.password);
