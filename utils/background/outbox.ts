@@ -465,6 +465,9 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       throw error;
     }
     if (!started) return false;
+    // Still there: a Send whose own write failed takes its reply back out of memory (and out of `unsaved`)
+    // without a write, and a mark made in between must not be posted. Nothing awaits from here to the POST.
+    if (!fresh && find(await read(), id)?.state !== 'sending') return false;
     if (!mayStart()) {
       await putBack(id);
       return false;
