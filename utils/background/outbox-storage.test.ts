@@ -201,7 +201,7 @@ describe('outbox storage', () => {
       'save b:sending',
       '201 a',
       'POST b',
-      'save c:sending,a:sent',
+      'save a:sent,c:sending',
       '201 b',
       'POST c',
       '201 c',

@@ -488,6 +488,47 @@ describe('outbox: a drain sends to several tickets at once', () => {
   });
 });
 
+describe("outbox: group commit of the lanes' sending marks", () => {
+  it("several lanes' 'sending' marks share one storage write, and no POST leaves before its mark is stored", async () => {
+    // A slow store: what it holds changes only when a write completes, as with storage.local.set.
+    const inner = createMemoryOutboxStore();
+    const writes: { marks: string[] }[] = [];
+    const store: OutboxStore = {
+      load: () => inner.load(),
+      async save(snapshot, delta) {
+        await new Promise((r) => setTimeout(r, 6));
+        await inner.save(snapshot, delta);
+        writes.push({ marks: delta.changed.filter((r) => r.state === 'sending').map((r) => r.id) });
+      },
+    };
+    const { outbox, server } = setup({ store });
+    const post = server.client.addMessage;
+    const unmarkedPosts: string[] = [];
+    server.client.addMessage = async (ticketId, body, options) => {
+      // What storage holds when the request leaves: this reply, 'sending', with the start of this attempt.
+      const stored = readSnapshot(inner.saved()).records.find((r) => r.id === options.idempotencyKey);
+      if (stored?.state !== 'sending' || stored.attemptStartedAt === null) unmarkedPosts.push(options.idempotencyKey);
+      await new Promise((r) => setTimeout(r, 2));
+      return post(ticketId, body, options);
+    };
+    const replies = Array.from({ length: 24 }, (_, i) => reply(`g${String(i).padStart(2, '0')}`, (i % 4) + 1));
+    for (const r of replies) await outbox.enqueue(r);
+    writes.length = 0;
+    const views = await outbox.flush();
+
+    expect(views.map((v) => v.state)).toEqual(replies.map(() => 'sent'));
+    expect(server.posts.map((p) => p.idempotencyKey).sort()).toEqual(replies.map((r) => r.clientId));
+    expect(unmarkedPosts).toEqual([]);
+    const marks = writes.flatMap((w) => w.marks);
+    const markWrites = writes.filter((w) => w.marks.length > 0).length;
+    // Every reply's mark was written (once: each was posted once), in fewer writes than marks.
+    expect(marks.sort()).toEqual(replies.map((r) => r.clientId));
+    expect(markWrites).toBeLessThan(marks.length);
+    // The first write carries the first reply of every lane.
+    expect(writes[0]!.marks.length).toBe(FLUSH_CONCURRENCY);
+  });
+});
+
 describe('outbox: retry timing', () => {
   it('honours 429 Retry-After: no attempt before the time, even when forced, then sends', async () => {
     const { outbox, server, clock, scheduled } = setup();

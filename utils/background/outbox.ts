@@ -125,6 +125,21 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     }
   }
 
+  /**
+   * A group commit for a step that must be in storage before the caller goes on (a reply's 'sending' mark before
+   * its POST): the step is applied like a deferred one, then the caller waits for the next write under the mutex.
+   * Steps of other lanes queued behind a write in progress are applied before that next write runs, so it carries
+   * all of their marks, and their own writes find nothing left to write. Resolves only once a write containing
+   * this step has completed; rejects when it could not be written (the step stays applied in memory: the caller
+   * puts it back).
+   */
+  async function mutateDurably<R>(fn: (snapshot: OutboxSnapshot, now: number) => R): Promise<R> {
+    const result = await mutate(fn, { deferWrite: true });
+    // Nothing left unsaved means an earlier write (successful: `unsaved` is cleared only then) carried it.
+    if (unsaved.size) await writeUnsaved();
+    return result;
+  }
+
   function whenPersisted(id: string): Promise<void> {
     if (!unsaved.has(id)) return Promise.resolve();
     return new Promise((resolve, reject) => waiters.set(id, [...(waiters.get(id) ?? []), { resolve, reject }]));
@@ -343,18 +358,22 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     };
     // Nothing to take ahead: no write (the deferred ones wait for the next real one).
     if (!candidate(await read(), clock())) return null;
+    let marked: string | null = null;
     try {
-      return await mutate((s, now) => {
+      // Joins the other lanes' marks in one write (see `mutateDurably`).
+      return await mutateDurably((s, now) => {
         const found = candidate(s, now);
         const r = found && edit(s, found.id);
         if (!r) return null;
         r.state = 'sending';
         r.attempts += 1;
         r.attemptStartedAt = now;
+        marked = r.id;
         return r.id;
       });
     } catch {
-      // Not written down: it stays queued and is written down before its own request, as usual.
+      // Not written down: back to queued, and written down before its own request, as usual.
+      if (marked !== null) await putBack(marked);
       return null;
     }
   }
@@ -420,23 +439,35 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     // Taken ahead, it is in storage as 'sending' (its attempt counted) already, with a start written while the
     // reply before it was in flight; a start older than the slack (that request was slow) is written again.
     const fresh = ahead && clock() - (record.attemptStartedAt ?? 0) <= ATTEMPT_START_SLACK_MS;
-    const started = fresh
-      ? toPost(record)
-      : await mutate((s, now) => {
-          const r = edit(s, id);
-          if (!r || r.state !== (ahead ? 'sending' : 'queued')) return null;
-          if (!ahead) {
-            r.state = 'sending';
-            r.attempts += 1;
-          }
-          // Written before the request: should it get no answer, nothing is tried again before this plus the wait.
-          r.attemptStartedAt = now;
-          // Cleared only now: the check above proved the earlier attempt did not land.
-          r.outcomeUnknown = false;
-          r.inFlightUntil = null;
-          return toPost(r);
-        });
+    // Not fresh: the mark joins the other lanes' marks in one write, and the POST waits for that write.
+    let marked = false;
+    const mark = (s: OutboxSnapshot, now: number) => {
+      const r = edit(s, id);
+      if (!r || r.state !== (ahead ? 'sending' : 'queued')) return null;
+      if (!ahead) {
+        r.state = 'sending';
+        r.attempts += 1;
+      }
+      // Written before the request: should it get no answer, nothing is tried again before this plus the wait.
+      r.attemptStartedAt = now;
+      // Cleared only now: the check above proved the earlier attempt did not land.
+      r.outcomeUnknown = false;
+      r.inFlightUntil = null;
+      marked = true;
+      return toPost(r);
+    };
+    let started: ReturnType<typeof toPost> | null;
+    try {
+      started = fresh ? toPost(record) : await mutateDurably(mark);
+    } catch (error) {
+      // Applied in memory, never written: as it was before, unposted (a taken-ahead one stays 'sending' in storage).
+      if (marked && !ahead) await putBack(id);
+      throw error;
+    }
     if (!started) return false;
+    // Still there: a Send whose own write failed takes its reply back out of memory (and out of `unsaved`)
+    // without a write, and a mark made in between must not be posted. Nothing awaits from here to the POST.
+    if (!fresh && find(await read(), id)?.state !== 'sending') return false;
     if (!mayStart()) {
       await putBack(id);
       return false;
