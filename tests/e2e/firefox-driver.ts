@@ -206,6 +206,15 @@ export class FxLocator {
       await handle.dispose();
     }
   }
+  /** As Playwright's blur: the element loses focus (blur and focusout fire). */
+  async blur(): Promise<void> {
+    const handle = await this.one();
+    try {
+      await handle.evaluate((el) => (el as HTMLElement).blur());
+    } finally {
+      await handle.dispose();
+    }
+  }
   async focus(): Promise<void> {
     const handle = await this.one();
     await handle.focus();
@@ -372,16 +381,17 @@ export class FxPage extends FxFrame {
     void this.ppage.goto(url, { timeout }).catch((error: unknown) => {
       gotoError = error;
     });
-    try {
-      await this.ppage.waitForFunction(
-        (u: string) => location.href === u && document.readyState === 'complete',
-        { polling: 50, timeout },
-        url,
-      );
-    } catch (error) {
-      throw gotoError ?? error;
+    // Polled by hand: while the page swaps documents, BiDi may fail to build an answer ("right-hand side of
+    // 'in' should be an object, got null"), which would end puppeteer's waitForFunction at once.
+    const until = Date.now() + timeout;
+    for (;;) {
+      const loaded = await this.ppage
+        .evaluate((u: string) => location.href === u && document.readyState === 'complete', url)
+        .catch(() => false);
+      if (loaded) return null;
+      if (gotoError || Date.now() > until) throw gotoError ?? new Error(`Timeout ${timeout} ms loading ${url}`);
+      await sleep(50);
     }
-    return null;
   }
   async reload(): Promise<null> {
     const url = await this.frame.evaluate(() => location.href);
