@@ -22,7 +22,7 @@ const baseView: SettingsView = {
   detection: { urlPatterns: [], selectors: [] },
 };
 
-function options(view: Partial<SettingsView> = {}) {
+function options(view: Partial<SettingsView> = {}, { settingsArrive = Promise.resolve() } = {}) {
   let current: SettingsView = { ...baseView, ...view };
   let auth: AuthView = { signedIn: false, user: null, needsSignIn: false };
   const saved: SettingsInput[] = [];
@@ -31,7 +31,7 @@ function options(view: Partial<SettingsView> = {}) {
   const templates: Template[][] = [];
   const ok = <T,>(data: T): Promise<Result<T>> => Promise.resolve({ ok: true, data });
   const actions: OptionsActions = {
-    getSettings: () => ok(current),
+    getSettings: () => settingsArrive.then(() => ({ ok: true as const, data: current })),
     saveSettings: (input) => {
       saved.push(input);
       current = { ...current, ...input, hasSecret: current.hasSecret || Boolean(input.secret) };
@@ -106,6 +106,42 @@ describe('OptionsApp', () => {
     });
     await waitFor(() => expect(secret.value).toBe(''));
     expect(secret.placeholder).toBe('stored');
+  });
+
+  it('shows no connection form until the stored settings arrive, so they cannot overwrite what was typed', async () => {
+    let arrive!: () => void;
+    const { saved } = options({}, { settingsArrive: new Promise<void>((r) => (arrive = r)) });
+    expect(await screen.findByText('Loading settings…')).toBeTruthy();
+    expect(screen.queryByRole('combobox', { name: 'Environment' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Save' })).toBeNull();
+    arrive();
+    const env = (await screen.findByRole('combobox', { name: 'Environment' })) as HTMLSelectElement;
+    expect(screen.queryByText('Loading settings…')).toBeNull();
+    env.value = 'sandbox';
+    fireEvent.change(env);
+    set(textbox('API base URL'), 'http://127.0.0.1:8787');
+    set(textbox('Agency code'), 'AGENCY123');
+    set(screen.getByLabelText('Agency secret') as HTMLInputElement, 'sandbox-secret-123');
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(saved).toHaveLength(1));
+    expect(saved[0]).toMatchObject({ environment: 'sandbox', baseUrl: 'http://127.0.0.1:8787', agencyCode: 'AGENCY123' });
+  });
+
+  it('keeps connection edits in progress when the detection section saves', async () => {
+    const { detection } = options();
+    const env = (await screen.findByRole('combobox', { name: 'Environment' })) as HTMLSelectElement;
+    env.value = 'custom';
+    fireEvent.change(env);
+    set(textbox('API base URL'), 'http://127.0.0.1:9999');
+    set(textbox('Agency code'), 'AGENCY9');
+    const patterns = screen.getByRole('textbox', { name: 'Ticket URL patterns' });
+    fireEvent.input(patterns, { target: { value: '/case/{id}' } });
+    fireEvent.change(patterns);
+    await waitFor(() => expect(detection).toHaveLength(1));
+    await waitFor(() => expect(document.body.textContent).toContain('Saved. Reload'));
+    expect((screen.getByRole('combobox', { name: 'Environment' }) as HTMLSelectElement).value).toBe('custom');
+    expect(textbox('API base URL').value).toBe('http://127.0.0.1:9999');
+    expect(textbox('Agency code').value).toBe('AGENCY9');
   });
 
   it('refuses bad values with messages and loses nothing typed', async () => {

@@ -92,60 +92,69 @@ export function OptionsApp({ actions }: OptionsAppProps) {
       <main class="options">
         <h1>{t('options_title')}</h1>
         {loadError && <p class="notice bad">{loadError}</p>}
+        {/* Fields typed into before the stored settings arrive would be overwritten by them: no form until then. */}
+        {!view && !loadError ? (
+          <p role="status" class="hint">
+            {t('options_loading')}
+          </p>
+        ) : (
+          <>
+            <AccountSection
+              actions={actions}
+              auth={auth}
+              onAuth={setAuth}
+              knownEmail={knownEmail}
+              saving={saving}
+              errors={errors}
+              setErrors={setErrors}
+            />
 
-        <AccountSection
-          actions={actions}
-          auth={auth}
-          onAuth={setAuth}
-          knownEmail={knownEmail}
-          saving={saving}
-          errors={errors}
-          setErrors={setErrors}
-        />
+            <SitesSection actions={actions} view={view} onView={setView} errors={errors} setErrors={setErrors} />
 
-        <SitesSection actions={actions} view={view} onView={setView} errors={errors} setErrors={setErrors} />
+            {view && (
+              <DetectionSettings
+                value={view.detection}
+                onSave={async (config) => {
+                  const reply = await actions.saveDetection(config);
+                  // Not adopt(): that would put the stored connection back over fields being edited.
+                  if (reply.ok) setView(reply.data);
+                  return reply;
+                }}
+                describeError={e}
+              />
+            )}
 
-        {view && (
-          <DetectionSettings
-            value={view.detection}
-            onSave={async (config) => {
-              const reply = await actions.saveDetection(config);
-              if (reply.ok) adopt(reply.data);
-              return reply;
-            }}
-            describeError={e}
-          />
+            <TemplatesSection actions={actions} loaded={loadedTemplates} />
+
+            <SendingSection undoSeconds={undoSeconds} onUndoSeconds={setUndoSeconds} saveBesideConnection={saveBesideConnection} />
+
+            <AppearanceSection
+              actions={actions}
+              language={language}
+              theme={theme}
+              onAppearance={(nextLanguage, nextTheme) => {
+                setLanguage(nextLanguage);
+                setTheme(nextTheme);
+              }}
+              saveBesideConnection={saveBesideConnection}
+            />
+
+            <ConnectionSection
+              actions={actions}
+              view={view}
+              adopted={adopted}
+              onAdopt={adopt}
+              onAuth={setAuth}
+              language={language}
+              theme={theme}
+              undoSeconds={undoSeconds}
+              saving={saving}
+              setSaving={setSaving}
+              errors={errors}
+              setErrors={setErrors}
+            />
+          </>
         )}
-
-        <TemplatesSection actions={actions} loaded={loadedTemplates} />
-
-        <SendingSection undoSeconds={undoSeconds} onUndoSeconds={setUndoSeconds} saveBesideConnection={saveBesideConnection} />
-
-        <AppearanceSection
-          actions={actions}
-          language={language}
-          theme={theme}
-          onAppearance={(nextLanguage, nextTheme) => {
-            setLanguage(nextLanguage);
-            setTheme(nextTheme);
-          }}
-          saveBesideConnection={saveBesideConnection}
-        />
-
-        <ConnectionSection
-          actions={actions}
-          view={view}
-          adopted={adopted}
-          onAdopt={adopt}
-          onAuth={setAuth}
-          language={language}
-          theme={theme}
-          undoSeconds={undoSeconds}
-          saving={saving}
-          setSaving={setSaving}
-          errors={errors}
-          setErrors={setErrors}
-        />
       </main>
     </div>
   );

@@ -148,7 +148,21 @@ export async function configureAndSignIn(rig: Rig, { signIn = true } = {}): Prom
     await page.getByRole('textbox', { name: 'Email' }).fill(DEMO.email);
     await page.getByLabel('Password').fill(DEMO.password);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText(DEMO.email).first().waitFor({ timeout: 30_000 });
+    await page
+      .getByText(DEMO.email)
+      .first()
+      .waitFor({ timeout: 30_000 })
+      .catch(async (error: Error) => {
+        // What the page said and what was stored tell a refused sign-in from one sent to the wrong server.
+        const said = await page
+          .locator('#account')
+          .innerText()
+          .catch(() => '?');
+        const stored = await page
+          .evaluate(async () => JSON.stringify((await chrome.storage.local.get('settings')).settings))
+          .catch(() => '?');
+        throw new Error(`${error.message}\nAccount section: ${said}\nStored settings: ${stored}`);
+      });
   }
   await page.close();
 }
