@@ -35,6 +35,15 @@ describe('ReplyForm', () => {
     expect(screen.getByText('Air conditioning').getAttribute('dir')).toBe('auto');
   });
 
+  it("leaves an empty box in the page's direction and lets typed text pick its own", async () => {
+    const { box } = await setup();
+    expect(box.getAttribute('dir') ?? '').toBe('');
+    fireEvent.input(box, { target: { value: 'مرحباً' } });
+    await waitFor(() => expect(box.getAttribute('dir')).toBe('auto'));
+    fireEvent.input(box, { target: { value: '' } });
+    await waitFor(() => expect(box.getAttribute('dir') ?? '').toBe(''));
+  });
+
   it('sends once with Ctrl+Enter and shows the sent state with the message id', async () => {
     let sentId: string | null = null;
     const { box, calls } = await setup({

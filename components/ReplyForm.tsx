@@ -613,7 +613,9 @@ export function ReplyForm({
           <textarea
             id={`${base}-message`}
             ref={boxRef}
-            dir="auto"
+            // Empty, the box takes the page's direction (placeholder and caret on the reading side); typed text
+            // picks its own. Not a CSS `direction` switch: Firefox then scrolled the placeholder out of sight.
+            dir={message === '' ? undefined : 'auto'}
             rows={5}
             value={message}
             placeholder={t('message_placeholder')}
