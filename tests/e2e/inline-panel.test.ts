@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Page } from './driver';
+import { itUnless, type Page } from './driver';
 import { signedInRig, control, recordedPosts, storedMessages } from './steps';
 import { clickReplyButton, focusedName, panelFrame, panelOpen, replyButtonCount, replyButtonNames, waitForReplyButton } from './panel';
 
@@ -44,6 +44,128 @@ describe('inline quick reply on the dashboard', () => {
     for (const id of open) expect(names).toContain(`Reply to ticket #${id}`);
     // No host of ours at all in a closed row: not a disabled pill either.
     expect(await page.locator('tr[data-ticket-id="3"] [data-daakey-qr], tr[data-ticket-id="9"] [data-daakey-qr]').count()).toBe(0);
+    await page.close();
+  });
+
+  // The mark lives in the panel's closed shadow root: only CDP (Chromium) reaches it.
+  itUnless({ firefox: 'the mark is found through CDP' })(
+    'the panel leaves its row uncovered (below it, or above when there is no room) and marks it while open',
+    async () => {
+      const page = await rig.context.newPage();
+      await page.setViewportSize({ width: 1280, height: 720 });
+      await page.goto(`${rig.sandbox.url}/dashboard/tickets`);
+      await waitForReplyButton(page, 'Reply to ticket #1');
+      const session = await page.context().newCDPSession(page);
+      type Rect = { x: number; y: number; width: number; height: number };
+      const markRect = async (): Promise<Rect | null> => {
+        const { root } = (await session.send('DOM.getDocument', { depth: -1, pierce: true })) as { root: CdpNode };
+        interface CdpNode {
+          nodeId: number;
+          nodeName: string;
+          children?: CdpNode[];
+          shadowRoots?: CdpNode[];
+        }
+        const find = (node: CdpNode, inShadow: boolean): CdpNode | null => {
+          if (inShadow && node.nodeName === 'I') return node;
+          for (const child of node.children ?? []) {
+            const hit = find(child, inShadow);
+            if (hit) return hit;
+          }
+          for (const shadow of node.shadowRoots ?? []) {
+            const hit = find(shadow, true);
+            if (hit) return hit;
+          }
+          return null;
+        };
+        const node = find(root, false);
+        if (!node) return null;
+        const model = await session.send('DOM.getBoxModel', { nodeId: node.nodeId }).catch(() => null);
+        if (!model) return null;
+        const [x1, y1, , , x3, y3] = model.model.border as number[];
+        return { x: x1!, y: y1!, width: x3! - x1!, height: y3! - y1! };
+      };
+      const rectOf = (selector: string) =>
+        page.evaluate((sel) => {
+          const r = document.querySelector(sel)!.getBoundingClientRect();
+          return { x: r.x, y: r.y, width: r.width, height: r.height };
+        }, selector);
+      const intersects = (a: Rect, b: Rect) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+      const inViewport = (r: Rect) => r.x >= 0 && r.y >= 0 && r.x + r.width <= 1280 && r.y + r.height <= 720;
+
+      expect(await markRect()).toBeNull();
+      // Ticket #1's row near the top: the panel below it. The last row, pushed near the bottom: above it.
+      await page.evaluate(() => {
+        const spacer = document.createElement('div');
+        spacer.style.height = '1200px';
+        document.body.append(spacer);
+      });
+      const last = await page.evaluate(() =>
+        Array.from(document.querySelectorAll('tr[data-ticket-id]')).at(-1)!.getAttribute('data-ticket-id'),
+      );
+      for (const [id, where] of [
+        ['1', 'below'],
+        [last!, 'above'],
+      ] as const) {
+        const row = `tr[data-ticket-id="${id}"]`;
+        if (where === 'above') {
+          // Scrolls the row to 80 px above the viewport's bottom.
+          await page.evaluate((sel) => {
+            const r = document.querySelector(sel)!.getBoundingClientRect();
+            scrollBy(0, r.bottom - (innerHeight - 80));
+          }, row);
+        }
+        await clickReplyButton(page, `Reply to ticket #${id}`);
+        await panelFrame(page);
+        const ticket = await rectOf(row);
+        const panel = await rectOf('html > div[data-daakey-qr]');
+        expect(intersects(panel, ticket), `panel ${JSON.stringify(panel)} over row ${JSON.stringify(ticket)}`).toBe(false);
+        expect(inViewport(panel)).toBe(true);
+        expect(where === 'below' ? panel.y >= ticket.y + ticket.height : panel.y + panel.height <= ticket.y).toBe(true);
+        expect(panel.height).toBeGreaterThanOrEqual(280);
+        // The mark surrounds the row.
+        const mark = await markRect();
+        expect(mark).not.toBeNull();
+        expect(mark!.x).toBeLessThanOrEqual(ticket.x);
+        expect(mark!.y).toBeLessThanOrEqual(ticket.y);
+        expect(mark!.x + mark!.width).toBeGreaterThanOrEqual(ticket.x + ticket.width);
+        expect(mark!.y + mark!.height).toBeGreaterThanOrEqual(ticket.y + ticket.height);
+        await page.screenshot({ path: `artifacts/e2e-inline-panel-${where}.png` }).catch(() => {});
+        await (await panelFrame(page)).getByRole('textbox', { name: 'Message' }).press('Escape');
+        await expect.poll(() => panelOpen(page), { timeout: 10_000 }).toBe(false);
+        expect(await markRect()).toBeNull();
+      }
+      await session.detach();
+      await page.close();
+    },
+  );
+
+  it('puts one button per ticket on the list page, even after the script is injected again', async () => {
+    const page = await rig.context.newPage();
+    await page.goto(`${rig.sandbox.url}/dashboard/tickets`);
+    await expect.poll(() => replyButtonCount(page), { timeout: 10_000 }).toBeGreaterThan(5);
+    const names = await buttonNames(page);
+    expect(new Set(names).size).toBe(names.length);
+    // A labelled pill at least 24×24 px (WCAG 2.2 SC 2.5.8), where a bare 22 px arrow used to be.
+    const sizes = await page.evaluate(() =>
+      Array.from(document.querySelectorAll('span[data-daakey-qr]'), (host) => {
+        const r = host.getBoundingClientRect();
+        return [r.width, r.height] as const;
+      }),
+    );
+    expect(sizes.length).toBeGreaterThan(5);
+    for (const [width, height] of sizes) expect(Math.min(width, height)).toBeGreaterThanOrEqual(24);
+    // An extension update or re-registration injects the script again: still one button each. (Tabs are found by
+    // their URL in JavaScript: Firefox match patterns take no port.)
+    const worker = await rig.worker();
+    const tabId = await worker.evaluate(
+      async (url) => (await chrome.tabs.query({})).find((t: { id?: number; url?: string }) => t.url?.startsWith(`${url}/`))?.id,
+      rig.sandbox.url,
+    );
+    await worker.evaluate(async (id) => {
+      await chrome.scripting.executeScript({ target: { tabId: id! }, files: ['content-scripts/dashboard.js'] });
+    }, tabId);
+    await page.waitForTimeout(800);
+    expect(await buttonNames(page)).toEqual(names);
     await page.close();
   });
 
