@@ -334,6 +334,24 @@ describe('inline quick reply on the dashboard', () => {
     await page.close();
   });
 
+  it('options: a text typed and the tab closed at once (no blur, no pause) is there when the page is opened again', async () => {
+    const options = await rig.openPage('options.html');
+    await options.getByRole('button', { name: 'Add template' }).click();
+    const fieldset = options.getByRole('group', { name: 'Template 1' });
+    await fieldset.getByRole('textbox', { name: 'Template name' }).fill('Closing hours');
+    await fieldset.getByRole('textbox', { name: 'Template text' }).fill('We close at 8 pm.');
+    // No blur: the text box still has focus when the tab goes.
+    expect(await fieldset.getByRole('textbox', { name: 'Template text' }).evaluate((el) => el === document.activeElement)).toBe(true);
+    await options.close();
+    const again = await rig.openPage('options.html');
+    const kept = again.getByRole('group', { name: 'Template 1' });
+    await expect
+      .poll(() => kept.getByRole('textbox', { name: 'Template text' }).inputValue(), { timeout: 10_000 })
+      .toBe('We close at 8 pm.');
+    expect(await kept.getByRole('textbox', { name: 'Template name' }).inputValue()).toBe('Closing hours');
+    await again.close();
+  });
+
   it('an agency teaches its own URL pattern and selector in the options', async () => {
     const page = await rig.context.newPage();
     await page.goto(`${rig.sandbox.url}/dashboard/custom`);
