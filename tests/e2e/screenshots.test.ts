@@ -8,7 +8,8 @@ import { LANGS, openLoadedPopup, openOptions, openPanel, setAppearance, THEMES }
 /**
  * Screenshots for a person to look at: artifacts/screens/{popup,options,panel}-{en,ar}-{light,dark}.png
  * (Chromium) and artifacts/screens/firefox-{popup,options,panel}-….png (Firefox).
- * The popup at its real size (400×600), the options page in full, the panel open on a dashboard ticket page.
+ * The popup at its real size (400×600), the options page in full, the panel open on a dashboard ticket page; then the
+ * popup on a closed ticket (popup-closed-…, its one action above the fold).
  */
 const DIR = 'artifacts/screens';
 const PREFIX = BROWSER === 'firefox' ? 'firefox-' : '';
@@ -42,6 +43,29 @@ describe('screenshots', () => {
         await page.evaluate(() => document.fonts.ready);
         await page.screenshot({ path: `${DIR}/${PREFIX}panel-${suffix}.png` });
         await page.close();
+
+        // A closed ticket (#9): its one primary action, "Create follow-up ticket", is seen without scrolling.
+        const closed = await openLoadedPopup(rig, 9, { width: 400, height: 600 });
+        const create = closed.locator('form.create-ticket button[type="submit"]');
+        await create.waitFor();
+        await closed.waitForTimeout(300);
+        await closed.screenshot({ path: `${DIR}/${PREFIX}popup-closed-${suffix}.png` });
+        const fold = await closed.evaluate(() => {
+          const button = document.querySelector('form.create-ticket button[type="submit"]')!;
+          const r = button.getBoundingClientRect();
+          const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+          // The page as it opened: not scrolled (the thread's own list starts at its end, by design).
+          const scrolled = document.scrollingElement!.scrollTop > 0;
+          return { top: r.top, bottom: r.bottom, height: innerHeight, hit: hit === button || button.contains(hit), scrolled };
+        });
+        expect.soft(fold.height).toBe(600);
+        expect.soft(fold.scrolled).toBe(false);
+        expect.soft(fold.top).toBeGreaterThanOrEqual(0);
+        expect.soft(fold.bottom, `"Create follow-up ticket" ends at ${fold.bottom} px`).toBeLessThanOrEqual(600);
+        expect.soft(fold.hit).toBe(true);
+        expect.soft(await closed.locator('button.primary').count()).toBe(1);
+        await closed.close();
+
       });
     }
   }
