@@ -9,7 +9,8 @@ import { LANGS, openLoadedPopup, openOptions, openPanel, setAppearance, THEMES }
  * Screenshots for a person to look at: artifacts/screens/{popup,options,panel}-{en,ar}-{light,dark}.png
  * (Chromium) and artifacts/screens/firefox-{popup,options,panel}-….png (Firefox).
  * The popup at its real size (400×600), the options page in full, the panel open on a dashboard ticket page; then the
- * popup on a closed ticket (popup-closed-…, its one action above the fold).
+ * popup on a closed ticket (popup-closed-…, its one action above the fold) and the template fill-in form
+ * (popup-template-fill-…).
  */
 const DIR = 'artifacts/screens';
 const PREFIX = BROWSER === 'firefox' ? 'firefox-' : '';
@@ -20,6 +21,17 @@ describe('screenshots', () => {
     await mkdir(DIR, { recursive: true });
     rig = await startRig();
     await configureAndSignIn(rig);
+    // One template with two variables nothing can fill (an agency's own names), for the fill-in form.
+    const options = await openOptions(rig);
+    await options.getByRole('button', { name: 'Add template' }).click();
+    const fieldset = options.getByRole('group', { name: 'Template 1' });
+    await fieldset.getByRole('textbox', { name: 'Template name' }).fill('Key box / صندوق المفاتيح');
+    await fieldset
+      .getByRole('textbox', { name: 'Template text' })
+      .fill('Your key box code is {{box.code}}; the car is parked at {{parking.spot}}. رمز صندوق المفاتيح {{box.code}}.');
+    await fieldset.getByRole('textbox', { name: 'Template text' }).blur();
+    await options.locator('#templates').getByText('Saved', { exact: true }).waitFor();
+    await options.close();
   });
   afterAll(async () => rig?.close());
 
@@ -66,6 +78,24 @@ describe('screenshots', () => {
         expect.soft(await closed.locator('button.primary').count()).toBe(1);
         await closed.close();
 
+        // The template fill-in form: a template whose variables have no value asks for them before inserting.
+        const filling = await openLoadedPopup(rig, 1, { width: 400, height: 600 });
+        await filling.locator('button[aria-haspopup="listbox"]').click();
+        await filling.getByRole('option').first().click();
+        const fill = filling.locator('fieldset.template-fill');
+        await fill.waitFor();
+        expect(await fill.locator('input').count()).toBe(2);
+        // The template's name stands inside the heading's quotation marks, in both languages.
+        expect(await fill.locator('legend').textContent()).toBe(
+          lang === 'ar' ? 'أكمل «Key box / صندوق المفاتيح»' : 'Fill in “Key box / صندوق المفاتيح”',
+        );
+        await fill
+          .locator('input')
+          .first()
+          .fill(lang === 'ar' ? '٤٤١١' : '4411');
+        await filling.waitForTimeout(200);
+        await filling.screenshot({ path: `${DIR}/${PREFIX}popup-template-fill-${suffix}.png` });
+        await filling.close();
       });
     }
   }
