@@ -16,7 +16,8 @@ export interface CreateTicketFormProps {
 
 /**
  * A closed ticket takes no message: this carries the text over into a follow-up ticket. It sits under the message box
- * and its button is the form's one primary action, so there is nothing to cancel.
+ * and its button is the form's one primary action, so there is nothing to cancel. No hint of its own: the status
+ * alert above already says the text goes into a follow-up ticket, and the button must stay above a 600 px fold.
  */
 export function CreateTicketForm({ actions, from, message, attachments, onCreated }: CreateTicketFormProps) {
   const { t } = useI18n();
@@ -47,21 +48,23 @@ export function CreateTicketForm({ actions, from, message, attachments, onCreate
   return (
     <form class="create-ticket" onSubmit={submit} aria-labelledby="create-heading">
       <h3 id="create-heading">{t('create_heading')}</h3>
-      <p class="hint">{t('create_carry_over')}</p>
-      <label>
-        {t('field_subject')}
-        <input
-          type="text"
-          dir="auto"
-          value={subject}
-          maxLength={SUBJECT_MAX_CHARS + 50}
-          onInput={(e) => setSubject(e.currentTarget.value)}
-        />
-      </label>
-      <label>
-        {t('field_category')}
-        <input type="text" dir="auto" value={category} onInput={(e) => setCategory(e.currentTarget.value)} />
-      </label>
+      {/* Side by side: both come filled in, and the button must stay above the popup's fold. */}
+      <div class="create-fields">
+        <label>
+          {t('field_subject')}
+          <input
+            type="text"
+            dir="auto"
+            value={subject}
+            maxLength={SUBJECT_MAX_CHARS + 50}
+            onInput={(e) => setSubject(e.currentTarget.value)}
+          />
+        </label>
+        <label>
+          {t('field_category')}
+          <input type="text" dir="auto" value={category} onInput={(e) => setCategory(e.currentTarget.value)} />
+        </label>
+      </div>
       {problem && (
         <p class="problem" role="alert">
           {problem}

@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { DetectionConfig } from '@/utils/shared/messages';
 import type { Result } from '@/utils/ui/connect';
 import { useI18n } from './i18n-context';
+import { useSaveAsTyped } from './options/shared';
 
 export interface DetectionSettingsProps {
   value: DetectionConfig;
@@ -67,8 +68,9 @@ function LinesField(props: {
 }
 
 /**
- * The agency's own ticket URL patterns and selectors, beside the built-in detection. Saved as made: when a box
- * loses focus after a change (patterns are code, so half-typed lines are not checked keystroke by keystroke).
+ * The agency's own ticket URL patterns and selectors, beside the built-in detection. Saved as made: after a pause
+ * in typing, when a box loses focus after a change, and when the page closes. Patterns are code: half-typed lines
+ * are not flagged while typing (a quiet save stores only valid lines), only once the box loses focus.
  */
 export function DetectionSettings({ value, onSave, describeError }: DetectionSettingsProps) {
   const { t } = useI18n();
@@ -94,20 +96,22 @@ export function DetectionSettings({ value, onSave, describeError }: DetectionSet
     setSelectors(value.selectors.join('\n'));
   }, [stored]);
 
-  function edit(set: (value: string) => void, key: 'patterns' | 'selectors') {
+  function edit(set: (value: string) => void, key: 'patterns' | 'selectors', typed: () => void) {
     return (value: string) => {
       edits.current++;
       latest.current = { ...latest.current, [key]: value };
       set(value);
       setResult(null);
+      typed();
     };
   }
 
-  async function save() {
+  async function save(quiet = false) {
     const at = edits.current;
-    savedAt.current = at;
     const config = { urlPatterns: lines(latest.current.patterns), selectors: lines(latest.current.selectors) };
     const found = problems(config.urlPatterns, config.selectors);
+    if (quiet && (found.patterns || found.selectors)) return;
+    savedAt.current = at;
     setErrors(found);
     if (found.patterns || found.selectors) {
       setResult({ ok: false, text: t('detection_not_saved') });
@@ -117,6 +121,8 @@ export function DetectionSettings({ value, onSave, describeError }: DetectionSet
     if (reply.ok && at !== edits.current) return;
     setResult(reply.ok ? { ok: true, text: t('detection_saved') } : { ok: false, text: describeError(reply.error) });
   }
+
+  const asTyped = useSaveAsTyped((quiet) => void save(quiet));
 
   return (
     <section aria-labelledby="detection-heading">
@@ -128,8 +134,8 @@ export function DetectionSettings({ value, onSave, describeError }: DetectionSet
           label={t('detection_patterns_label')}
           placeholder="/support/case/{id}"
           value={patterns}
-          onInput={edit(setPatterns, 'patterns')}
-          onChange={() => void save()}
+          onInput={edit(setPatterns, 'patterns', asTyped.typed)}
+          onChange={asTyped.now}
           problem={errors.patterns ? t('detection_pattern_invalid', [errors.patterns]) : ''}
         />
         <LinesField
@@ -137,8 +143,8 @@ export function DetectionSettings({ value, onSave, describeError }: DetectionSet
           label={t('detection_selectors_label')}
           placeholder=".case-number"
           value={selectors}
-          onInput={edit(setSelectors, 'selectors')}
-          onChange={() => void save()}
+          onInput={edit(setSelectors, 'selectors', asTyped.typed)}
+          onChange={asTyped.now}
           problem={errors.selectors ? t('detection_selector_invalid', [errors.selectors]) : ''}
         />
         <p class={result?.ok === false ? 'problem' : 'hint'} role="status">

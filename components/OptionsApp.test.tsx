@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AuthView, DetectionConfig, SettingsInput, SettingsView, Template } from '@/utils/shared/messages';
 import type { OptionsActions, Result } from '@/utils/ui/connect';
 import { OptionsApp } from './OptionsApp';
+import { TYPING_SAVE_MS } from './options/shared';
 
 afterEach(cleanup);
 
@@ -289,6 +290,42 @@ describe('OptionsApp after an expired session', () => {
     fireEvent.click(screen.getByRole('button', { name: /Delete.*Keys/ }));
     await waitFor(() => expect(templates.at(-1)).toEqual([]));
     await waitFor(() => expect(section.querySelector('[role=status]')?.textContent).toBe('Saved'));
+  });
+
+  it('keeps an edit that never lost focus: saved after a pause in typing, and at once when the page closes', async () => {
+    const { templates, detection } = options();
+    fireEvent.click(await screen.findByRole('button', { name: 'Add template' }));
+    const name = screen.getByRole('textbox', { name: 'Template name' }) as HTMLInputElement;
+    const body = screen.getByRole('textbox', { name: 'Template text' }) as HTMLTextAreaElement;
+    set(name, 'Keys');
+    // A pause with only the name typed: nothing stored, and no "not saved" note while the agent is typing.
+    await new Promise((resolve) => setTimeout(resolve, TYPING_SAVE_MS + 100));
+    expect(templates).toHaveLength(0);
+    expect(document.getElementById('templates')!.querySelector('[role=status]')?.textContent).toBe('');
+    fireEvent.input(body, { target: { value: 'Your key box is ready.' } });
+    await waitFor(() => expect(templates.at(-1)).toEqual([expect.objectContaining({ name: 'Keys', body: 'Your key box is ready.' })]), {
+      timeout: TYPING_SAVE_MS + 1000,
+    });
+    // Typed, then the tab closed at once (no blur, no pause): the page's hiding stores it.
+    fireEvent.input(body, { target: { value: 'Your key box is ready. Code 4411.' } });
+    const patterns = screen.getByRole('textbox', { name: 'Ticket URL patterns' });
+    fireEvent.input(patterns, { target: { value: '/support/case/{id}' } });
+    const before = templates.length;
+    window.dispatchEvent(new Event('pagehide'));
+    // Well inside the typing pause: only the page's hiding can have stored them.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(templates.at(-1)?.[0]?.body).toBe('Your key box is ready. Code 4411.');
+    expect(templates.length).toBe(before + 1);
+    expect(detection.at(-1)).toEqual({ urlPatterns: ['/support/case/{id}'], selectors: [] });
+    // A half-typed pattern is neither stored nor flagged while typing; losing focus flags it.
+    fireEvent.input(patterns, { target: { value: '/support/case/' } });
+    window.dispatchEvent(new Event('pagehide'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(detection).toHaveLength(1);
+    expect(document.body.textContent).not.toContain('needs {id}');
+    fireEvent.change(patterns);
+    await waitFor(() => expect(document.body.textContent).toContain('needs {id}'));
+    expect(detection).toHaveLength(1);
   });
 
   it('the connection keeps its Save button and shows the same "Saved" note', async () => {

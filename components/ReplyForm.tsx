@@ -527,7 +527,7 @@ export function ReplyForm({
   })();
 
   return (
-    <div class="reply-form">
+    <div class={isClosed ? 'reply-form closed' : 'reply-form'}>
       <div class="ticket-head">
         {ticket ? (
           <>
@@ -571,7 +571,9 @@ export function ReplyForm({
       )}
 
       {/* Oldest first, so the customer's last message sits right above the box the agent answers it in. */}
-      {ticket && <ThreadList messages={ticket.messages} />}
+      {/* A closed ticket keeps only its last message, and a smaller box: its one action, "Create follow-up ticket",
+          must show in a 600 px popup without scrolling. */}
+      {ticket && <ThreadList messages={ticket.messages} limit={isClosed ? 1 : 5} />}
 
       {created && (
         <div class="notice ok">
@@ -616,7 +618,7 @@ export function ReplyForm({
             // Empty, the box takes the page's direction (placeholder and caret on the reading side); typed text
             // picks its own. Not a CSS `direction` switch: Firefox then scrolled the placeholder out of sight.
             dir={message === '' ? undefined : 'auto'}
-            rows={5}
+            rows={isClosed ? 3 : 5}
             value={message}
             placeholder={t('message_placeholder')}
             aria-invalid={notice?.kind === 'problem' || tooLong || fields.some((f) => f.field === 'message')}

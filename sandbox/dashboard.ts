@@ -35,8 +35,9 @@ export function escapeHtml(value: unknown): string {
 
 const STATUS_LABELS: Record<string, string> = { open: 'Open', in_progress: 'In progress', resolved: 'Resolved', closed: 'Closed' };
 
+// `data-status` is the marking the extension reads to leave the Reply pill off a closed ticket (README, Security model).
 function badge(status: string): string {
-  return `<span class="badge badge-${escapeHtml(status)}">${escapeHtml(STATUS_LABELS[status] ?? status)}</span>`;
+  return `<span class="badge badge-${escapeHtml(status)}" data-status="${escapeHtml(status)}">${escapeHtml(STATUS_LABELS[status] ?? status)}</span>`;
 }
 
 function langAttr(ticket: StoredTicket): string {

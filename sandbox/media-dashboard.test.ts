@@ -112,7 +112,7 @@ describe('dashboard', () => {
       expect(html).toContain(`<tr data-ticket-id="${id}">`);
       expect(html).toContain(`href="/dashboard/tickets/${id}">TK-2026-${String(id).padStart(5, '0')}</a>`);
     }
-    expect(html).toContain('<span class="badge badge-closed">Closed</span>');
+    expect(html).toContain('<span class="badge badge-closed" data-status="closed">Closed</span>');
     expect(html).toContain('dir="auto" lang="ar">استرداد مبلغ التأمين</a>');
     expect(html).toContain('Car won&#39;t unlock with the app');
     expect(html).toContain('<link rel="stylesheet" href="/dashboard/assets/dashboard.css">');
@@ -123,7 +123,7 @@ describe('dashboard', () => {
     const { html } = await page('/dashboard/tickets/3');
     expect(html).toContain('<h1>Ticket #3</h1>');
     expect(html).toContain('TK-2026-00003');
-    expect(html).toContain('<span class="badge badge-closed">Closed</span>');
+    expect(html).toContain('<span class="badge badge-closed" data-status="closed">Closed</span>');
     expect(html).toContain('لم أستلم مبلغ التأمين بعد انتهاء الحجز.');
     expect((await page('/dashboard/tickets/999')).res.status).toBe(404);
   });

@@ -1,7 +1,7 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { Template } from '@/utils/shared/messages';
 import type { OptionsActions } from '@/utils/ui/connect';
-import { useOptionsText } from './shared';
+import { useOptionsText, useSaveAsTyped } from './shared';
 
 export interface TemplatesSectionProps {
   actions: Pick<OptionsActions, 'saveTemplates'>;
@@ -15,7 +15,8 @@ export function TemplatesSection({ actions, loaded }: TemplatesSectionProps) {
   const { t, e } = useOptionsText();
   const [templates, setTemplatesState] = useState<Template[]>([]);
   const [templatesResult, setTemplatesResult] = useState<{ ok: boolean; text: string } | null>(null);
-  // Templates are saved as made (a field losing focus after a change, a delete): the latest list, and an edit count
+  // Templates are saved as made (a pause in typing, a field losing focus, the page closing, a delete): the latest
+  // list, and an edit count
   // so "Saved" is said only when what is shown is what was stored.
   const latestTemplates = useRef<Template[]>([]);
   const templateEdits = useRef(0);
@@ -43,11 +44,12 @@ export function TemplatesSection({ actions, loaded }: TemplatesSectionProps) {
    * Stores the list as shown, one save after another. A template just added and still blank is not stored yet;
    * while one is half filled nothing is stored (a cleared text must not delete a stored template), and the note says so.
    */
-  function saveTemplates() {
+  function saveTemplates(quiet = false) {
     const at = templateEdits.current;
     const list = latestTemplates.current.filter((tpl) => tpl.name.trim() !== '' || tpl.body.trim() !== '');
     if (list.some((tpl) => tpl.name.trim() === '' || tpl.body.trim() === '')) {
-      setTemplatesResult({ ok: false, text: t('templates_incomplete') });
+      // While typing, a template with only its name so far is not a problem yet.
+      if (!quiet) setTemplatesResult({ ok: false, text: t('templates_incomplete') });
       return;
     }
     templateSaves.current = templateSaves.current.then(async () => {
@@ -56,6 +58,8 @@ export function TemplatesSection({ actions, loaded }: TemplatesSectionProps) {
       setTemplatesResult(r.ok ? { ok: true, text: t('saved_note') } : { ok: false, text: e(r.error) });
     });
   }
+
+  const asTyped = useSaveAsTyped(saveTemplates);
 
   return (
     <section id="templates" aria-labelledby="templates-heading">
@@ -76,8 +80,11 @@ export function TemplatesSection({ actions, loaded }: TemplatesSectionProps) {
               type="text"
               dir="auto"
               value={tpl.name}
-              onInput={(ev) => editTemplate(tpl.id, { name: ev.currentTarget.value })}
-              onChange={saveTemplates}
+              onInput={(ev) => {
+                editTemplate(tpl.id, { name: ev.currentTarget.value });
+                asTyped.typed();
+              }}
+              onChange={asTyped.now}
             />
           </label>
           <label>
@@ -86,8 +93,11 @@ export function TemplatesSection({ actions, loaded }: TemplatesSectionProps) {
               dir="auto"
               rows={4}
               value={tpl.body}
-              onInput={(ev) => editTemplate(tpl.id, { body: ev.currentTarget.value })}
-              onChange={saveTemplates}
+              onInput={(ev) => {
+                editTemplate(tpl.id, { body: ev.currentTarget.value });
+                asTyped.typed();
+              }}
+              onChange={asTyped.now}
             />
           </label>
           <button
@@ -95,7 +105,7 @@ export function TemplatesSection({ actions, loaded }: TemplatesSectionProps) {
             class="link"
             onClick={() => {
               editTemplates(latestTemplates.current.filter((x) => x.id !== tpl.id));
-              saveTemplates();
+              asTyped.now();
             }}
           >
             {t('template_delete', [tpl.name || String(i + 1)])}

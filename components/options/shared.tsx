@@ -1,3 +1,4 @@
+import { useEffect, useRef } from 'preact/hooks';
 import type { SettingsInput } from '@/utils/shared/messages';
 import type { MessageKey } from '@/utils/shared/i18n';
 import type { Problem } from '@/utils/ui/form-input';
@@ -34,3 +35,52 @@ export function useOptionsText() {
 export type SaveBeside = (
   patch: Pick<SettingsInput, 'language' | 'theme' | 'undoSeconds'>,
 ) => Promise<Awaited<ReturnType<OptionsActions['saveSettings']>> | null>;
+
+/** How long typing must pause before a text field is saved. */
+export const TYPING_SAVE_MS = 700;
+
+/**
+ * Saves a text field as it is typed, not only when it loses focus: after a pause in typing, and at once when the
+ * page is hidden or closed (`visibilitychange`, `pagehide`: closing the tab does not blur the field first), so an
+ * edit is never lost with the page. `typed` is called on each input; `now` saves at once (a field losing focus).
+ * `save(quiet)`: a quiet save stores what is valid and says nothing about what is not yet (a half-typed line).
+ */
+export function useSaveAsTyped(save: (quiet: boolean) => void): { typed(): void; now(): void } {
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const latest = useRef(save);
+  latest.current = save;
+  const cancel = () => {
+    const pending = timer.current !== undefined;
+    clearTimeout(timer.current);
+    timer.current = undefined;
+    return pending;
+  };
+  useEffect(() => {
+    const flush = () => {
+      if (cancel()) latest.current(true);
+    };
+    const hidden = () => {
+      if (document.visibilityState === 'hidden') flush();
+    };
+    addEventListener('pagehide', flush);
+    document.addEventListener('visibilitychange', hidden);
+    return () => {
+      removeEventListener('pagehide', flush);
+      document.removeEventListener('visibilitychange', hidden);
+      flush();
+    };
+  }, []);
+  return {
+    typed() {
+      cancel();
+      timer.current = setTimeout(() => {
+        timer.current = undefined;
+        latest.current(true);
+      }, TYPING_SAVE_MS);
+    },
+    now() {
+      cancel();
+      latest.current(false);
+    },
+  };
+}

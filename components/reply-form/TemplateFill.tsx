@@ -23,9 +23,16 @@ export function TemplateFill({ templateName, names, onInsert, onCancel }: Templa
   const base = useMemo(() => `tf${++uid}`, []);
   const [values, setValues] = useState<Record<string, string>>(() => Object.fromEntries(names.map((n) => [n, ''])));
   const first = useRef<HTMLInputElement>(null);
+  const group = useRef<HTMLFieldSetElement>(null);
+  // The name isolated (a span with dir): a Latin name inside the Arabic heading (or the reverse) must not reorder its
+  // words. Split around a private-use mark (the browser's getMessage drops a NUL, so that cannot be the mark).
+  const heading = t('templates_fill_heading', ['\ue000']).split('\ue000');
 
   useEffect(() => {
     first.current?.focus();
+    // Focus scrolls only the first field into view; in a 600 px popup the form opens at the bottom edge, with
+    // Insert and Cancel cut off below it. The whole form is brought in (it is shorter than the popup).
+    group.current?.scrollIntoView?.({ block: 'nearest' });
   }, []);
 
   function onKeyDown(e: KeyboardEvent) {
@@ -42,14 +49,18 @@ export function TemplateFill({ templateName, names, onInsert, onCancel }: Templa
   }
 
   return (
-    <fieldset class="template-fill" onKeyDown={onKeyDown}>
+    <fieldset ref={group} class="template-fill" onKeyDown={onKeyDown}>
       <legend class="label" dir="auto">
-        {t('templates_fill_heading', [templateName])}
+        {heading[0]}
+        <span dir="auto">{templateName}</span>
+        {heading[1]}
       </legend>
       {names.map((name, i) => (
         <div key={name} class="fill-field">
-          <label for={`${base}-${i}`} dir="ltr">
-            {name}
+          {/* The variable's name is code (left to right), but the label keeps the form's side: in Arabic it stood
+              at the left edge, apart from its field's start. */}
+          <label for={`${base}-${i}`}>
+            <span dir="ltr">{name}</span>
           </label>
           <input
             id={`${base}-${i}`}

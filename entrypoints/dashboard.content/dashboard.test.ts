@@ -103,6 +103,24 @@ describe('dashboard content script', () => {
     expect(document.documentElement.hasAttribute('data-daakey-qr-instance')).toBe(false);
   });
 
+  it('puts no button on a ticket its page marks closed, and takes it off one closed in place', async () => {
+    const closed = row(3);
+    const badge = document.createElement('span');
+    badge.dataset.status = 'closed';
+    closed.lastElementChild!.append(badge);
+    document.querySelector('tbody')!.append(closed);
+    const instance = await inject();
+    expect(buttons().map((b) => b.getAttribute('aria-label'))).toEqual(['Reply to ticket #1', 'Reply to ticket #2']);
+    // Ticket #2 closed by the page: its status cell re-rendered (a node removed and one added).
+    const cell = document.querySelector('tr[data-ticket-id="2"] td')!;
+    const mark = document.createElement('span');
+    mark.dataset.status = 'closed';
+    cell.replaceChildren(mark);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(buttons().map((b) => b.getAttribute('aria-label'))).toEqual(['Reply to ticket #1']);
+    instance.stop();
+  });
+
   it('keeps its buttons whatever the page sets or forges: marker attributes, a fake "newer script" event', async () => {
     const instance = await inject({ asShipped: true });
     expect(buttons()).toHaveLength(2);

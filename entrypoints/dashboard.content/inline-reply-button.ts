@@ -2,6 +2,7 @@
 // runs on every dashboard page, and the panel loads only on click.
 import { browser, type ContentScriptContext } from '#imports';
 import type { AnchoredTicket } from '@/utils/content/ticket-scanner';
+import { markedClosed } from '@/utils/content/ticket-status';
 import { markOwn } from './instance';
 import { openPanel } from './open-panel';
 import { replyLabel, replyWord } from './labels';
@@ -15,48 +16,11 @@ button{all:unset;box-sizing:border-box;display:inline-flex;align-items:center;mi
 button:hover,button[aria-expanded=true]{background:#0b5cad;color:#fff}
 button:focus-visible{outline:2px solid #0b5cad;outline-offset:2px}`;
 
-// Inserting inside these would change a link's target, a heading's accessible name, or a control.
-const PLACE_AFTER = new Set([
-  'A',
-  'BUTTON',
-  'LABEL',
-  'H1',
-  'H2',
-  'H3',
-  'H4',
-  'H5',
-  'H6',
-  'SPAN',
-  'STRONG',
-  'B',
-  'EM',
-  'I',
-  'SMALL',
-  'TIME',
-  'ABBR',
-  'CODE',
-  'IMG',
-  'TABLE',
-  'UL',
-  'OL',
-  'DL',
-]);
+// Inserting inside these would change a link's target, a heading's accessible name, or a control. (Regular
+// expressions, not sets: shorter in a content script with a size budget.)
+const PLACE_AFTER = /^(A|BUTTON|LABEL|H[1-6]|SPAN|STRONG|B|EM|I|SMALL|TIME|ABBR|CODE|IMG|TABLE|UL|OL|DL)$/;
 // Elements whose children or siblings cannot be an inline element.
-const NO_PLACE = new Set([
-  'TBODY',
-  'THEAD',
-  'TFOOT',
-  'COLGROUP',
-  'SELECT',
-  'OPTION',
-  'HTML',
-  'HEAD',
-  'BODY',
-  'IFRAME',
-  'CANVAS',
-  'VIDEO',
-  'AUDIO',
-]);
+const NO_PLACE = /^(TBODY|THEAD|TFOOT|COLGROUP|SELECT|OPTION|HTML|HEAD|BODY|IFRAME|CANVAS|VIDEO|AUDIO)$/;
 
 /** Puts the host beside the element; false when there is no valid spot. */
 function place(host: HTMLElement, element: Element): boolean {
@@ -65,9 +29,9 @@ function place(host: HTMLElement, element: Element): boolean {
     const cell = element.lastElementChild;
     if (!cell || !/^T[DH]$/i.test(cell.tagName)) return false;
     cell.append(host);
-  } else if (NO_PLACE.has(tag)) {
+  } else if (NO_PLACE.test(tag)) {
     return false;
-  } else if (PLACE_AFTER.has(tag) || element.namespaceURI !== 'http://www.w3.org/1999/xhtml') {
+  } else if (PLACE_AFTER.test(tag) || element.namespaceURI !== 'http://www.w3.org/1999/xhtml') {
     element.after(host);
   } else {
     element.append(host);
@@ -114,7 +78,8 @@ export function init(_ctx: ContentScriptContext, signal: AbortSignal): boolean {
   }
 
   function make({ id, element }: AnchoredTicket): void {
-    if (signal.aborted || hosts.has(element) || !element.isConnected) return;
+    // A closed ticket takes no reply: no pill (the page's own marking; the popup still serves it).
+    if (signal.aborted || hosts.has(element) || !element.isConnected || markedClosed(element, id)) return;
     made++;
     const host = markOwn(document.createElement('span'));
     // Closed: page scripts cannot reach the button to click it or read it (they still see the host element;
@@ -157,7 +122,8 @@ export function init(_ctx: ContentScriptContext, signal: AbortSignal): boolean {
       waiting.delete(element);
     }
     for (const [element, entry] of hosts) {
-      if (!element.isConnected) {
+      // A ticket closed in place (its badge re-rendered) loses its pill too.
+      if (!element.isConnected || markedClosed(element, entry.id)) {
         entry.host.remove();
         hosts.delete(element);
       } else if (!entry.host.isConnected && !place(entry.host, element)) {

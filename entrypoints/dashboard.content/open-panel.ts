@@ -18,16 +18,17 @@ export interface OpenReplyPanelOptions {
 const WIDTH = 400;
 const HEIGHT = 560;
 const MARGIN = 16;
+const GAP = 8;
+// Shorter than this, the form is too cramped: the panel goes beside the ticket instead, or to the corner.
+const MIN_HEIGHT = 280;
 
 // `all: initial !important` on `:host` resets every property that could hide, clip, fade or move the panel,
 // and for important declarations the shadow tree's own rules win over the page's, even an inline style.
-const HOST = `all:initial!important;display:block!important;position:fixed!important;z-index:2147483647!important;inline-size: min(${WIDTH}px, calc(100vw - ${2 * MARGIN}px)) !important; block-size: min(${HEIGHT}px, calc(100vh - ${2 * MARGIN}px)) !important;`;
-const FRAME = `iframe{all:initial;display:block;box-sizing:border-box;inline-size:100%;block-size:100%;border:1px solid #0003;border-radius:10px;box-shadow:0 8px 28px #0004;background:Canvas;color-scheme:light dark}`;
-const CORNER = `inset-block: auto ${MARGIN}px !important; inset-inline: auto ${MARGIN}px !important;`;
-
-function css(place: string): string {
-  return `:host { ${HOST} ${place} }\n${FRAME}`;
-}
+// The `i` is the mark around the ticket's element: drawn here, over the page, so no page style changes; it
+// takes no clicks, and sits under the frame (the frame is positioned and comes after it) so it never counts
+// as something covering the panel. The pill's blue, 2 px: the bytes a second colour or a halo would cost are
+// not in the content script's budget.
+const CSS = `iframe{all:initial;position:relative;display:block;box-sizing:border-box;width:100%;height:100%;border:1px solid #0003;border-radius:10px;box-shadow:0 8px 28px #0004;background:Canvas;color-scheme:light dark}i{position:fixed;pointer-events:none;border:2px solid #0b5cad}:host{all:initial!important;display:block!important;position:fixed!important;z-index:2147483647!important;`;
 
 /**
  * A clip or mask on the root element can leave only part of the panel showing (Send, say) where the
@@ -45,21 +46,37 @@ interface OpenPanel {
 }
 let current: OpenPanel | null = null;
 
-/** Beside the ticket's element where it fits (below it, else above), else the viewport's end corner. */
+/**
+ * Where the panel goes without covering its ticket's element: below it, else above it (shortened to the room
+ * there, down to MIN_HEIGHT), else beside it, else the viewport's end corner (the only place that may cover
+ * it: an element taller and wider than what is left of the viewport). Always inside the viewport. The mark
+ * follows the element.
+ */
 function position(style: HTMLStyleElement, anchor: Element | null): void {
   const rect = anchor?.isConnected ? anchor.getBoundingClientRect() : null;
   const width = Math.min(WIDTH, innerWidth - 2 * MARGIN);
-  const height = Math.min(HEIGHT, innerHeight - 2 * MARGIN);
-  if (!rect || rect.bottom < 0 || rect.top > innerHeight || (rect.width === 0 && rect.height === 0)) {
-    style.textContent = css(CORNER);
-    return;
+  let height = Math.min(HEIGHT, innerHeight - 2 * MARGIN);
+  let left = innerWidth - MARGIN - width;
+  let top = innerHeight - MARGIN - height;
+  let mark = 'display:none';
+  if (rect && rect.bottom > 0 && rect.top < innerHeight && (rect.width || rect.height)) {
+    mark = `inset:${rect.top - 4}px auto auto ${rect.left - 4}px;width:${rect.width + 8}px;height:${rect.height + 8}px`;
+    const below = innerHeight - MARGIN - rect.bottom - GAP;
+    const above = rect.top - GAP - MARGIN;
+    const after = innerWidth - MARGIN - rect.right - GAP;
+    const before = rect.left - GAP - MARGIN;
+    if (Math.max(below, above) >= Math.min(height, MIN_HEIGHT)) {
+      const under = below >= height || (above < height && below >= above);
+      height = Math.min(height, under ? below : above);
+      top = under ? rect.bottom + GAP : rect.top - GAP - height;
+      const rtl = getComputedStyle(anchor as Element).direction === 'rtl';
+      left = Math.min(Math.max(MARGIN, rtl ? rect.left : rect.right - width), innerWidth - MARGIN - width);
+    } else if (Math.max(after, before) >= width) {
+      left = after >= width ? rect.right + GAP : rect.left - GAP - width;
+      top = Math.min(Math.max(MARGIN, rect.top), innerHeight - MARGIN - height);
+    }
   }
-  const below = rect.bottom + 8;
-  const top = below + height <= innerHeight - MARGIN ? below : Math.max(MARGIN, rect.top - 8 - height);
-  const rtl = getComputedStyle(anchor as Element).direction === 'rtl';
-  const left = rtl ? rect.left : rect.right - width;
-  const clamped = Math.min(Math.max(MARGIN, left), innerWidth - MARGIN - width);
-  style.textContent = css(`inset: ${top}px auto auto ${clamped}px !important;`);
+  style.textContent = `${CSS}inset:${top}px auto auto ${left}px!important;width:${width}px!important;height:${height}px!important}i{${mark}}`;
 }
 
 /** The panel with this pass asked to close (Esc, Close): true when it was the open one. */
@@ -106,7 +123,7 @@ export async function openPanel(options: OpenReplyPanelOptions): Promise<boolean
   frame.title = replyLabel(options.ticketId);
   // Focus goes into the panel once it is there; the panel then puts it in the Message box.
   frame.addEventListener('load', () => frame.focus(), { once: true, signal });
-  shadow.append(style, frame);
+  shadow.append(style, document.createElement('i'), frame);
   position(style, options.anchor);
   // A child of <html> itself, after <body>: no page element between it and the root to clip or hide it.
   document.documentElement.append(host);
