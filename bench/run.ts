@@ -55,7 +55,9 @@ function merge(fresh: Figure[], host: unknown, durationSeconds: number) {
   const saved = JSON.parse(readFileSync(OUT, 'utf8')) as { figures: Figure[]; partialRuns?: unknown[] };
   const key = (f: Figure) => f.name.replace(/\s*\(.*$/, '');
   for (const f of fresh) {
-    const at = saved.figures.findIndex((g) => key(g) === key(f));
+    // The same name first: two figures of one scenario differ only in their parenthesis (10,000 and 50,000 rows).
+    const same = saved.figures.findIndex((g) => g.name === f.name);
+    const at = same >= 0 ? same : saved.figures.findIndex((g) => key(g) === key(f) && !fresh.some((h) => h.name === g.name));
     if (at >= 0) saved.figures[at] = f;
     else saved.figures.push(f);
   }

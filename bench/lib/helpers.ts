@@ -30,7 +30,7 @@ export function storedCount(rig: Rig, ticketId: number): number {
   return ticket?.messages?.length ?? 0;
 }
 
-export async function waitMeasure(page: Page, name: string, timeout = 20_000): Promise<number> {
+export async function waitMeasure(page: Page, name: string, timeout = 120_000): Promise<number> {
   const handle = await page.waitForFunction((n) => performance.getEntriesByName(n, 'measure')[0]?.duration ?? null, name, {
     timeout,
     polling: 20,

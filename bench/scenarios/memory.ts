@@ -20,7 +20,7 @@ export async function memory(rig: Rig, page: Page) {
   };
   const measure = async (withExtension: boolean) => {
     const p = await rig.context.newPage();
-    await p.goto(url);
+    await p.goto(url, { timeout: 300_000 });
     await settle(p, withExtension);
     const cdp = await rig.context.newCDPSession(p);
     const h = await heapUsed(cdp);
@@ -33,7 +33,7 @@ export async function memory(rig: Rig, page: Page) {
     const before = rig.sandbox.state.requests.length;
     const p = await rig.context.newPage();
     const t0 = Date.now();
-    await p.goto(url);
+    await p.goto(url, { timeout: 300_000 });
     await waitMeasure(p, 'dqr-scan');
     let last = rig.sandbox.state.requests.length;
     let quietSince = Date.now();
@@ -68,7 +68,7 @@ export async function memory(rig: Rig, page: Page) {
       if (h.embedder !== null) withoutEmbedder.push(h.embedder);
     }
     const p = await rig.context.newPage();
-    await p.goto(url);
+    await p.goto(url, { timeout: 300_000 });
     await sleep(800);
     const running = await p.evaluate(() => document.querySelector('[data-daakey-qr]') !== null);
     await p.close();

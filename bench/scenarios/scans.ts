@@ -56,7 +56,7 @@ export async function scans(rig: Rig) {
     // The big page, its first scan, then 100 rows appended.
     const page = await rig.context.newPage();
     await page.addInitScript(BASELINE_INIT);
-    await page.goto(`${rig.sandbox.url}/dashboard/big?rows=${CFG.rows}`);
+    await page.goto(`${rig.sandbox.url}/dashboard/big?rows=${CFG.rows}`, { timeout: 300_000 });
     first.push(await waitMeasure(page, 'dqr-scan'));
     firstFind.push(await waitMeasure(page, 'dqr-scan-find'));
     const b = (await page.evaluate(() => (window as unknown as { __dqrBaseline: { ms: number } }).__dqrBaseline)) as { ms: number };

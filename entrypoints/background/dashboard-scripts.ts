@@ -4,9 +4,10 @@ import { sendToTab } from '@/utils/shared/send-to-tab';
 
 const SCRIPT_ID = 'dqr-dashboard';
 const SCRIPT_FILE = 'content-scripts/dashboard.js';
-// As soon as the document is parsed (DOMContentLoaded), not at idle: on a long page `load` (which idle
-// waits for) can come seconds later, and the rows the agent sees should have their buttons at once.
-const RUN_AT = 'document_end' as const;
+// At document_start, and the script itself waits for DOMContentLoaded: not at idle (on a long page `load`,
+// which idle waits for, comes seconds later), nor at document_end (a task of its own, which the page's first
+// full layout runs ahead of; see the content script's `whenParsed`).
+const RUN_AT = 'document_start' as const;
 
 // One sync at a time: a worker start and a site switched on or off can both sync, and two interleaved
 // get/unregister/register sequences could leave the older set of sites registered (or fail on a duplicate id).

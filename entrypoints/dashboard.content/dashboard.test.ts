@@ -89,6 +89,29 @@ afterEach(() => {
 });
 
 describe('dashboard content script', () => {
+  it('starts once the document is parsed, not on a DOMContentLoaded the page dispatches while loading', async () => {
+    vi.resetModules();
+    const { whenParsed } = await import('./index');
+    let state: DocumentReadyState = 'loading';
+    const readyState = vi.spyOn(document, 'readyState', 'get').mockImplementation(() => state);
+    try {
+      const start = vi.fn();
+      whenParsed(start);
+      document.dispatchEvent(new Event('DOMContentLoaded'));
+      expect(start).not.toHaveBeenCalled();
+      state = 'interactive';
+      document.dispatchEvent(new Event('DOMContentLoaded'));
+      document.dispatchEvent(new Event('DOMContentLoaded'));
+      expect(start).toHaveBeenCalledTimes(1);
+      // Injected into a page already parsed (an open tab): at once.
+      const late = vi.fn();
+      whenParsed(late);
+      expect(late).toHaveBeenCalledTimes(1);
+    } finally {
+      readyState.mockRestore();
+    }
+  });
+
   it('adds one named button per ticket element, and no duplicates on re-injection', async () => {
     const first = await inject();
     expect(buttons().map((b) => b.getAttribute('aria-label'))).toEqual(['Reply to ticket #1', 'Reply to ticket #2']);

@@ -24,7 +24,7 @@ export const features: readonly Feature[] = [
 export default defineContentScript({
   matches: ['http://127.0.0.1/*', 'http://localhost/*'],
   registration: 'runtime',
-  runAt: 'document_end',
+  runAt: 'document_start',
   main(ctx) {
     if (!firstInWorld()) return;
     const signal = claimPage(AbortSignal.any([cutOff(ctx.signal), disabled.signal]));
@@ -38,13 +38,36 @@ export default defineContentScript({
     );
     // Asked at once: a page the background refuses (not an enabled dashboard) stops before any button.
     void agencyDetection();
-    for (const feature of features) {
-      // One feature that throws must not stop the others.
-      try {
-        feature.init(ctx, signal);
-      } catch (error) {
-        console.error(`[Daakey Quick Reply] ${feature.name} failed`, error);
+    whenParsed(() => {
+      if (signal.aborted) return;
+      for (const feature of features) {
+        // One feature that throws must not stop the others.
+        try {
+          feature.init(ctx, signal);
+        } catch (error) {
+          console.error(`[Daakey Quick Reply] ${feature.name} failed`, error);
+        }
       }
-    }
+    });
   },
 });
+
+/**
+ * Runs `start` once the document is parsed. Registered at `document_start` so that this is the
+ * DOMContentLoaded task itself: an injection at `document_end` is a task of its own that a long page's
+ * first full layout (seconds on 10,000 table rows) runs ahead of, and the buttons the first scan then
+ * inserts cost that layout a second time. The state is checked, not the event trusted: a page can
+ * dispatch its own DOMContentLoaded while still loading.
+ */
+export function whenParsed(start: () => void): void {
+  if (document.readyState !== 'loading') {
+    start();
+    return;
+  }
+  const onReady = () => {
+    if (document.readyState === 'loading') return;
+    document.removeEventListener('DOMContentLoaded', onReady, true);
+    start();
+  };
+  document.addEventListener('DOMContentLoaded', onReady, true);
+}

@@ -232,6 +232,22 @@ describe('ticket scanner', () => {
     expect(whole).toEqual([...Array.from({ length: 120 }, (_, i) => i + 1), 500]);
   });
 
+  it("anchors the page's top rows in the first slice, before the whole-page listings", () => {
+    const rows = Array.from({ length: 200 }, (_, i) =>
+      el('tr', { 'data-ticket-id': String(i + 1) }, el('td', {}, el('a', { href: `/dashboard/tickets/${i + 1}` }, `#${i + 1}`))),
+    );
+    root.append(el('svg', {}, el('a', { href: '/dashboard/tickets/999' }, 'icon')), el('table', {}, el('tbody', {}, ...rows)));
+    // A pause that is always due: the first slice is the smallest step the scan can make.
+    const [first = []] = scanner().scanAllSteps(() => true);
+    expect(ids(first).length).toBeGreaterThan(0);
+    expect(ids(first)).toEqual(ids(first).map((_, i) => i + 1));
+    // Asked for a screen of rows: the first slice holds at least that many, whatever the clock says.
+    const [screen = []] = scanner().scanAllSteps(() => true, 50);
+    expect(ids(screen).length).toBeGreaterThanOrEqual(50);
+    expect(ids(screen).length).toBeLessThan(200);
+    expect(ids(screen)).toEqual(ids(screen).map((_, i) => i + 1));
+  });
+
   it('walks a row whose text names another ticket; a row that names only itself is its own label', () => {
     const quiet = el('div', { 'data-ticket-id': '42' }, el('p', {}, 'Ticket 42: ', el('b', {}, 'ticket #42')));
     const named = el('div', { 'data-ticket-id': '43' }, el('p', {}, 'Ticket ', el('b', {}, '#44')));

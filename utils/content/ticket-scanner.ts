@@ -1,7 +1,7 @@
 /**
  * Finds the elements of a dashboard page that show a ticket, cheaply enough to run on every DOM
- * mutation: one TreeWalker pass over text nodes behind a digit/keyword pre-filter, plus one
- * `querySelectorAll` for links and ticket data attributes. DOM only; no extension APIs.
+ * mutation: a TreeWalker pass over elements for links and ticket data attributes, then one over text
+ * nodes behind a digit/keyword pre-filter. DOM only; no extension APIs.
  */
 import type { TicketDetector, TicketRef } from '@/utils/shared/detect-ticket-ids';
 
@@ -48,8 +48,11 @@ export interface TicketScanner {
   scanAll(): TicketAnchor[];
   /** Scans only what a MutationObserver reported as added. */
   scanAdded(nodes: readonly Node[]): TicketAnchor[];
-  /** `scanAll()` in slices, in document order (what a page shows at its top comes first). */
-  scanAllSteps(pause: () => boolean): ScanSteps;
+  /**
+   * `scanAll()` in slices, in document order (what a page shows at its top comes first); the first
+   * slice anchors at least `atLeast` tickets (if the page has them near its top) whatever `pause` says.
+   */
+  scanAllSteps(pause: () => boolean, atLeast?: number): ScanSteps;
   /** `scanAdded()` in slices. */
   scanAddedSteps(nodes: readonly Node[], pause: () => boolean): ScanSteps;
   /** The ticket the page URL is about, if any. */
@@ -162,26 +165,6 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
     return customOwn?.(element) ?? false;
   }
 
-  /**
-   * Everything inside the excluded elements of `subtree`, listed once per walk: pages hold few of them
-   * (scripts, icons, our own buttons), so one pass over their insides is far cheaper than asking each
-   * of thousands of candidates whether it has an excluded ancestor.
-   */
-  function excludedZone(subtree: Node): { elements: Set<Element>; texts: Set<Node> } | null {
-    if (subtree.nodeType !== 1 && subtree.nodeType !== 9 && subtree.nodeType !== 11) return null;
-    const containers = [...(subtree as ParentNode).querySelectorAll(CONTAINERS)];
-    if (subtree.nodeType === 1 && (subtree as Element).matches(CONTAINERS)) containers.push(subtree as Element);
-    if (!containers.length) return null;
-    const elements = new Set<Element>();
-    const texts = new Set<Node>();
-    for (const container of containers) {
-      elements.add(container);
-      for (const el of container.querySelectorAll(elementSelector)) elements.add(el);
-      const walker = doc.createTreeWalker(container, 0x4 /* SHOW_TEXT */);
-      for (let node = walker.nextNode(); node; node = walker.nextNode()) texts.add(node);
-    }
-    return { elements, texts };
-  }
   function resolve(ref: TicketRef, element: Element, source: AnchorSource): number | null {
     if ('id' in ref) return ref.id;
     const id = options.resolveReference?.(ref.reference);
@@ -215,9 +198,9 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
     return undefined;
   }
 
-  function scanElement(element: Element, url: string, zone: ReturnType<typeof excludedZone>, out: TicketAnchor[]): void {
+  /** `element` is known not to be inside an excluded element (the caller checked). */
+  function scanElement(element: Element, url: string, out: TicketAnchor[]): void {
     if (processedElements.has(element) || anchored.has(element)) return;
-    if (zone?.elements.has(element) || customOwn?.(element)) return;
     let ref: TicketRef | null = null;
     let source: AnchorSource = 'data';
     const dataValue = element.getAttribute('data-ticket-id') ?? element.getAttribute('data-ticket');
@@ -255,7 +238,6 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
     if (!anchored.has(element)) carried.set(element, id);
   }
 
-  /** `node` is known not to be inside an excluded element (the caller checked). */
   function scanText(node: Text, out: TicketAnchor[]): void {
     // Nothing is remembered per text node: a later scan of the same text finds the same anchor (kept
     // once by `anchor`), and a set of text nodes cost memory on every line of a long list.
@@ -275,7 +257,9 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
     }
     const [first] = matches;
     if (!first) return;
-    if (RAW_TEXT_TAGS.has(parent.tagName.toUpperCase()) || customOwn?.(parent)) return;
+    // Asked only of text that names a ticket: listing the page's excluded regions up front was a
+    // whole-page query, tens of ms in one go on a long page.
+    if (RAW_TEXT_TAGS.has(parent.tagName.toUpperCase()) || isExcluded(parent)) return;
     // A link or data element around this text that carries a ticket: the same ticket keeps its one
     // anchor, and a reference there is that ticket's label (see scanElement).
     const holderId = carriedAround(parent);
@@ -293,9 +277,9 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
    * which on a list page is nearly every text node. Checked on the element's whole text, where every
    * text node's mention (and a split one, "Ticket <b>#42</b>") appears as a substring.
    */
-  function isQuietHolder(element: Element, zone: ReturnType<typeof excludedZone>): boolean {
+  function isQuietHolder(element: Element): boolean {
     const id = anchored.get(element);
-    if (id === undefined || zone?.elements.has(element)) return false;
+    if (id === undefined) return false;
     return !detector.mayNameOtherThan(element.textContent ?? '', id);
   }
 
@@ -311,40 +295,44 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
   /**
    * One scan of `subtree`: the URL's ticket heading first, then links and data attributes, then text,
    * so the most specific element keeps the ticket's one anchor. Pauses (a `yield`) whenever `pause()`
-   * says so, asked every STEP nodes; the page may change meanwhile.
+   * says so, asked every STEP nodes; the page may change meanwhile. Both passes walk in document order
+   * from the top, so the first slice already anchors what a page just loaded shows: no whole-page
+   * listing (`querySelectorAll`, tens of ms in one go on a long page) comes before it.
    */
   function* walkSteps(subtree: Node, out: TicketAnchor[], pause: () => boolean): Generator<void, void, void> {
     const url = getUrl();
     anchorPrimary(subtree, url, out);
-    // The two listings below are single native calls over the whole subtree (some 35 ms each on a
-    // 50,000-row page here): each gets a slice of its own when the slice is already spent.
-    const zone = excludedZone(subtree);
-    if (pause()) yield;
     let count = 0;
-    let resumed = false;
     const quiet = new WeakSet<Element>();
     let quietCount = 0;
     const consider = (element: Element) => {
-      scanElement(element, url, zone, out);
-      if (isQuietHolder(element, zone)) {
+      // A native `closest` for the few elements that match, rather than the page's excluded regions
+      // listed up front.
+      if (isExcluded(element)) return;
+      scanElement(element, url, out);
+      if (isQuietHolder(element)) {
         quiet.add(element);
         quietCount++;
       }
     };
     if (subtree.nodeType === 1 && (subtree as Element).matches(elementSelector)) consider(subtree as Element);
     if (subtree.nodeType === 1 || subtree.nodeType === 9 || subtree.nodeType === 11) {
-      const elements = (subtree as ParentNode).querySelectorAll(elementSelector);
-      if (pause()) {
-        yield;
-        resumed = true;
-      }
-      for (let i = 0; i < elements.length; i++) {
-        const element = elements[i]!;
-        // Elements that left the page while the scan paused are not anchored.
-        if (!resumed || element.isConnected) consider(element);
+      const walker = doc.createTreeWalker(subtree, 0x1 /* SHOW_ELEMENT */);
+      let node = walker.nextNode();
+      let restarts = 0;
+      while (node) {
+        if ((node as Element).matches(elementSelector)) consider(node as Element);
+        node = walker.nextNode();
         if (++count % STEP === 0 && pause()) {
           yield;
-          resumed = true;
+          if (!subtree.isConnected && subtree !== root) return;
+          // The page removed the node the walk was to visit next: start again (what was anchored stays
+          // anchored); a page that keeps replacing it is left to the mutation scans after a few tries.
+          if (node && !node.isConnected) {
+            if (++restarts > MAX_RESTARTS) break;
+            walker.currentNode = subtree;
+            node = walker.nextNode();
+          }
         }
       }
     }
@@ -368,7 +356,7 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
         }
       }
       if (node.nodeType === 3) {
-        if (FAST_DIGIT.test((node as Text).data) && !zone?.texts.has(node)) scanText(node as Text, out);
+        if (FAST_DIGIT.test((node as Text).data)) scanText(node as Text, out);
         node = walker.nextNode();
       } else if (quietCount && quiet.has(node as Element)) {
         node = nextOutside(walker);
@@ -396,6 +384,23 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
   function complete(steps: Generator<void, void, void>, out: TicketAnchor[]): TicketAnchor[] {
     for (const _ of steps);
     return out;
+  }
+
+  /**
+   * `pause`, except that the first slice goes on until `atLeast` tickets are anchored (or about STEP ×
+   * `atLeast` nodes are walked, for a page with few tickets): then a page just loaded has its first
+   * screen of rows anchored in that slice even on a machine so loaded that a few milliseconds of wall
+   * time cover only a handful of rows (the next slice may come after the page's first full layout).
+   */
+  function holdFirst(out: TicketAnchor[], pause: () => boolean, atLeast: number): () => boolean {
+    let asked = 0;
+    return () => {
+      if (asked >= 0) {
+        if (out.length < atLeast && ++asked < atLeast) return false;
+        asked = -1;
+      }
+      return pause();
+    };
   }
 
   /** Runs a scan in slices, handing back each slice's anchors. */
@@ -432,8 +437,8 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
       const out: TicketAnchor[] = [];
       return complete(addedSteps(nodes, out, never), out);
     },
-    scanAllSteps(pause) {
-      return sliced((out) => walkSteps(root, out, pause));
+    scanAllSteps(pause, atLeast = 0) {
+      return sliced((out) => walkSteps(root, out, holdFirst(out, pause, atLeast)));
     },
     scanAddedSteps(nodes, pause) {
       return sliced((out) => addedSteps(nodes, out, pause));
