@@ -182,7 +182,13 @@ describe('outbox storage', () => {
     const client: OutboxClient = {
       async addMessage(ticketId, body) {
         events.push(`POST ${body.message}`);
-        await new Promise((r) => setTimeout(r, 5));
+        // The request stays in flight until the next reply's 'sending' is written (or 2 s, so that an outbox that
+        // does not write ahead fails the order below instead of hanging): no race with a timer on a loaded machine.
+        const next = ({ a: 'b', b: 'c' } as Record<string, string>)[body.message];
+        const until = Date.now() + 2000;
+        while (next && !events.some((e) => e.startsWith('save ') && e.includes(`${next}:sending`)) && Date.now() < until) {
+          await new Promise((r) => setTimeout(r, 1));
+        }
         events.push(`201 ${body.message}`);
         const data = { id: ticketId, message: body.message, sender: 'client', sender_name: 'A', attachments: [], created_at: '' };
         return { ok: true, status: 201, data } as const;
