@@ -618,7 +618,7 @@ export function ReplyForm({
             // Empty, the box takes the page's direction (placeholder and caret on the reading side); typed text
             // picks its own. Not a CSS `direction` switch: Firefox then scrolled the placeholder out of sight.
             dir={message === '' ? undefined : 'auto'}
-            rows={isClosed ? 3 : 5}
+            rows={isClosed ? 2 : 5}
             value={message}
             placeholder={t('message_placeholder')}
             aria-invalid={notice?.kind === 'problem' || tooLong || fields.some((f) => f.field === 'message')}
