@@ -187,14 +187,23 @@ export class FxLocator {
   }
 
   async click(options: { force?: boolean; timeout?: number } = {}): Promise<void> {
-    const handle = await this.one({
-      state: options.force ? 'attached' : 'enabled',
-      ...(options.timeout ? { timeout: options.timeout } : {}),
-    });
-    try {
-      await handle.click();
-    } finally {
-      await handle.dispose();
+    const until = Date.now() + (options.timeout ?? DEFAULT_TIMEOUT);
+    for (;;) {
+      const handle = await this.one({
+        state: options.force ? 'attached' : 'enabled',
+        ...(options.timeout ? { timeout: options.timeout } : {}),
+      });
+      try {
+        await handle.click();
+        return;
+      } catch (error) {
+        // As Playwright does: an element re-rendered between finding and clicking it is found again, not failed on.
+        const gone = /not clickable|not an Element|detached|no such node|stale/i.test(String(error));
+        if (!gone || Date.now() > until) throw error;
+      } finally {
+        await handle.dispose().catch(() => {});
+      }
+      await sleep(50);
     }
   }
   /** The element's box in the top page's coordinates (frames included), or null when it has none. */
