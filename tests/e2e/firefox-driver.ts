@@ -151,31 +151,39 @@ export class FxLocator {
   async isVisible(): Promise<boolean> {
     return this.inPage<boolean>(`const el = elements[0]; return !!el && ((el) => { ${VISIBLE} })(el);`);
   }
+  /**
+   * Reads the first match in one round trip; a match re-rendered away after `one()` found it (a button whose name
+   * changes) is waited for again, as Playwright's auto-waiting does, instead of failing on a missing element.
+   */
+  private async read<T>(body: string): Promise<T> {
+    const until = Date.now() + DEFAULT_TIMEOUT;
+    for (;;) {
+      await this.one();
+      const r = await this.inPage<{ missing: true } | { value: T }>(
+        `const el = elements[0]; if (!el) return { missing: true }; return { value: ((el) => { ${body} })(el) };`,
+      );
+      if (!('missing' in r)) return r.value;
+      if (Date.now() > until) throw new Error(`${this.describe()} went away while being read`);
+      await sleep(50);
+    }
+  }
   async isDisabled(): Promise<boolean> {
-    await this.one();
-    return this.inPage<boolean>(`return !((el) => { ${ENABLED} })(elements[0]);`);
+    return this.read<boolean>(`return !((el) => { ${ENABLED} })(el);`);
   }
   async isChecked(): Promise<boolean> {
-    await this.one();
-    return this.inPage<boolean>(
-      `const el = elements[0]; const a = el.getAttribute('aria-checked'); return a ? a === 'true' : !!el.checked;`,
-    );
+    return this.read<boolean>(`const a = el.getAttribute('aria-checked'); return a ? a === 'true' : !!el.checked;`);
   }
   async textContent(): Promise<string | null> {
-    await this.one();
-    return this.inPage<string | null>('return elements[0].textContent;');
+    return this.read<string | null>('return el.textContent;');
   }
   async innerText(): Promise<string> {
-    await this.one();
-    return this.inPage<string>('return elements[0].innerText;');
+    return this.read<string>('return el.innerText;');
   }
   async getAttribute(name: string): Promise<string | null> {
-    await this.one();
-    return this.inPage<string | null>(`return elements[0].getAttribute(${JSON.stringify(name)});`);
+    return this.read<string | null>(`return el.getAttribute(${JSON.stringify(name)});`);
   }
   async inputValue(): Promise<string> {
-    await this.one();
-    return this.inPage<string>('return elements[0].value;');
+    return this.read<string>('return el.value;');
   }
   async evaluate<R, A>(fn: (el: any, arg: A) => R, arg?: A): Promise<R> {
     const handle = await this.one();
