@@ -47,7 +47,10 @@ export function CreateTicketForm({ actions, from, message, attachments, onCreate
 
   return (
     <form class="create-ticket" onSubmit={submit} aria-labelledby="create-heading">
-      <h3 id="create-heading">{t('create_heading')}</h3>
+      {/* Named for screen readers only: the status alert and the button already say it, above the fold. */}
+      <h3 id="create-heading" class="visually-hidden">
+        {t('create_heading')}
+      </h3>
       {/* Side by side: both come filled in, and the button must stay above the popup's fold. */}
       <div class="create-fields">
         <label>

@@ -73,6 +73,16 @@ const set = (el: HTMLInputElement, value: string) => {
   fireEvent.input(el);
 };
 
+/** Fills the connection form as an administrator would: environment, base URL, agency code and, if given, secret. */
+async function fillConnection(fields: { environment: string; baseUrl: string; agencyCode: string; secret?: string }) {
+  const env = (await screen.findByRole('combobox', { name: 'Environment' })) as HTMLSelectElement;
+  env.value = fields.environment;
+  fireEvent.change(env);
+  set(textbox('API base URL'), fields.baseUrl);
+  set(textbox('Agency code'), fields.agencyCode);
+  if (fields.secret !== undefined) set(screen.getByLabelText('Agency secret') as HTMLInputElement, fields.secret);
+}
+
 describe('OptionsApp', () => {
   it("lists its sections in a side list, the agent's Account first and the administrator's Connection last", async () => {
     options();
@@ -89,14 +99,14 @@ describe('OptionsApp', () => {
 
   it('saves a custom environment and keeps the secret out of view', async () => {
     const { saved } = options();
-    const env = (await screen.findByRole('combobox', { name: 'Environment' })) as HTMLSelectElement;
-    env.value = 'custom';
-    fireEvent.change(env);
-    set(textbox('API base URL'), 'http://127.0.0.1:8787/');
-    set(textbox('Agency code'), 'AGENCY123');
+    await fillConnection({
+      environment: 'custom',
+      baseUrl: 'http://127.0.0.1:8787/',
+      agencyCode: 'AGENCY123',
+      secret: 'sandbox-secret-123',
+    });
     const secret = screen.getByLabelText('Agency secret') as HTMLInputElement;
     expect(secret.type).toBe('password');
-    set(secret, 'sandbox-secret-123');
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(saved).toHaveLength(1));
     expect(saved[0]).toMatchObject({
@@ -116,13 +126,13 @@ describe('OptionsApp', () => {
     expect(screen.queryByRole('combobox', { name: 'Environment' })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Save' })).toBeNull();
     arrive();
-    const env = (await screen.findByRole('combobox', { name: 'Environment' })) as HTMLSelectElement;
+    await fillConnection({
+      environment: 'sandbox',
+      baseUrl: 'http://127.0.0.1:8787',
+      agencyCode: 'AGENCY123',
+      secret: 'sandbox-secret-123',
+    });
     expect(screen.queryByText('Loading settings…')).toBeNull();
-    env.value = 'sandbox';
-    fireEvent.change(env);
-    set(textbox('API base URL'), 'http://127.0.0.1:8787');
-    set(textbox('Agency code'), 'AGENCY123');
-    set(screen.getByLabelText('Agency secret') as HTMLInputElement, 'sandbox-secret-123');
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(saved).toHaveLength(1));
     expect(saved[0]).toMatchObject({ environment: 'sandbox', baseUrl: 'http://127.0.0.1:8787', agencyCode: 'AGENCY123' });
@@ -130,11 +140,7 @@ describe('OptionsApp', () => {
 
   it('keeps connection edits in progress when the detection section saves', async () => {
     const { detection } = options();
-    const env = (await screen.findByRole('combobox', { name: 'Environment' })) as HTMLSelectElement;
-    env.value = 'custom';
-    fireEvent.change(env);
-    set(textbox('API base URL'), 'http://127.0.0.1:9999');
-    set(textbox('Agency code'), 'AGENCY9');
+    await fillConnection({ environment: 'custom', baseUrl: 'http://127.0.0.1:9999', agencyCode: 'AGENCY9' });
     const patterns = screen.getByRole('textbox', { name: 'Ticket URL patterns' });
     fireEvent.input(patterns, { target: { value: '/case/{id}' } });
     fireEvent.change(patterns);
@@ -147,11 +153,7 @@ describe('OptionsApp', () => {
 
   it('refuses bad values with messages and loses nothing typed', async () => {
     const { saved } = options();
-    const env = (await screen.findByRole('combobox', { name: 'Environment' })) as HTMLSelectElement;
-    env.value = 'custom';
-    fireEvent.change(env);
-    set(textbox('API base URL'), 'ftp://nope');
-    set(textbox('Agency code'), 'has space');
+    await fillConnection({ environment: 'custom', baseUrl: 'ftp://nope', agencyCode: 'has space' });
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     expect(await screen.findByText(/must start with http/)).toBeTruthy();
     expect(screen.getByText(/may hold letters/)).toBeTruthy();

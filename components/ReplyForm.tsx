@@ -573,7 +573,7 @@ export function ReplyForm({
       {/* Oldest first, so the customer's last message sits right above the box the agent answers it in. */}
       {/* A closed ticket keeps only its last message, and a smaller box: its one action, "Create follow-up ticket",
           must show in a 600 px popup without scrolling. */}
-      {ticket && <ThreadList messages={ticket.messages} limit={isClosed ? 1 : 5} />}
+      {ticket && <ThreadList messages={ticket.messages} limit={isClosed ? 1 : 5} headingHidden={isClosed} />}
 
       {created && (
         <div class="notice ok">

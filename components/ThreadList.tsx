@@ -8,7 +8,16 @@ import { useI18n } from './i18n-context';
  * its end, so the customer's last message is the one right above where the answer is typed.
  * `sender: 'client'` is the agency itself (the API's client), so those are the agent's own replies.
  */
-export function ThreadList({ messages, limit = 5 }: { messages: TicketMessage[]; limit?: number }) {
+export function ThreadList({
+  messages,
+  limit = 5,
+  headingHidden = false,
+}: {
+  messages: TicketMessage[];
+  limit?: number;
+  /** A closed ticket's heading is for screen readers only, so "Create follow-up ticket" stays above the fold. */
+  headingHidden?: boolean;
+}) {
   const { t, lang } = useI18n();
   const list = useRef<HTMLOListElement>(null);
   const last = messages[messages.length - 1]?.id;
@@ -20,7 +29,9 @@ export function ThreadList({ messages, limit = 5 }: { messages: TicketMessage[];
   const shown = messages.slice(-limit);
   return (
     <section class="thread" aria-labelledby="thread-heading">
-      <h3 id="thread-heading">{t('thread_heading')}</h3>
+      <h3 id="thread-heading" class={headingHidden ? 'visually-hidden' : undefined}>
+        {t('thread_heading')}
+      </h3>
       <ol ref={list}>
         {shown.map((m) => (
           <li key={m.id} class={m.sender === 'client' ? 'mine' : 'theirs'}>

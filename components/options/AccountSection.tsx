@@ -2,7 +2,7 @@ import { useLayoutEffect, useState } from 'preact/hooks';
 import type { AuthView } from '@/utils/shared/messages';
 import { emailProblem } from '@/utils/ui/form-input';
 import type { OptionsActions } from '@/utils/ui/connect';
-import { type Errors, FieldError, type SetErrors, useOptionsText } from './shared';
+import { type Errors, type SetErrors, TextField, useOptionsText } from './shared';
 
 export interface AccountSectionProps {
   actions: Pick<OptionsActions, 'signIn' | 'signOut'>;
@@ -65,31 +65,25 @@ export function AccountSection({ actions, auth, onAuth, knownEmail, saving, erro
         </div>
       ) : (
         <form onSubmit={signIn} noValidate class="stack">
-          <label>
-            {t('email_label')}
-            <input
-              type="email"
-              dir="ltr"
-              autoComplete="username"
-              value={email}
-              aria-invalid={Boolean(errors.email)}
-              aria-describedby="email-error"
-              onInput={(ev) => setEmail(ev.currentTarget.value)}
-            />
-          </label>
-          <FieldError id="email-error" text={errors.email} />
-          <label>
-            {t('password_label')}
-            <input
-              type="password"
-              autoComplete="current-password"
-              value={password}
-              aria-invalid={Boolean(errors.password)}
-              aria-describedby="password-error"
-              onInput={(ev) => setPassword(ev.currentTarget.value)}
-            />
-          </label>
-          <FieldError id="password-error" text={errors.password} />
+          <TextField
+            id="email"
+            label={t('email_label')}
+            type="email"
+            dir="ltr"
+            autoComplete="username"
+            value={email}
+            error={errors.email}
+            onValue={setEmail}
+          />
+          <TextField
+            id="password"
+            label={t('password_label')}
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            error={errors.password}
+            onValue={setPassword}
+          />
           <div class="row">
             <button type="submit" class="primary" disabled={signingIn || saving}>
               {t('sign_in')}

@@ -3,7 +3,7 @@ import { ENVIRONMENTS, type EnvironmentName } from '@/utils/shared/api-contract'
 import type { AuthView, SettingsInput, SettingsView, UndoSeconds } from '@/utils/shared/messages';
 import { agencyCodeProblem, parseBaseUrl } from '@/utils/ui/form-input';
 import type { OptionsActions } from '@/utils/ui/connect';
-import { type Errors, FieldError, type SetErrors, useOptionsText } from './shared';
+import { type Errors, type SetErrors, TextField, useOptionsText } from './shared';
 
 export interface ConnectionSectionProps {
   actions: Pick<OptionsActions, 'saveSettings' | 'authStatus'>;
@@ -106,43 +106,35 @@ export function ConnectionSection(props: ConnectionSectionProps) {
             <option value="custom">{t('env_custom')}</option>
           </select>
         </label>
-        <label>
-          {t('base_url_label')}
-          <input
-            type="text"
-            dir="ltr"
-            inputMode="url"
-            spellcheck={false}
-            value={shownUrl}
-            readOnly={!urlEditable || managed.has('baseUrl')}
-            aria-invalid={Boolean(errors.baseUrl)}
-            aria-describedby="base-url-error base-url-hint"
-            onInput={(ev) => {
-              setCustomUrl(ev.currentTarget.value);
-              setErrors((x) => ({ ...x, baseUrl: undefined }));
-            }}
-          />
-        </label>
-        <p id="base-url-hint" class="hint">
-          {urlEditable ? t('base_url_hint_custom') : t('base_url_hint_fixed')}
-        </p>
-        <FieldError id="base-url-error" text={errors.baseUrl} />
+        <TextField
+          id="base-url"
+          label={t('base_url_label')}
+          type="text"
+          dir="ltr"
+          inputMode="url"
+          spellcheck={false}
+          value={shownUrl}
+          readOnly={!urlEditable || managed.has('baseUrl')}
+          error={errors.baseUrl}
+          hint={urlEditable ? t('base_url_hint_custom') : t('base_url_hint_fixed')}
+          onValue={(value) => {
+            setCustomUrl(value);
+            setErrors((x) => ({ ...x, baseUrl: undefined }));
+          }}
+        />
         {(managed.has('environment') || managed.has('baseUrl')) && <p class="hint">{t('managed_hint')}</p>}
 
-        <label>
-          {t('agency_code_label')}
-          <input
-            type="text"
-            dir="ltr"
-            spellcheck={false}
-            autoComplete="off"
-            value={agencyCode}
-            aria-invalid={Boolean(errors.agencyCode)}
-            aria-describedby="agency-code-error"
-            onInput={(ev) => setAgencyCode(ev.currentTarget.value)}
-          />
-        </label>
-        <FieldError id="agency-code-error" text={errors.agencyCode} />
+        <TextField
+          id="agency-code"
+          label={t('agency_code_label')}
+          type="text"
+          dir="ltr"
+          spellcheck={false}
+          autoComplete="off"
+          value={agencyCode}
+          error={errors.agencyCode}
+          onValue={setAgencyCode}
+        />
 
         <label>
           {t('signature_mode_label')}
@@ -153,43 +145,31 @@ export function ConnectionSection(props: ConnectionSectionProps) {
         </label>
 
         {signatureMode === 'computed' ? (
-          <>
-            <label>
-              {t('agency_secret_label')}
-              <input
-                type="password"
-                dir="ltr"
-                autoComplete="new-password"
-                value={secret}
-                placeholder={view?.hasSecret ? t('secret_stored') : ''}
-                aria-invalid={Boolean(errors.secret)}
-                aria-describedby="secret-error secret-hint"
-                onInput={(ev) => setSecret(ev.currentTarget.value)}
-              />
-            </label>
-            <p id="secret-hint" class="hint">
-              {view?.hasSecret ? t('secret_hint_stored') : t('secret_hint')}
-            </p>
-            <FieldError id="secret-error" text={errors.secret} />
-          </>
+          <TextField
+            id="secret"
+            label={t('agency_secret_label')}
+            type="password"
+            dir="ltr"
+            autoComplete="new-password"
+            value={secret}
+            placeholder={view?.hasSecret ? t('secret_stored') : ''}
+            error={errors.secret}
+            hint={view?.hasSecret ? t('secret_hint_stored') : t('secret_hint')}
+            onValue={setSecret}
+          />
         ) : (
-          <>
-            <label>
-              {t('issued_signature_label')}
-              <input
-                type="text"
-                dir="ltr"
-                spellcheck={false}
-                autoComplete="off"
-                value={issued}
-                placeholder={view?.hasIssuedSignature ? t('secret_stored') : ''}
-                aria-invalid={Boolean(errors.issued)}
-                aria-describedby="issued-error"
-                onInput={(ev) => setIssued(ev.currentTarget.value)}
-              />
-            </label>
-            <FieldError id="issued-error" text={errors.issued} />
-          </>
+          <TextField
+            id="issued"
+            label={t('issued_signature_label')}
+            type="text"
+            dir="ltr"
+            spellcheck={false}
+            autoComplete="off"
+            value={issued}
+            placeholder={view?.hasIssuedSignature ? t('secret_stored') : ''}
+            error={errors.issued}
+            onValue={setIssued}
+          />
         )}
 
         <div class="row">

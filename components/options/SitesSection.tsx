@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks';
 import type { SettingsView } from '@/utils/shared/messages';
 import { parseOrigin } from '@/utils/ui/form-input';
 import type { OptionsActions } from '@/utils/ui/connect';
-import { type Errors, FieldError, type SetErrors, useOptionsText } from './shared';
+import { type Errors, type SetErrors, TextField, useOptionsText } from './shared';
 
 export interface SitesSectionProps {
   actions: Pick<OptionsActions, 'addSite' | 'removeSite' | 'setSiteEnabled'>;
@@ -44,24 +44,21 @@ export function SitesSection({ actions, view, onView, errors, setErrors }: Sites
       <h2 id="sites-heading">{t('section_sites')}</h2>
       <p class="hint">{t('sites_hint')}</p>
       <form onSubmit={addSite} noValidate class="stack">
-        <label>
-          {t('site_label')}
-          <input
-            type="text"
-            dir="ltr"
-            inputMode="url"
-            spellcheck={false}
-            placeholder="https://dashboard.example.com"
-            value={site}
-            aria-invalid={Boolean(errors.site)}
-            aria-describedby="site-error"
-            onInput={(ev) => {
-              setSite(ev.currentTarget.value);
-              setErrors((x) => ({ ...x, site: undefined }));
-            }}
-          />
-        </label>
-        <FieldError id="site-error" text={errors.site} />
+        <TextField
+          id="site"
+          label={t('site_label')}
+          type="text"
+          dir="ltr"
+          inputMode="url"
+          spellcheck={false}
+          placeholder="https://dashboard.example.com"
+          value={site}
+          error={errors.site}
+          onValue={(value) => {
+            setSite(value);
+            setErrors((x) => ({ ...x, site: undefined }));
+          }}
+        />
         <div class="row">
           <button type="submit">{t('site_add')}</button>
           {siteResult && <span class="hint">{siteResult}</span>}

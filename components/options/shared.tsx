@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 import type { SettingsInput } from '@/utils/shared/messages';
 import type { MessageKey } from '@/utils/shared/i18n';
@@ -16,6 +17,53 @@ export function FieldError({ id, text }: { id: string; text?: string }) {
     <p id={id} class="problem">
       {text ?? ''}
     </p>
+  );
+}
+
+export interface TextFieldProps {
+  /** Names the field's note and message: `${id}-hint`, `${id}-error`. */
+  id: string;
+  type: 'text' | 'email' | 'password';
+  dir?: 'ltr';
+  inputMode?: 'url';
+  spellcheck?: boolean;
+  autoComplete?: string;
+  placeholder?: string;
+  readOnly?: boolean;
+  label: string;
+  value: string;
+  onValue(value: string): void;
+  error?: string;
+  hint?: ComponentChildren;
+}
+
+/**
+ * One text field of the options page: its label, the input, an optional note and its message line, which the input
+ * names as its description so a screen reader reads the problem with the field.
+ */
+export function TextField({ id, label, value, onValue, error, hint, type, ...input }: TextFieldProps) {
+  // Preact types an input's attributes by the literal `type`; a union of three does not pick one, so name it here.
+  const typed = { type } as { type: 'text' };
+  return (
+    <>
+      <label>
+        {label}
+        <input
+          {...typed}
+          {...input}
+          value={value}
+          aria-invalid={Boolean(error)}
+          aria-describedby={hint === undefined ? `${id}-error` : `${id}-error ${id}-hint`}
+          onInput={(ev) => onValue(ev.currentTarget.value)}
+        />
+      </label>
+      {hint !== undefined && (
+        <p id={`${id}-hint`} class="hint">
+          {hint}
+        </p>
+      )}
+      <FieldError id={`${id}-error`} text={error} />
+    </>
   );
 }
 
