@@ -442,7 +442,19 @@ export class FxPage extends FxFrame {
     await sleep(ms);
   }
   async setViewportSize(size: { width: number; height: number }): Promise<void> {
-    await this.ppage.setViewport(size);
+    try {
+      await this.ppage.setViewport(size);
+    } catch (error) {
+      // Firefox ESR 140 (Debian bookworm's main archive) has no emulation.setScreenOrientationOverride, which
+      // puppeteer sends beside browsingContext.setViewport; the viewport command itself is supported and lands.
+      if (!String(error).includes('setScreenOrientationOverride')) throw error;
+      // Polled from here: an extension page's CSP blocks the Function() that waitForFunction evaluates.
+      const until = Date.now() + 5_000;
+      while (!(await this.ppage.evaluate((w, h) => innerWidth === w && innerHeight === h, size.width, size.height))) {
+        if (Date.now() > until) throw new Error(`viewport did not become ${size.width}×${size.height}`);
+        await sleep(50);
+      }
+    }
   }
   mainFrame(): FxFrame {
     return this;
