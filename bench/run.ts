@@ -5,7 +5,7 @@
  *
  *   npx tsx bench/run.ts            full mode (≥ 15 repetitions, 10,000 rows, 1,000 replies)
  *   npx tsx bench/run.ts --quick    CI mode (fewer repetitions and rows, 100 replies; < 2 minutes)
- *   npx tsx bench/run.ts --only X   one scenario (scans, jank, popup, panel, send, memory, drain); sizes always run
+ *   npx tsx bench/run.ts --only X   one scenario (sizes, scans, jank, popup, panel, send, memory, drain); sizes always run
  *
  * Writes bench/results.json (bench/results.quick.json in quick mode) and prints a table.
  * Exit code 0 even when a goal is missed (the table and JSON say so); `--strict` exits 1 on a miss.
@@ -16,9 +16,9 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { CHROMIUM, configureAndSignIn, startRig } from '../tests/e2e/fixtures';
+import { CHROMIUM, startRig } from '../tests/e2e/fixtures';
 import { CFG, log, MERGE, ONLY, OUT, QUICK, runs, STRICT, started } from './lib/config';
-import { installRawPost, NAME_SHIM } from './lib/helpers';
+import { installRawPost, prepareRig } from './lib/helpers';
 import { type Figure, figures, table } from './lib/stats';
 import { drain } from './scenarios/drain';
 import { jank } from './scenarios/jank';
@@ -75,14 +75,11 @@ function merge(fresh: Figure[], host: unknown, durationSeconds: number) {
   writeFileSync(OUT, `${JSON.stringify(saved, null, 2)}\n`);
 }
 
-async function main() {
-  log(`${QUICK ? 'quick' : 'full'} mode`, CFG);
-  sizes();
-  const measured = figures.length;
+/** The scenarios that share one browser (drain starts browsers of its own). */
+async function browserScenarios() {
   const rig = await startRig();
   try {
-    await rig.context.addInitScript({ content: NAME_SHIM });
-    await configureAndSignIn(rig);
+    await prepareRig(rig);
     if (runs('scans')) await scans(rig);
     if (runs('popup')) await popup(rig);
     if (runs('panel')) await panelOpen(rig);
@@ -96,6 +93,13 @@ async function main() {
   } finally {
     await rig.close();
   }
+}
+
+async function main() {
+  log(`${QUICK ? 'quick' : 'full'} mode`, CFG);
+  // Sizes always run and are merged with any scenario: they describe the build every figure was measured on.
+  sizes();
+  if (ONLY !== 'sizes') await browserScenarios();
   if (runs('drain')) await drain();
   const result = {
     mode: QUICK ? 'quick' : 'full',
@@ -105,7 +109,7 @@ async function main() {
     figures,
   };
   if (ONLY === undefined) writeFileSync(OUT, `${JSON.stringify(result, null, 2)}\n`);
-  else if (MERGE) merge(figures.slice(measured), result.machine, result.durationSeconds);
+  else if (MERGE) merge(figures, result.machine, result.durationSeconds);
   table();
   log(
     ONLY === undefined

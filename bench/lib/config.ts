@@ -3,10 +3,10 @@ import path from 'node:path';
 
 export const QUICK = process.argv.includes('--quick');
 export const STRICT = process.argv.includes('--strict');
-// `--only scans` (or jank, popup, panel, send, memory, drain) runs one group, for profiling a fix; sizes always run.
+// `--only scans` (or sizes, jank, popup, panel, send, memory, drain) runs one group, for profiling a fix; sizes always run.
 export const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
 export const runs = (group: string) => ONLY === undefined || ONLY === group;
-// `--only drain --merge`: the figures of that one scenario replace theirs in the results file, the rest is kept.
+// `--only drain --merge`: the figures of that one scenario and the sizes replace theirs in the results file, the rest is kept.
 export const MERGE = ONLY !== undefined && process.argv.includes('--merge');
 export const CFG = QUICK
   ? {

@@ -1,8 +1,8 @@
 /** Outbox drain: N replies queued over many tickets, delivered after sign-in, against N sequential raw signed POSTs. */
 import type { Page, Worker } from 'playwright-core';
-import { configureAndSignIn, control, DEMO, startRig, type Rig } from '../../tests/e2e/fixtures';
+import { control, DEMO, startRig, type Rig } from '../../tests/e2e/fixtures';
 import { CFG, log } from '../lib/config';
-import { call, installRawPost, NAME_SHIM, newTicket, sleep, storedCount, waitFor } from '../lib/helpers';
+import { call, installRawPost, newTicket, prepareRig, sleep, storedCount, waitFor } from '../lib/helpers';
 import { figures, stats } from '../lib/stats';
 
 /**
@@ -14,8 +14,7 @@ export async function drain() {
   for (let round = 1; round <= CFG.drainRounds; round++) {
     const rig = await startRig();
     try {
-      await rig.context.addInitScript({ content: NAME_SHIM });
-      await configureAndSignIn(rig);
+      await prepareRig(rig);
       const page = await rig.openPage('options.html');
       const worker = await rig.worker();
       await installRawPost(worker, rig);

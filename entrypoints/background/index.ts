@@ -75,6 +75,7 @@ export default defineBackground(() => {
     store: outboxStore,
     client: {
       addMessage: async (...args) => (await client()).addMessage(...args),
+      prepareMessage: async (...args) => (await client()).prepareMessage(...args),
       getTicket: async (id) => (await client()).getTicket(id),
     },
     clock: () => Date.now(),

@@ -78,10 +78,23 @@ export interface DaakeyClient {
     body: { message: string; attachments: string[] },
     options: { idempotencyKey: string },
   ): Promise<ApiResult<TicketMessage>>;
+  /**
+   * `addMessage` in two steps: everything before the request (address, credentials, signature) now, the request
+   * only when `send` is called. The outbox signs a reply while its 'sending' mark is being written, so the POST
+   * leaves as soon as the write is done instead of after it plus the signing.
+   */
+  prepareMessage(
+    id: number,
+    body: { message: string; attachments: string[] },
+    options: { idempotencyKey: string },
+  ): Promise<PreparedCall<TicketMessage>>;
   uploadMedia(file: MediaFile): Promise<ApiResult<UploadedMedia>>;
 }
 
 export type { LoginData };
+
+/** A request signed and ready: `send` makes the one attempt (and the one re-signed retry a clock-skew refusal allows). */
+export type PreparedCall<T> = () => Promise<ApiResult<T>>;
 
 /**
  * Whether the outbox may try again by itself: network errors, timeouts and the transient statuses of
@@ -135,9 +148,9 @@ const MAX_SERVER_TEXT = 500;
 const clip = (s: string) => (s.length > MAX_SERVER_TEXT ? `${s.slice(0, MAX_SERVER_TEXT)}…` : s);
 
 interface SignContext {
-  signature: SignatureCredentials;
+  /** The X-Agency-Signature value, computed over the exact URL path, query and body bytes sent. */
+  signature: string;
   token: string | null;
-  body: Uint8Array | null;
   contentType: string | null;
   idempotencyKey: string | null;
 }
@@ -275,20 +288,13 @@ export function createDaakeyClient(deps: DaakeyClientDeps): DaakeyClient {
   let skewMs = 0;
   const clock = () => deps.clock() + skewMs;
 
-  const sign: BeforeRequestHook = async ({ request, options }) => {
+  const sign: BeforeRequestHook = ({ request, options }) => {
     const ctx = options.context.daakey as SignContext;
-    const url = new URL(request.url);
-    const signature = await computeSignature(ctx.signature, {
-      method: request.method,
-      pathWithQuery: url.pathname + url.search,
-      body: ctx.body,
-      timestamp: Math.floor(clock() / 1000),
-    });
     const headers = request.headers;
     headers.set('Accept', 'application/json');
     if (ctx.contentType) headers.set('Content-Type', ctx.contentType);
     if (ctx.token !== null) headers.set('Authorization', `Bearer ${ctx.token}`);
-    headers.set('X-Agency-Signature', signature);
+    headers.set('X-Agency-Signature', ctx.signature);
     if (ctx.idempotencyKey !== null) headers.set(IDEMPOTENCY_HEADER, ctx.idempotencyKey);
   };
 
@@ -315,7 +321,15 @@ export function createDaakeyClient(deps: DaakeyClientDeps): DaakeyClient {
   }
 
   async function call<T>(spec: CallSpec<T>): Promise<ApiResult<T>> {
-    const result = await attempt(spec);
+    return (await prepareCall(spec))();
+  }
+
+  async function prepareCall<T>(spec: CallSpec<T>): Promise<PreparedCall<T>> {
+    const ready = await prepare(spec);
+    return async () => retryIfSkewed(spec, 'url' in ready ? await dispatch(spec, ready) : ready);
+  }
+
+  async function retryIfSkewed<T>(spec: CallSpec<T>, result: ApiResult<T>): Promise<ApiResult<T>> {
     if (result.ok || result.error.kind !== 'forbidden' || !/stale|timestamp|clock/i.test(result.error.message)) return result;
     const serverMs = lastServerTime;
     if (serverMs === null) return result;
@@ -339,6 +353,12 @@ export function createDaakeyClient(deps: DaakeyClientDeps): DaakeyClient {
   }
 
   async function attempt<T>(spec: CallSpec<T>): Promise<ApiResult<T>> {
+    const ready = await prepare(spec);
+    return 'url' in ready ? dispatch(spec, ready) : ready;
+  }
+
+  /** Everything before the request: the address, the credentials and the signature (timestamped now). */
+  async function prepare<T>(spec: CallSpec<T>): Promise<{ url: string; context: SignContext } | ApiResult<T>> {
     const base = await resolveBase();
     if (base === null) return notConfigured('Choose the Daakey server address in the options page.');
     let auth: DaakeyAuth;
@@ -350,16 +370,36 @@ export function createDaakeyClient(deps: DaakeyClientDeps): DaakeyClient {
     if (!auth.signature) return notConfigured('Enter the agency code and signing secret in the options page.');
     if (spec.bearer && !auth.token) return notConfigured('Sign in to Daakey first.');
 
-    const context: SignContext = {
-      signature: auth.signature,
-      token: spec.bearer ? auth.token : null,
-      body: spec.body?.bytes ?? null,
-      contentType: spec.body?.contentType ?? null,
-      idempotencyKey: spec.idempotencyKey ?? null,
+    const url = `${base}${API_PREFIX}${spec.path}`;
+    let signature: string;
+    try {
+      // Parsed as the request will be, so the signed path and query are the ones sent.
+      const parsed = new URL(url);
+      signature = await computeSignature(auth.signature, {
+        method: spec.method,
+        pathWithQuery: parsed.pathname + parsed.search,
+        body: spec.body?.bytes ?? null,
+        timestamp: Math.floor(clock() / 1000),
+      });
+    } catch (error) {
+      // Signing with unusable credentials, most likely: nothing was sent.
+      return notConfigured(`The request could not be prepared: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    return {
+      url,
+      context: {
+        signature,
+        token: spec.bearer ? auth.token : null,
+        contentType: spec.body?.contentType ?? null,
+        idempotencyKey: spec.idempotencyKey ?? null,
+      },
     };
+  }
+
+  async function dispatch<T>(spec: CallSpec<T>, { url, context }: { url: string; context: SignContext }): Promise<ApiResult<T>> {
     let response: Response;
     try {
-      response = await api(`${base}${API_PREFIX}${spec.path}`, {
+      response = await api(url, {
         method: spec.method,
         body: spec.body ? (spec.body.bytes as BufferSource) : undefined,
         context: { daakey: context },
@@ -370,7 +410,7 @@ export function createDaakeyClient(deps: DaakeyClientDeps): DaakeyClient {
       if (isNetworkError(error) || error instanceof TypeError) {
         return { ok: false, error: { kind: 'network', message: 'Could not reach Daakey. Check the connection.' } };
       }
-      // Anything else was thrown before sending (signing with unusable credentials, most likely).
+      // Anything else was thrown before sending (by ky itself: the signature was made beforehand).
       return notConfigured(`The request could not be prepared: ${error instanceof Error ? error.message : String(error)}`);
     }
 
@@ -394,6 +434,18 @@ export function createDaakeyClient(deps: DaakeyClientDeps): DaakeyClient {
     <T>(read: Reader<T>) =>
     (envelope: Envelope) =>
       read(envelope.data, 'data');
+  const messageSpec = (
+    id: number,
+    { message, attachments }: { message: string; attachments: string[] },
+    { idempotencyKey }: { idempotencyKey: string },
+  ): CallSpec<TicketMessage> => ({
+    method: 'POST',
+    path: PATHS.messages(id),
+    bearer: true,
+    body: json({ message, attachments }),
+    idempotencyKey,
+    read: data(readMessage),
+  });
 
   return {
     login: (email, password) =>
@@ -438,15 +490,9 @@ export function createDaakeyClient(deps: DaakeyClientDeps): DaakeyClient {
 
     listMessages: (id) => call({ method: 'GET', path: PATHS.messages(id), bearer: true, read: data(readMessages) }),
 
-    addMessage: (id, { message, attachments }, { idempotencyKey }) =>
-      call({
-        method: 'POST',
-        path: PATHS.messages(id),
-        bearer: true,
-        body: json({ message, attachments }),
-        idempotencyKey,
-        read: data(readMessage),
-      }),
+    addMessage: (id, body, options) => call(messageSpec(id, body, options)),
+
+    prepareMessage: (id, body, options) => prepareCall(messageSpec(id, body, options)),
 
     uploadMedia: (file) => {
       const { body, contentType } = encodeMultipart(file, randomBoundary());

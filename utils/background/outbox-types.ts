@@ -70,7 +70,8 @@ export interface OutboxStore {
   save(snapshot: OutboxSnapshot, delta: OutboxDelta): Promise<void>;
 }
 
-export type OutboxClient = Pick<DaakeyClient, 'addMessage' | 'getTicket'>;
+/** `prepareMessage` is optional: without it, a reply is signed only once its 'sending' mark is written. */
+export type OutboxClient = Pick<DaakeyClient, 'addMessage' | 'getTicket'> & Partial<Pick<DaakeyClient, 'prepareMessage'>>;
 export type OutboxLock = <T>(fn: () => Promise<T>) => Promise<T>;
 
 export interface OutboxDeps {

@@ -529,6 +529,60 @@ describe("outbox: group commit of the lanes' sending marks", () => {
   });
 });
 
+describe('outbox: a reply is signed while its mark is written', () => {
+  /** A store whose writes take a while (or fail), and a client that says when a reply was prepared and sent. */
+  function preparedSetup(failWrites: boolean) {
+    const inner = createMemoryOutboxStore();
+    const events: string[] = [];
+    const store: OutboxStore = {
+      load: () => inner.load(),
+      async save(snapshot, delta) {
+        events.push('write>');
+        await new Promise((r) => setTimeout(r, 5));
+        if (failWrites) throw new Error('QUOTA_BYTES quota exceeded');
+        await inner.save(snapshot, delta);
+        events.push('write<');
+      },
+    };
+    const ctx = setup({ store });
+    const post = ctx.server.client.addMessage;
+    ctx.server.client.prepareMessage = async (ticketId, body, options) => {
+      events.push(`prepare ${options.idempotencyKey}`);
+      return async () => {
+        const stored = readSnapshot(inner.saved()).records.find((r) => r.id === options.idempotencyKey);
+        events.push(`send ${options.idempotencyKey} (stored ${stored?.state ?? 'nothing'})`);
+        return post(ticketId, body, options);
+      };
+    };
+    return { ...ctx, events };
+  }
+
+  it('prepares the request before its mark is stored and sends it only once the mark is', async () => {
+    const { outbox, server, events } = preparedSetup(false);
+    const sent = outbox.enqueue(reply('p-1'));
+    await outbox.flush();
+    await sent;
+    expect(server.posts.map((p) => p.idempotencyKey)).toEqual(['p-1']);
+    // Prepared before the write that carries the new reply as 'sending' completes, sent after it.
+    const prepared = events.indexOf('prepare p-1');
+    const sentAt = events.indexOf('send p-1 (stored sending)');
+    expect(prepared).toBeGreaterThanOrEqual(0);
+    expect(sentAt).toBeGreaterThan(events.indexOf('write<'));
+    expect(prepared).toBeLessThan(events.indexOf('write<'));
+    expect((await outbox.list()).map((v) => v.state)).toEqual(['sent']);
+  });
+
+  it('a prepared request whose mark could not be written is never sent', async () => {
+    const { outbox, server, events } = preparedSetup(true);
+    const sent = outbox.enqueue(reply('p-2'));
+    await expect(outbox.flush()).rejects.toThrow(/quota/);
+    await expect(sent).rejects.toThrow(/quota/);
+    expect(events).toContain('prepare p-2');
+    expect(events.some((e) => e.startsWith('send'))).toBe(false);
+    expect(server.posts).toEqual([]);
+  });
+});
+
 describe('outbox: retry timing', () => {
   it('honours 429 Retry-After: no attempt before the time, even when forced, then sends', async () => {
     const { outbox, server, clock, scheduled } = setup();

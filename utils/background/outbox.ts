@@ -193,7 +193,9 @@ export function createOutbox(deps: OutboxDeps): Outbox {
           throw error;
         }
         unsaved.clear();
-        settleWaiters(carried);
+        // The Sends waiting for this write are answered in a task of their own: the POST this write may have been
+        // holding back (a flush's 'sending' mark) leaves first, not after the answers are built and posted back.
+        if (carried.some((id) => waiters.has(id))) setTimeout(() => settleWaiters(carried), 0);
       }
       cached = snapshot;
       try {
@@ -439,6 +441,11 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     // Taken ahead, it is in storage as 'sending' (its attempt counted) already, with a start written while the
     // reply before it was in flight; a start older than the slack (that request was slow) is written again.
     const fresh = ahead && clock() - (record.attemptStartedAt ?? 0) <= ATTEMPT_START_SLACK_MS;
+    // Signed while the mark is being written (the body and key are the record's, which a mark leaves as they are):
+    // the POST still leaves only after that write, but no longer waits for the signing as well.
+    const prepared = client.prepareMessage?.(record.ticketId, { message: record.message, attachments: [...record.attachments] }, {
+      idempotencyKey: record.idempotencyKey,
+    });
     // Not fresh: the mark joins the other lanes' marks in one write, and the POST waits for that write.
     let marked = false;
     const mark = (s: OutboxSnapshot, now: number) => {
@@ -473,11 +480,13 @@ export function createOutbox(deps: OutboxDeps): Outbox {
       return false;
     }
 
-    const posting = client.addMessage(
-      started.ticketId,
-      { message: started.message, attachments: started.attachments },
-      { idempotencyKey: started.idempotencyKey },
-    );
+    const posting = prepared
+      ? prepared.then((send) => send())
+      : client.addMessage(
+          started.ticketId,
+          { message: started.message, attachments: started.attachments },
+          { idempotencyKey: started.idempotencyKey },
+        );
     whileInFlight?.();
     const result = await posting;
     if (!result.ok) return settleFailure(id, result.error, 'post');
