@@ -96,7 +96,7 @@ describe('dashboard content script', () => {
     const readyState = vi.spyOn(document, 'readyState', 'get').mockImplementation(() => state);
     try {
       const start = vi.fn();
-      whenParsed(start);
+      whenParsed(new AbortController().signal, start);
       document.dispatchEvent(new Event('DOMContentLoaded'));
       expect(start).not.toHaveBeenCalled();
       state = 'interactive';
@@ -105,8 +105,17 @@ describe('dashboard content script', () => {
       expect(start).toHaveBeenCalledTimes(1);
       // Injected into a page already parsed (an open tab): at once.
       const late = vi.fn();
-      whenParsed(late);
+      whenParsed(new AbortController().signal, late);
       expect(late).toHaveBeenCalledTimes(1);
+      // An instance stopped before the page is parsed leaves no listener behind to start it.
+      state = 'loading';
+      const stopped = new AbortController();
+      const never = vi.fn();
+      whenParsed(stopped.signal, never);
+      stopped.abort();
+      state = 'interactive';
+      document.dispatchEvent(new Event('DOMContentLoaded'));
+      expect(never).not.toHaveBeenCalled();
     } finally {
       readyState.mockRestore();
     }

@@ -38,7 +38,7 @@ export default defineContentScript({
     );
     // Asked at once: a page the background refuses (not an enabled dashboard) stops before any button.
     void agencyDetection();
-    whenParsed(() => {
+    whenParsed(signal, () => {
       if (signal.aborted) return;
       for (const feature of features) {
         // One feature that throws must not stop the others.
@@ -59,7 +59,7 @@ export default defineContentScript({
  * inserts cost that layout a second time. The state is checked, not the event trusted: a page can
  * dispatch its own DOMContentLoaded while still loading.
  */
-export function whenParsed(start: () => void): void {
+export function whenParsed(signal: AbortSignal, start: () => void): void {
   if (document.readyState !== 'loading') {
     start();
     return;
@@ -69,5 +69,5 @@ export function whenParsed(start: () => void): void {
     document.removeEventListener('DOMContentLoaded', onReady, true);
     start();
   };
-  document.addEventListener('DOMContentLoaded', onReady, true);
+  document.addEventListener('DOMContentLoaded', onReady, { capture: true, signal });
 }

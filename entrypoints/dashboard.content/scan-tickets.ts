@@ -86,7 +86,7 @@ export function init(ctx: ContentScriptContext, signal: AbortSignal): boolean {
       onReference: references.request,
     });
 
-    ticketStore.setSource(() => scanner.anchors());
+    ticketStore.setSource(scanner);
     ticketStore.update(primaryId(scanner));
     queue(() => scanner.scanAllSteps(slicePause, FIRST_SLICE_ANCHORS), 'dqr-scan');
 
@@ -145,21 +145,20 @@ export function init(ctx: ContentScriptContext, signal: AbortSignal): boolean {
   }
 }
 
+// One channel for every yield: scans run one at a time, so one resolver is waiting at most.
+const channel = new MessageChannel();
+
 /**
  * Gives the main thread back to the page: `scheduler.yield()` where it exists (the scan then resumes
  * ahead of other queued tasks, after input and rendering), a message-channel macrotask otherwise
  * (unlike `setTimeout`, not clamped to 4 ms when repeated).
  */
-function yieldToPage(): Promise<void> {
+function yieldToPage(): Promise<unknown> {
   const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
-  if (typeof scheduler?.yield === 'function') return scheduler.yield();
+  if (scheduler?.yield) return scheduler.yield();
   return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
+    channel.port1.onmessage = resolve;
+    channel.port2.postMessage(0);
   });
 }
 

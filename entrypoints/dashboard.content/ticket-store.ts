@@ -1,12 +1,15 @@
 // What the features share: the anchors found on the page, the URL's ticket, and the inline buttons.
 // scan-tickets writes; inline-reply-button and tab-messages read and subscribe.
-import type { AnchoredTicket, TicketAnchor } from '@/utils/content/ticket-scanner';
+import type { AnchoredTicket, TicketAnchor, TicketScanner } from '@/utils/content/ticket-scanner';
+
+type Source = Pick<TicketScanner, 'anchors' | 'idOf'>;
+const NONE: Source = { anchors: () => [], idOf: () => undefined };
 
 type Listener<T> = (value: T) => void;
 
 function createStore() {
   // The scanner is the one record of what is anchored; the store only asks it.
-  let source: () => AnchoredTicket[] = () => [];
+  let source = NONE;
   let primaryId: number | null = null;
   const added = new Set<Listener<TicketAnchor[]>>();
   const changed = new Set<Listener<void>>();
@@ -24,10 +27,14 @@ function createStore() {
     },
     /** Live anchors, in discovery order. */
     anchors(): AnchoredTicket[] {
-      return source();
+      return source.anchors();
     },
-    setSource(anchors: () => AnchoredTicket[]): void {
-      source = anchors;
+    /** The ticket anchored on `element`: the scanner keeps it, so features need no copy per ticket. */
+    idOf(element: Element): number | undefined {
+      return source.idOf(element);
+    },
+    setSource(scanner: Source): void {
+      source = scanner;
     },
     /** Tells the features what a scan just anchored. */
     add(found: TicketAnchor[]): void {
@@ -52,7 +59,7 @@ function createStore() {
       return findButton(ticketId);
     },
     reset(): void {
-      source = () => [];
+      source = NONE;
       primaryId = null;
       added.clear();
       changed.clear();

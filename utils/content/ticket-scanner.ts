@@ -59,6 +59,8 @@ export interface TicketScanner {
   primary(): TicketRef | null;
   /** Every ticket anchored so far whose element is still in the document, in discovery order. */
   anchors(): AnchoredTicket[];
+  /** The ticket anchored on `element`, if any. */
+  idOf(element: Element): number | undefined;
   /** Forgets an element (e.g. after its button was removed) so a later scan may anchor it again. */
   forget(element: Element): void;
   /**
@@ -88,12 +90,9 @@ export function isOwnNodeDefault(node: Node): boolean {
   return ownNodes.has(node);
 }
 
-// Elements whose insides are never scanned: our own nodes, code, icons and whatever the agent edits.
-const CONTAINERS = `svg, code, [contenteditable]:not([contenteditable="false"])`;
-// Elements whose only content is raw text (no child elements to find), checked by tag on a text's parent.
-const RAW_TEXT_TAGS = new Set(['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'TEXTAREA', 'TITLE', 'OPTION', 'SELECT', 'INPUT']);
-// Both as one selector, so "is this inside something we never scan?" is one native `closest` call.
-const EXCLUDED = [CONTAINERS, ...[...RAW_TEXT_TAGS].map((tag) => tag.toLowerCase())].join(', ');
+// Elements whose insides are never scanned: code, icons and whatever the agent edits, and those whose only
+// content is raw text. One selector, so "is this inside something we never scan?" is one native `closest` call.
+const EXCLUDED = `svg, code, [contenteditable]:not([contenteditable="false"]), script, style, noscript, template, textarea, title, option, select, input`;
 const BASE_SELECTOR = 'a[href], [data-ticket-id], [data-ticket]';
 const HEADINGS = 'h1, h2, [role="heading"]';
 const FAST_DIGIT = /[0-9\u0660-\u0669\u06f0-\u06f9]/;
@@ -259,7 +258,7 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
     if (!first) return;
     // Asked only of text that names a ticket: listing the page's excluded regions up front was a
     // whole-page query, tens of ms in one go on a long page.
-    if (RAW_TEXT_TAGS.has(parent.tagName.toUpperCase()) || isExcluded(parent)) return;
+    if (isExcluded(parent)) return;
     // A link or data element around this text that carries a ticket: the same ticket keeps its one
     // anchor, and a reference there is that ticket's label (see scanElement).
     const holderId = carriedAround(parent);
@@ -321,8 +320,13 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
       let node = walker.nextNode();
       let restarts = 0;
       while (node) {
-        if ((node as Element).matches(elementSelector)) consider(node as Element);
-        node = walker.nextNode();
+        if ((node as Element).matches(elementSelector)) {
+          consider(node as Element);
+          // What a match holds (a row's cells, its own link) is listed natively, not walked: a walk makes a
+          // wrapper and a call for every cell, which was most of a long list's scan and memory.
+          for (const inner of (node as Element).querySelectorAll(elementSelector)) consider(inner);
+          node = nextOutside(walker);
+        } else node = walker.nextNode();
         if (++count % STEP === 0 && pause()) {
           yield;
           if (!subtree.isConnected && subtree !== root) return;
@@ -453,6 +457,7 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
       for (const [id, element] of byId) if (element.isConnected && anchored.get(element) === id) list.push({ id, element });
       return list;
     },
+    idOf: (element) => anchored.get(element),
     setDetector(next) {
       configure(next);
       processedElements = new WeakSet();
