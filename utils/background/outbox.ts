@@ -443,9 +443,13 @@ export function createOutbox(deps: OutboxDeps): Outbox {
     const fresh = ahead && clock() - (record.attemptStartedAt ?? 0) <= ATTEMPT_START_SLACK_MS;
     // Signed while the mark is being written (the body and key are the record's, which a mark leaves as they are):
     // the POST still leaves only after that write, but no longer waits for the signing as well.
-    const prepared = client.prepareMessage?.(record.ticketId, { message: record.message, attachments: [...record.attachments] }, {
-      idempotencyKey: record.idempotencyKey,
-    });
+    const prepared = client.prepareMessage?.(
+      record.ticketId,
+      { message: record.message, attachments: [...record.attachments] },
+      {
+        idempotencyKey: record.idempotencyKey,
+      },
+    );
     // Not fresh: the mark joins the other lanes' marks in one write, and the POST waits for that write.
     let marked = false;
     const mark = (s: OutboxSnapshot, now: number) => {
