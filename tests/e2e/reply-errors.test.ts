@@ -121,7 +121,7 @@ describe('reply errors', () => {
     const popup = await typeAndSend(6, 'Refused by validation');
     await waitForStatus(popup, /fail|not sent|refused|invalid/i);
     await expect
-      .poll(async () => (await popup.locator('.field-error').textContent()) ?? '', { timeout: 10_000 })
+      .poll(async () => (await popup.locator('.field-error').textContent()) ?? '', { timeout: 30_000 })
       .toMatch(/refused by the sandbox/);
     expect(await popup.getByRole('textbox', { name: 'Message' }).inputValue()).toBe('Refused by validation');
     await popup.waitForTimeout(4000);
