@@ -19,6 +19,7 @@ const baseView: SettingsView = {
   language: 'auto',
   theme: 'system',
   undoSeconds: 0,
+  undoChosen: false,
   managed: [],
   detection: { urlPatterns: [], selectors: [] },
 };
@@ -35,7 +36,12 @@ function options(view: Partial<SettingsView> = {}, { settingsArrive = Promise.re
     getSettings: () => settingsArrive.then(() => ({ ok: true as const, data: current })),
     saveSettings: (input) => {
       saved.push(input);
-      current = { ...current, ...input, hasSecret: current.hasSecret || Boolean(input.secret) };
+      current = {
+        ...current,
+        ...input,
+        hasSecret: current.hasSecret || Boolean(input.secret),
+        undoChosen: current.undoChosen || input.undoSeconds !== undefined,
+      };
       return ok(current);
     },
     saveDetection: (detection) => {
@@ -227,6 +233,17 @@ describe('OptionsApp', () => {
     set(screen.getByLabelText('Agency secret') as HTMLInputElement, 'sandbox-secret-123');
     fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() => expect(fresh.saved.at(-1)).toMatchObject({ undoSeconds: 5 }));
+  });
+
+  it('saving the connection without picking an undo window stores none (the onboarding may still offer one)', async () => {
+    const { saved } = options();
+    await screen.findByRole('combobox', { name: 'Undo window' });
+    set(textbox('Agency code'), 'AGENCY123');
+    set(screen.getByLabelText('Agency secret') as HTMLInputElement, 'sandbox-secret-123');
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(saved).toHaveLength(1));
+    expect(saved[0]).toMatchObject({ agencyCode: 'AGENCY123' });
+    expect(saved[0]).not.toHaveProperty('undoSeconds');
   });
 
   it('has exactly one button whose name contains "Save"', async () => {

@@ -43,6 +43,9 @@ export function OptionsApp({ actions }: OptionsAppProps) {
   const [language, setLanguage] = useState<SettingsView['language']>('auto');
   const [theme, setTheme] = useState<SettingsView['theme']>('system');
   const [undoSeconds, setUndoSeconds] = useState<UndoSeconds>(0);
+  // A window picked before the connection was saved: stored with it. Until the agent picks one, saving the
+  // connection stores none, so the onboarding may still offer its preselection.
+  const [pickedUndo, setPickedUndo] = useState<UndoSeconds | null>(null);
   const [errors, setErrors] = useState<Errors>({});
   const [saving, setSaving] = useState(false);
   const [auth, setAuth] = useState<AuthView | null>(null);
@@ -55,6 +58,12 @@ export function OptionsApp({ actions }: OptionsAppProps) {
     setLanguage(v.language);
     setTheme(v.theme);
     setUndoSeconds(v.undoSeconds);
+    if (v.undoChosen) setPickedUndo(null);
+  }
+
+  function pickUndo(seconds: UndoSeconds) {
+    setUndoSeconds(seconds);
+    setPickedUndo(seconds);
   }
 
   useEffect(() => {
@@ -126,7 +135,7 @@ export function OptionsApp({ actions }: OptionsAppProps) {
 
             <TemplatesSection actions={actions} loaded={loadedTemplates} />
 
-            <SendingSection undoSeconds={undoSeconds} onUndoSeconds={setUndoSeconds} saveBesideConnection={saveBesideConnection} />
+            <SendingSection undoSeconds={undoSeconds} onUndoSeconds={pickUndo} saveBesideConnection={saveBesideConnection} />
 
             <AppearanceSection
               actions={actions}
@@ -147,7 +156,7 @@ export function OptionsApp({ actions }: OptionsAppProps) {
               onAuth={setAuth}
               language={language}
               theme={theme}
-              undoSeconds={undoSeconds}
+              pickedUndo={pickedUndo}
               saving={saving}
               setSaving={setSaving}
               errors={errors}

@@ -15,7 +15,8 @@ export interface ConnectionSectionProps {
   /** Chosen in other sections, stored with the connection. */
   language: SettingsView['language'];
   theme: SettingsView['theme'];
-  undoSeconds: UndoSeconds;
+  /** The undo window the agent picked before the connection was saved; null stores none (the stored one stays). */
+  pickedUndo: UndoSeconds | null;
   saving: boolean;
   setSaving: (saving: boolean) => void;
   errors: Errors;
@@ -23,7 +24,7 @@ export interface ConnectionSectionProps {
 }
 
 export function ConnectionSection(props: ConnectionSectionProps) {
-  const { actions, view, adopted, onAdopt, onAuth, language, theme, undoSeconds, saving, setSaving, errors, setErrors } = props;
+  const { actions, view, adopted, onAdopt, onAuth, language, theme, pickedUndo, saving, setSaving, errors, setErrors } = props;
   const { t, p, e } = useOptionsText();
   const [environment, setEnvironment] = useState<EnvironmentName>('production');
   const [customUrl, setCustomUrl] = useState('');
@@ -73,7 +74,8 @@ export function ConnectionSection(props: ConnectionSectionProps) {
       setSaveResult({ ok: false, text: t('save_fix_fields') });
       return;
     }
-    const input: SettingsInput = { environment, baseUrl, signatureMode, agencyCode: agencyCode.trim(), language, theme, undoSeconds };
+    const input: SettingsInput = { environment, baseUrl, signatureMode, agencyCode: agencyCode.trim(), language, theme };
+    if (pickedUndo !== null) input.undoSeconds = pickedUndo;
     if (secret) input.secret = secret;
     if (issued.trim()) input.issuedSignature = issued.trim();
     setSaving(true);

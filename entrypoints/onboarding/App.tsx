@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'preact/hooks';
 import type { I18n, MessageKey } from '@/utils/shared/i18n';
 import type { AuthView, Result, SettingsView, UndoSeconds } from '@/utils/shared/messages';
 import { onboardingSteps, type StepId, type StepState } from './steps';
-import { UndoChoice } from '@/components/UndoChoice';
+import { UndoChoice, type StoredUndo } from '@/components/UndoChoice';
 
 export interface OnboardingActions {
   getSettings(): Promise<Result<SettingsView>>;
@@ -35,14 +35,14 @@ export function OnboardingApp({ i18n, actions }: { i18n: I18n; actions: Onboardi
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(true);
   const [shortcut, setShortcut] = useState<string | null>(null);
-  const [undo, setUndo] = useState<UndoSeconds | null>(null);
+  const [undo, setUndo] = useState<StoredUndo | null>(null);
   const [revision, setRevision] = useState(0);
 
   const refresh = useCallback(async () => {
     setBusy(true);
     const [settings, auth] = await Promise.all([actions.getSettings(), actions.authStatus()]);
     if (settings.ok) {
-      setUndo(settings.data.undoSeconds);
+      setUndo({ seconds: settings.data.undoSeconds, chosen: settings.data.undoChosen });
       setRevision((n) => n + 1);
     }
     if (settings.ok && auth.ok) {

@@ -13,6 +13,7 @@ const settings: SettingsView = {
   language: 'auto',
   theme: 'system',
   undoSeconds: 0,
+  undoChosen: false,
   managed: [],
   detection: { urlPatterns: [], selectors: [] },
 };

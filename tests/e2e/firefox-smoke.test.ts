@@ -74,6 +74,22 @@ async function textOf(page: Page, selector: string): Promise<string> {
   return page.$eval(selector, (el) => el.textContent?.trim() ?? '').catch(() => '');
 }
 
+/**
+ * One named step, bounded: a call that never settles (a BiDi command left unanswered) fails here with the step's
+ * name instead of running into the test's own timeout with no word on where it stood.
+ */
+async function step<T>(name: string, run: () => Promise<T>, ms = 30_000): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`Step "${name}" did not end within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([run(), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const TITLE = HAS_FIREFOX
   ? 'Firefox ESR smoke'
   : `Firefox ESR smoke — skipped: no Firefox ESR at ${FIREFOX} (apt-get install -y firefox-esr)`;
@@ -108,38 +124,55 @@ describe.skipIf(!HAS_FIREFOX)(TITLE, () => {
   });
 
   it('configures the sandbox, signs in and sends one signed reply from the popup', async () => {
-    // Options: environment, API and agency credentials, then the agent's sign-in.
-    const options = await open(browser, 'options.html');
-    await options.locator('::-p-aria(Environment[role="combobox"])').fill('sandbox');
-    await options.locator(byLabel('API base URL')).fill(sandbox.url);
-    await options.locator('::-p-aria(Agency code[role="textbox"])').fill(DEMO.agencyCode);
-    await options.locator(byLabel('Agency secret')).fill(DEMO.secret);
-    await options.locator('::-p-aria(Save[role="button"])').click();
-    await options.waitForFunction(() => !document.querySelector('main')?.textContent?.includes('Saving'), {
-      polling: 100,
-      timeout: 10_000,
+    // The welcome tab the install opened preselects a 10 s undo window; the agent closes it and picks Off below.
+    await step('close the welcome tab', async () => {
+      for (const tab of await browser.pages()) if (tab.url().includes('/onboarding.html')) await tab.close();
     });
-
-    await options.locator('::-p-aria(Email[role="textbox"])').fill(DEMO.email);
-    await options.locator(byLabel('Password')).fill(DEMO.password);
-    await options.locator('::-p-aria(Sign in[role="button"])').click();
-    await options.waitForFunction(
-      (email: string) => document.body.textContent?.includes(email),
-      { polling: 100, timeout: 15_000 },
-      DEMO.email,
-    );
-    await options.close();
+    // Options: environment, API and agency credentials, then the agent's sign-in.
+    const options = await step('open the options page', () => open(browser, 'options.html'), 45_000);
+    await step('fill the connection', async () => {
+      await options.locator('::-p-aria(Environment[role="combobox"])').fill('sandbox');
+      await options.locator(byLabel('API base URL')).fill(sandbox.url);
+      await options.locator('::-p-aria(Agency code[role="textbox"])').fill(DEMO.agencyCode);
+      await options.locator(byLabel('Agency secret')).fill(DEMO.secret);
+      await options.locator('::-p-aria(Save[role="button"])').click();
+      // Signing in before the save has landed would sign in against the previous (Production) environment.
+      await options.waitForFunction(
+        () => [...document.querySelectorAll('[role="status"]')].some((el) => el.textContent?.trim() === 'Saved'),
+        {
+          polling: 100,
+          timeout: 15_000,
+        },
+      );
+    });
+    await step('switch the undo window off', async () => {
+      await options.locator('::-p-aria(Undo window[role="combobox"])').fill('0');
+      await options.waitForFunction(() => document.body.textContent?.includes('Undo window saved.'), { polling: 100, timeout: 10_000 });
+    });
+    await step('sign in', async () => {
+      await options.locator('::-p-aria(Email[role="textbox"])').fill(DEMO.email);
+      await options.locator(byLabel('Password')).fill(DEMO.password);
+      await options.locator('::-p-aria(Sign in[role="button"])').click();
+      await options.waitForFunction(
+        (email: string) => document.body.textContent?.includes(email),
+        { polling: 100, timeout: 15_000 },
+        DEMO.email,
+      );
+    });
+    await step('close the options page', () => options.close());
 
     // Popup (as a page) for ticket 1: type, send, wait for the live region to say it was sent.
     const text = `Firefox smoke ${Date.now()}`;
-    const popup = await open(browser, 'popup.html?ticket=1');
-    await popup.locator('::-p-aria(Message[role="textbox"])').fill(text);
-    // The button names its target ("Send reply to #1"); Puppeteer's ARIA selector matches the whole name.
-    await popup.locator('::-p-aria(Send reply to #1[role="button"])').click();
-    await popup.waitForFunction(
-      () => [...document.querySelectorAll('[role="status"]')].some((el) => /^Sent to #1[:.]/.test(el.textContent?.trim() ?? '')),
-      { polling: 100, timeout: 20_000 },
-    );
+    const popup = await step('open the popup page', () => open(browser, 'popup.html?ticket=1'), 45_000);
+    await step('type and send', async () => {
+      await popup.locator('::-p-aria(Message[role="textbox"])').fill(text);
+      // The button names its target ("Send reply to #1"); Puppeteer's ARIA selector matches the whole name.
+      await popup.locator('::-p-aria(Send reply to #1[role="button"])').click();
+      await popup.waitForFunction(
+        () => [...document.querySelectorAll('[role="status"]')].some((el) => /^Sent to #1[:.]/.test(el.textContent?.trim() ?? '')),
+        { polling: 100, timeout: 20_000 },
+      );
+    });
     expect(await textOf(popup, '[role="status"]')).toMatch(/^Sent to #1/);
 
     // The sandbox stored it exactly once, and the request carried a valid agency signature.

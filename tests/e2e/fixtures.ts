@@ -133,9 +133,13 @@ export async function startRig(options: { env?: Record<string, string>; maxRecor
 
 /**
  * The options page as an agent fills it: the Sandbox environment at this rig's address (a fresh install is in
- * Production with no dashboard site; the Sandbox enables its own origin), the agency credentials, then sign-in.
+ * Production with no dashboard site; the Sandbox enables its own origin), the agency credentials, the undo window,
+ * then sign-in. The welcome tab that opens on install preselects a 10 s undo window and stores it once the
+ * connection is saved: the agent these tests play closes that tab and picks the window here (Off unless a test
+ * asks for one), so every Send goes out at once and a test that wants the window says so.
  */
-export async function configureAndSignIn(rig: Rig, { signIn = true } = {}): Promise<void> {
+export async function configureAndSignIn(rig: Rig, { signIn = true, undoSeconds = 0 } = {}): Promise<void> {
+  for (const tab of rig.context.pages()) if (tab.url().includes('/onboarding.html')) await tab.close();
   const page = await rig.openPage('options.html');
   await page.getByRole('combobox', { name: 'Environment' }).selectOption('sandbox');
   await page.getByRole('textbox', { name: 'API base URL' }).fill(rig.sandbox.url);
@@ -144,6 +148,8 @@ export async function configureAndSignIn(rig: Rig, { signIn = true } = {}): Prom
   await page.getByRole('button', { name: 'Save' }).click();
   // Signing in before the save has landed would sign in against the previous (Production) environment.
   await page.getByText('Saved', { exact: true }).first().waitFor({ timeout: 30_000 });
+  await page.getByRole('combobox', { name: 'Undo window' }).selectOption(String(undoSeconds));
+  await page.getByText('Undo window saved.').waitFor({ timeout: 30_000 });
   if (signIn) {
     await page.getByRole('textbox', { name: 'Email' }).fill(DEMO.email);
     await page.getByLabel('Password').fill(DEMO.password);

@@ -132,8 +132,12 @@ describe('background handlers', () => {
     const saved = await handlers['settings/get']({}, page);
     if (!saved.ok) throw new Error('settings/get failed');
     const { environment, baseUrl, signatureMode } = saved.data;
-    expect(saved.data.undoSeconds).toBe(0);
-    await handlers['settings/save']({ environment, baseUrl, signatureMode, agencyCode: 'demo', undoSeconds: 10 }, page);
+    expect(saved.data).toMatchObject({ undoSeconds: 0, undoChosen: false });
+    // Saving the connection alone is no choice of window: the onboarding may still offer its preselection.
+    const connected = await handlers['settings/save']({ environment, baseUrl, signatureMode, agencyCode: 'demo' }, page);
+    expect(connected).toMatchObject({ ok: true, data: { undoSeconds: 0, undoChosen: false } });
+    const chosen = await handlers['settings/save']({ environment, baseUrl, signatureMode, agencyCode: 'demo', undoSeconds: 10 }, page);
+    expect(chosen).toMatchObject({ ok: true, data: { undoSeconds: 10, undoChosen: true } });
     const sent = await handlers['reply/send']({ clientId: 'u-1', ticketId: 2, message: 'Hi', attachments: [] }, page);
     expect(sent).toMatchObject({ ok: true, data: { state: 'queued', undoUntil: 11_000 } });
     expect(await handlers['outbox/discard']({ id: 'u-1' }, page)).toEqual({ ok: true, data: { discarded: true } });
@@ -294,6 +298,27 @@ describe('background handlers', () => {
       { origin: 'https://dash.example.com', enabled: false },
       { origin: 'http://127.0.0.1:8787', enabled: true },
     ]);
+  });
+
+  it('migrates version 4 settings: a window already on counts as chosen, "off" does not', async () => {
+    const v4 = {
+      environment: 'production',
+      baseUrl: 'https://api.example.com',
+      signatureMode: 'computed',
+      agencyCode: 'A',
+      dashboardSites: [],
+      language: 'auto',
+      theme: 'system',
+      detection: { urlPatterns: [], selectors: [] },
+    };
+    for (const [undoSeconds, undoChosen] of [
+      [20, true],
+      [0, false],
+    ] as const) {
+      await fakeBrowser.storage.local.set({ settings: { ...v4, undoSeconds }, settings$: { v: 4 } });
+      await settingsItem.migrate();
+      expect(await settingsItem.getValue()).toMatchObject({ undoSeconds, undoChosen });
+    }
   });
 
   it('adds a dashboard site only once the browser granted it', async () => {

@@ -131,6 +131,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         language: input.language ?? current.language,
         theme: input.theme ?? current.theme,
         undoSeconds: input.undoSeconds ?? current.undoSeconds,
+        undoChosen: current.undoChosen || input.undoSeconds !== undefined,
       };
       const patch: { secret?: string; issuedSignature?: string; token?: null; user?: null } = {};
       if (input.secret) patch.secret = input.secret;

@@ -21,6 +21,11 @@ export interface StoredSettings {
   theme: Theme;
   /** Seconds a sent reply stays queued so the agent can undo it (0: off). */
   undoSeconds: UndoSeconds;
+  /**
+   * Whether the agent has picked the undo window (onboarding or options). Until then the onboarding offers and
+   * stores its preselection; after that, reopening the onboarding shows the pick and never overrides it.
+   */
+  undoChosen: boolean;
   /** The agency's own ticket URL patterns (`/support/case/{id}`) and CSS selectors, beside the built-in ones. */
   detection: { urlPatterns: string[]; selectors: string[] };
 }
@@ -44,6 +49,7 @@ export const DEFAULT_SETTINGS: StoredSettings = {
   language: 'auto',
   theme: 'system',
   undoSeconds: 0,
+  undoChosen: false,
   detection: { urlPatterns: [], selectors: [] },
 };
 
@@ -52,19 +58,21 @@ const OLD_LOOPBACK_DEFAULTS = ['http://127.0.0.1', 'http://localhost'];
 
 export const settingsItem = storage.defineItem<StoredSettings>('local:settings', {
   fallback: DEFAULT_SETTINGS,
-  version: 4,
+  version: 5,
   migrations: {
     // v2: agency detection patterns.
     2: (old: Omit<StoredSettings, 'detection' | 'undoSeconds'>) => ({ ...old, detection: { urlPatterns: [], selectors: [] } }),
     // v3: the undo window, off for agents who had none.
-    3: (old: Omit<StoredSettings, 'undoSeconds'>): StoredSettings => ({ ...old, undoSeconds: 0 }),
+    3: (old: Omit<StoredSettings, 'undoSeconds' | 'undoChosen'>) => ({ ...old, undoSeconds: 0 as UndoSeconds }),
     // v4: no more "every loopback port"; an agent on the Sandbox keeps exactly its origin.
-    4: (old: StoredSettings): StoredSettings => {
+    4: (old: Omit<StoredSettings, 'undoChosen'>) => {
       const sites = old.dashboardSites.filter((s) => !OLD_LOOPBACK_DEFAULTS.includes(s.origin));
       const sandbox = old.environment === 'sandbox' ? normaliseOrigin(old.baseUrl) : null;
       if (sandbox && !sites.some((s) => s.origin === sandbox)) sites.push({ origin: sandbox, enabled: true });
       return { ...old, dashboardSites: sites };
     },
+    // v5: a window already switched on was a choice; "off" may be the untouched default, so the onboarding may still offer one.
+    5: (old: Omit<StoredSettings, 'undoChosen'>): StoredSettings => ({ ...old, undoChosen: old.undoSeconds !== 0 }),
   },
 });
 
