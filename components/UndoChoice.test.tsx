@@ -10,9 +10,11 @@ afterEach(cleanup);
 describe('UndoChoice (onboarding)', () => {
   it('preselects 10 s, stores it once the connection is saved, then follows changes made elsewhere', async () => {
     const saves: UndoSeconds[] = [];
+    const preselected: boolean[] = [];
     let connected = false;
-    const save = async (s: UndoSeconds) => {
+    const save = async (s: UndoSeconds, pre: boolean) => {
       saves.push(s);
+      preselected.push(pre);
       return connected;
     };
     const { rerender } = render(<UndoChoice i18n={englishI18n} stored={{ seconds: 0, chosen: false }} revision={1} save={save} />);
@@ -35,6 +37,8 @@ describe('UndoChoice (onboarding)', () => {
 
     fireEvent.click(screen.getByRole('radio', { name: '5 seconds' }));
     await waitFor(() => expect(saves).toEqual([10, 10, 5]));
+    // The background is told which saves are only the preselection (it keeps a pick made elsewhere meanwhile).
+    expect(preselected).toEqual([true, true, false]);
   });
 
   it('keeps a value already chosen', async () => {

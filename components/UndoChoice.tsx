@@ -17,8 +17,11 @@ export interface UndoChoiceProps {
   stored: StoredUndo | null;
   /** Goes up each time the settings are read again: a connection saved meanwhile lets a waiting choice be stored. */
   revision: number;
-  /** Stores the choice; false when it cannot be stored yet (the connection settings are not saved). */
-  save(seconds: UndoSeconds): Promise<boolean>;
+  /**
+   * Stores the choice; false when it cannot be stored yet (the connection settings are not saved). `preselected`
+   * marks the onboarding's own preselection, which must never override a pick made elsewhere meanwhile.
+   */
+  save(seconds: UndoSeconds, preselected: boolean): Promise<boolean>;
 }
 
 /**
@@ -48,7 +51,7 @@ export function UndoChoice({ i18n, stored, revision, save }: UndoChoiceProps) {
   }, [stored, chosen, revision]);
 
   async function store(seconds: UndoSeconds) {
-    const ok = await save(seconds);
+    const ok = await save(seconds, pending.current === 'preselected');
     if (ok) pending.current = null;
     setNote(ok ? t('undo_saved') : t('undo_saved_later'));
   }

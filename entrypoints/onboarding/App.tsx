@@ -10,8 +10,11 @@ export interface OnboardingActions {
   openSettings(): void;
   /** The keyboard shortcut the agent has for `open-quick-reply`, if any. */
   shortcut(): Promise<string | null>;
-  /** Stores the undo window beside the saved connection settings; false when there are none yet. */
-  saveUndo(seconds: UndoSeconds): Promise<boolean>;
+  /**
+   * Stores the undo window beside the saved connection settings; false when there are none yet. `preselected`: the
+   * onboarding's own 10 s, which the background stores only if the agent has picked no window meanwhile.
+   */
+  saveUndo(seconds: UndoSeconds, preselected: boolean): Promise<boolean>;
   /** Calls back when the settings change in another page (the options tab). */
   onChange(listener: () => void): () => void;
 }

@@ -16,11 +16,12 @@ const actions: OnboardingActions = {
     const commands = await browser.commands?.getAll().catch(() => []);
     return commands?.find((c) => c.name === 'open-quick-reply')?.shortcut || null;
   },
-  saveUndo: async (undoSeconds) => {
+  saveUndo: async (undoSeconds, preselected) => {
     const current = await request('settings/get', none);
     if (!current.ok || current.data.agencyCode === '') return false;
     const { environment, baseUrl, signatureMode, agencyCode } = current.data;
-    return (await request('settings/save', { environment, baseUrl, signatureMode, agencyCode, undoSeconds })).ok;
+    const input = { environment, baseUrl, signatureMode, agencyCode, undoSeconds, undoPreselection: preselected };
+    return (await request('settings/save', input)).ok;
   },
   onChange: (listener) => {
     const onChanged = () => listener();

@@ -144,6 +144,24 @@ describe('background handlers', () => {
     expect(await outbox.list()).toEqual([]);
   });
 
+  it("stores the onboarding's preselected window only while the agent has picked none", async () => {
+    const { handlers } = setup();
+    const saved = await handlers['settings/get']({}, page);
+    if (!saved.ok) throw new Error('settings/get failed');
+    const { environment, baseUrl, signatureMode } = saved.data;
+    const connection = { environment, baseUrl, signatureMode, agencyCode: 'demo' };
+    const offered = await handlers['settings/save']({ ...connection, undoSeconds: 10, undoPreselection: true }, page);
+    expect(offered).toMatchObject({ ok: true, data: { undoSeconds: 10, undoChosen: true } });
+    // The agent then picks Off in the options page; an onboarding page that read the settings before that and
+    // stores its preselection after it changes nothing.
+    await handlers['settings/save']({ ...connection, undoSeconds: 0 }, page);
+    const late = await handlers['settings/save']({ ...connection, undoSeconds: 10, undoPreselection: true }, page);
+    expect(late).toMatchObject({ ok: true, data: { undoSeconds: 0, undoChosen: true } });
+    // A pick made on the onboarding page itself is stored whatever was there.
+    const picked = await handlers['settings/save']({ ...connection, undoSeconds: 5, undoPreselection: false }, page);
+    expect(picked).toMatchObject({ ok: true, data: { undoSeconds: 5 } });
+  });
+
   it('resolves Daakey references through the ticket list, once', async () => {
     const page1 = Array.from({ length: 100 }, (_, i) => ({ id: 200 - i, reference: `TK-2026-${String(200 - i).padStart(5, '0')}` }));
     const page2 = [{ id: 7, reference: 'TK-2026-00007' }];

@@ -130,7 +130,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         agencyCode: input.agencyCode.trim(),
         language: input.language ?? current.language,
         theme: input.theme ?? current.theme,
-        undoSeconds: input.undoSeconds ?? current.undoSeconds,
+        // Decided here, in one write, so a pick made in the options page at the same moment is never overridden.
+        undoSeconds:
+          input.undoSeconds === undefined || (input.undoPreselection && current.undoChosen) ? current.undoSeconds : input.undoSeconds,
         undoChosen: current.undoChosen || input.undoSeconds !== undefined,
       };
       const patch: { secret?: string; issuedSignature?: string; token?: null; user?: null } = {};

@@ -62,6 +62,7 @@ const CHECKS: { [T in MessageType]: Check } = {
       p.undoSeconds === undefined || (UNDO_SECONDS as readonly unknown[]).includes(p.undoSeconds)
         ? null
         : `The undo window is one of ${UNDO_SECONDS.join(', ')} seconds.`,
+      p.undoPreselection === undefined || typeof p.undoPreselection === 'boolean' ? null : 'undoPreselection must be true or false.',
     ),
   'detection/save': (p) => {
     const list = (v: unknown) =>

@@ -68,6 +68,8 @@ export interface SettingsInput {
   language?: SettingsView['language'];
   theme?: SettingsView['theme'];
   undoSeconds?: UndoSeconds;
+  /** The onboarding's preselected window, not the agent's pick: stored only while the agent has picked none. */
+  undoPreselection?: boolean;
 }
 
 export interface AuthView {
