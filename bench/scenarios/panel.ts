@@ -5,7 +5,7 @@ import { clickReplyButton, panelFrame } from '../../tests/e2e/panel';
 import { CFG } from '../lib/config';
 import { pollPage, waitFor } from '../lib/helpers';
 import { paired } from '../lib/stats';
-import { POPUP_INIT } from './popup';
+import { popupStartOnce } from './popup';
 
 /** In every frame: when a panel page's Message box exists and is enabled, on the wall clock shared by all frames. */
 const PANEL_INIT = `{
@@ -28,18 +28,13 @@ const PANEL_INIT = `{
  * popup start (navigation → Ticket ID box ready) measured in the same repetitions.
  */
 export async function panelOpen(rig: Rig) {
-  const id = rig.extensionId;
   const opened: number[] = [];
   const popupStart: number[] = [];
   const page = await rig.context.newPage();
   await page.addInitScript({ content: PANEL_INIT });
   await page.goto(`${rig.sandbox.url}/dashboard/tickets/4`);
   for (let rep = 0; rep < CFG.popupReps + 2; rep++) {
-    const p = await rig.context.newPage();
-    await p.addInitScript({ content: POPUP_INIT });
-    await p.goto(`chrome-extension://${id}/popup.html`);
-    const t = await pollPage(p, () => (window as unknown as { __dqrReady?: number }).__dqrReady ?? null);
-    await p.close();
+    const t = await popupStartOnce(rig);
 
     await page.bringToFront();
     await clickReplyButton(page, 'Reply to ticket #4');

@@ -16,17 +16,25 @@ export const POPUP_INIT = `{
   observer.observe(document, { childList: true, subtree: true, attributes: true });
 }`;
 
+/** One popup start: navigation to popup.html → the Ticket ID box present and enabled, in ms. */
+export async function popupStartOnce(rig: Rig): Promise<number> {
+  const p = await rig.context.newPage();
+  try {
+    await p.addInitScript({ content: POPUP_INIT });
+    await p.goto(`chrome-extension://${rig.extensionId}/popup.html`);
+    // waitForFunction needs eval, which an extension page's policy forbids: poll instead.
+    return await pollPage(p, () => (window as unknown as { __dqrReady?: number }).__dqrReady ?? null);
+  } finally {
+    await p.close();
+  }
+}
+
 export async function popup(rig: Rig) {
   const id = rig.extensionId;
   const ready: number[] = [];
   const floor: number[] = [];
   for (let rep = 0; rep < CFG.popupReps + 2; rep++) {
-    const p = await rig.context.newPage();
-    await p.addInitScript({ content: POPUP_INIT });
-    await p.goto(`chrome-extension://${id}/popup.html`);
-    // waitForFunction needs eval, which an extension page's policy forbids: poll instead.
-    const t = await pollPage(p, () => (window as unknown as { __dqrReady?: number }).__dqrReady ?? null);
-    await p.close();
+    const t = await popupStartOnce(rig);
     const f = await rig.context.newPage();
     await f.goto(`chrome-extension://${id}/icon/16.png`, { waitUntil: 'load' });
     const fl = await f.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd);
