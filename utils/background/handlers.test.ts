@@ -247,6 +247,31 @@ describe('background handlers', () => {
     expect((await handlers['panel/claim']({ pass: late.ok ? late.data.pass : '' }, panelPage)).ok).toBe(false);
   });
 
+  it("reads the ticket while the panel loads, and the panel's read takes that answer once", async () => {
+    const ticket = { id: 12, status: 'open', messages: [] };
+    const getTicket = vi.fn(async () => ({ ok: true as const, status: 200, data: ticket }));
+    const { handlers } = setup({ getTicket } as unknown as Partial<DaakeyClient>);
+    const opened = await handlers['panel/open']({ ticketId: 12 }, contentScript);
+    expect(opened.ok).toBe(true);
+    expect(getTicket).toHaveBeenCalledTimes(1);
+    expect(await handlers['ticket/get']({ ticketId: 12 }, panelPage)).toEqual({ ok: true, data: ticket });
+    expect(getTicket).toHaveBeenCalledTimes(1);
+    // The next read (a refresh) asks the API again.
+    await handlers['ticket/get']({ ticketId: 12 }, panelPage);
+    expect(getTicket).toHaveBeenCalledTimes(2);
+  });
+
+  it('a failed early read is not served: the panel reads the ticket itself', async () => {
+    const getTicket = vi
+      .fn()
+      .mockResolvedValueOnce({ ok: false, status: 0, error: { kind: 'network', message: 'offline' } })
+      .mockResolvedValueOnce({ ok: true, status: 200, data: { id: 12, messages: [] } });
+    const { handlers } = setup({ getTicket } as unknown as Partial<DaakeyClient>);
+    await handlers['panel/open']({ ticketId: 12 }, contentScript);
+    expect(await handlers['ticket/get']({ ticketId: 12 }, panelPage)).toMatchObject({ ok: true, data: { id: 12 } });
+    expect(getTicket).toHaveBeenCalledTimes(2);
+  });
+
   it('keeps the agency detection patterns and gives them to the content script', async () => {
     const { handlers } = setup();
     await handlers['detection/save']({ urlPatterns: [' /support/case/{id} '], selectors: ['.case-number'] }, page);

@@ -15,6 +15,7 @@ import { normaliseOrigin, matchPatternFor } from '@/utils/shared/dashboard-sites
 import type { Template } from '@/utils/shared/messages';
 import { createPanelPasses, type PanelPassRecord } from './panel-passes';
 import { createReferenceBudget } from './reference-budget';
+import { createTicketPrefetch } from './ticket-prefetch';
 import type { Item } from './memo-item';
 
 export interface HandlerDeps {
@@ -81,6 +82,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   }
 
   const passes = createPanelPasses({ item: deps.panelPasses, clock: deps.clock });
+  const prefetch = createTicketPrefetch<Awaited<ReturnType<DaakeyClient['getTicket']>>>({ clock: deps.clock });
   const referenceBudget = createReferenceBudget({ clock: deps.clock });
 
   async function updateSites(update: (sites: StoredSettings['dashboardSites']) => StoredSettings['dashboardSites']) {
@@ -185,7 +187,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return ok(await authView());
     },
 
-    'ticket/get': async ({ ticketId }) => fromApi(await (await deps.client()).getTicket(ticketId)),
+    'ticket/get': async ({ ticketId }) => {
+      // The read the panel's opening click started, if it succeeded; otherwise a read of its own.
+      const early = await prefetch.take(ticketId);
+      if (early?.ok) return ok(early.data);
+      return fromApi(await (await deps.client()).getTicket(ticketId));
+    },
 
     'ticket/create': async (input) => fromApi(await (await deps.client()).createTicket(input, { idempotencyKey: crypto.randomUUID() })),
 
@@ -278,7 +285,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     'panel/open': async ({ ticketId }, context) => {
       if (context.tabId === null) return bad('No tab to open the panel in.');
-      return ok({ pass: await passes.mint(context.tabId, ticketId) });
+      const pass = await passes.mint(context.tabId, ticketId);
+      // Read while the panel's frame loads: the panel's own read then finds the answer (see ticket-prefetch.ts).
+      prefetch.start(ticketId, async () => (await deps.client()).getTicket(ticketId));
+      return ok({ pass });
     },
 
     'panel/claim': async ({ pass }, context) => {
