@@ -62,12 +62,14 @@ export function OnboardingApp({ i18n, actions }: { i18n: I18n; actions: Onboardi
     void refresh();
     void actions.shortcut().then(setShortcut);
     const stop = actions.onChange(() => void refresh());
-    // Coming back from the options tab: show what was just set up.
+    // Coming back from the options tab or window (where the agent signs in): show what was just set up.
     const onVisible = () => document.visibilityState === 'visible' && void refresh();
     document.addEventListener('visibilitychange', onVisible);
+    window.addEventListener('focus', onVisible);
     return () => {
       stop();
       document.removeEventListener('visibilitychange', onVisible);
+      window.removeEventListener('focus', onVisible);
     };
   }, [actions, refresh]);
 
