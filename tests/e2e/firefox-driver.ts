@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, ElementHandle, Frame as PFrame, JSHandle, KeyInput, Page as PPage } from 'puppeteer-core';
 import { ENGINE, toMatcher, type Step } from './firefox-engine';
+import { askAgainOnLostAnswer } from './bidi';
 
 const DEFAULT_TIMEOUT = 30_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -93,16 +94,7 @@ export class FxLocator {
 
   /** Evaluates `body(elements)` in the page: one round trip, no handles. */
   private async inPage<T>(body: string): Promise<T> {
-    // Read-only, so safe to ask again: under load Firefox's BiDi sometimes fails to build the answer of a
-    // script that did run ("right-hand side of 'in' should be an object, got null").
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return (await this.owner.frame.evaluate(`((elements) => { ${body} })(${this.expression})`)) as T;
-      } catch (error) {
-        if (attempt >= 3 || !/right-hand side of 'in'/.test(String(error))) throw error;
-        await sleep(100);
-      }
-    }
+    return askAgainOnLostAnswer(async () => (await this.owner.frame.evaluate(`((elements) => { ${body} })(${this.expression})`)) as T, 3);
   }
 
   async count(): Promise<number> {

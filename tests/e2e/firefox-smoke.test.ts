@@ -14,6 +14,7 @@ import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { control } from '../../sandbox/client';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
+import { askAgainOnLostAnswer } from './bidi';
 
 const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/lib/firefox-esr/firefox-esr';
 const EXTENSION_DIR = path.resolve('.output/firefox-mv3');
@@ -57,16 +58,9 @@ async function waitUntil<A extends unknown[]>(
   }
 }
 
-/** One evaluation, asked again (up to 5 times) when BiDi fails to build its answer: see `waitUntil`. */
-async function ask<R, A extends unknown[]>(target: Page | Frame, fn: (...args: A) => R, ...args: A): Promise<Awaited<R>> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return (await target.evaluate(fn as (...a: unknown[]) => R, ...args)) as Awaited<R>;
-    } catch (error) {
-      if (attempt >= 5) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
+/** One evaluation, asked again when BiDi fails to build its answer (`./bidi`). */
+function ask<R, A extends unknown[]>(target: Page | Frame, fn: (...args: A) => R, ...args: A): Promise<Awaited<R>> {
+  return askAgainOnLostAnswer(() => target.evaluate(fn as (...a: unknown[]) => R, ...args) as Promise<Awaited<R>>);
 }
 
 /**
