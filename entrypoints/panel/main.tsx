@@ -6,6 +6,7 @@
 import { render } from 'preact';
 import { I18nContext } from '@/components/i18n-context';
 import { ReplyPanel, PanelNotice } from '@/components/ReplyPanel';
+import type { TicketWithMessages } from '@/utils/shared/daakey-types';
 import type { I18n } from '@/utils/shared/i18n';
 import { applyTheme, cachedAppearance, loadPageI18n, rememberAppearance, type Appearance } from '@/utils/ui/i18n-loader';
 import { sendToBackground as request } from '@/utils/shared/messenger';
@@ -44,6 +45,19 @@ function guarded(actions: ReplyActions, claimed: Promise<boolean>, covered: () =
   };
 }
 
+/** The form's first read of its ticket answered with the one the claim brought, if any; later reads ask again. */
+function withTicketAtHand(actions: ReplyActions, ticket: TicketWithMessages | null): ReplyActions {
+  let atHand = ticket;
+  return {
+    ...actions,
+    getTicket: (ticketId) => {
+      const first = atHand;
+      atHand = null;
+      return first && first.id === ticketId ? Promise.resolve({ ok: true as const, data: first }) : actions.getTicket(ticketId);
+    },
+  };
+}
+
 function close() {
   void request('panel/close', { pass });
 }
@@ -52,7 +66,8 @@ async function main() {
   const settings = request('settings/get', {}).then(
     (r): Appearance => (r.ok ? { language: r.data.language, theme: r.data.theme } : { language: 'auto', theme: 'system' }),
   );
-  const claimed = request('panel/claim', { pass }).then((r) => r.ok && r.data.ticketId === ticketParam);
+  const claim = request('panel/claim', { pass }).then((r) => (r.ok && r.data.ticketId === ticketParam ? r.data : null));
+  const claimed = claim.then((c) => c !== null);
   const appearance = cachedAppearance() ?? (await settings);
   applyTheme(appearance.theme);
   const i18n = await loadPageI18n(appearance.language);
@@ -66,8 +81,10 @@ async function main() {
   const show = (content: preact.ComponentChild) => render(<I18nContext.Provider value={i18n}>{content}</I18nContext.Provider>, app);
   // The form (and the ticket, draft and thread it loads) only for the panel the agent's click opened: one
   // embedded by the page, reloaded or re-pointed has no live pass and shows a notice instead.
-  if (await claimed) {
-    show(<ReplyPanel actions={guarded(createReplyActions(), claimed, visibility.covered, i18n)} ticketId={ticketParam} onClose={close} />);
+  const granted = await claim;
+  if (granted) {
+    const actions = withTicketAtHand(guarded(createReplyActions(), claimed, visibility.covered, i18n), granted.ticket);
+    show(<ReplyPanel actions={actions} ticketId={ticketParam} onClose={close} />);
   } else show(<PanelNotice text={i18n.t('panel_expired')} onClose={close} />);
   rememberAppearance(await settings);
 }

@@ -7,6 +7,7 @@ import { credentialsItem, panelPassesItem } from './storage-items';
 import { createMemoryOutboxStore, createOutbox } from './outbox';
 import type { DaakeyClient } from './daakey-client';
 import type { HandlerContext } from './router';
+import { CLAIM_WAITS_FOR_TICKET_MS } from './ticket-prefetch';
 
 const SECRET = 'sandbox-secret-123';
 const TOKEN = 'tok_0123456789';
@@ -235,7 +236,7 @@ describe('background handlers', () => {
     // Not from another tab, nor from the popup (no tab).
     expect((await handlers['panel/claim']({ pass }, { ...panelPage, tabId: 6 })).ok).toBe(false);
     expect((await handlers['panel/claim']({ pass }, page)).ok).toBe(false);
-    expect(await handlers['panel/claim']({ pass }, panelPage)).toEqual({ ok: true, data: { ticketId: 12 } });
+    expect(await handlers['panel/claim']({ pass }, panelPage)).toEqual({ ok: true, data: { ticketId: 12, ticket: null } });
     // Reloaded, or framed again by the page: nothing.
     expect((await handlers['panel/claim']({ pass }, panelPage)).ok).toBe(false);
     expect(await handlers['panel/close']({ pass }, panelPage)).toEqual({ ok: true, data: { closed: true } });
@@ -247,18 +248,39 @@ describe('background handlers', () => {
     expect((await handlers['panel/claim']({ pass: late.ok ? late.data.pass : '' }, panelPage)).ok).toBe(false);
   });
 
-  it("reads the ticket while the panel loads, and the panel's read takes that answer once", async () => {
+  it("reads the ticket while the panel loads, and the panel's claim brings that answer once", async () => {
     const ticket = { id: 12, status: 'open', messages: [] };
     const getTicket = vi.fn(async () => ({ ok: true as const, status: 200, data: ticket }));
     const { handlers } = setup({ getTicket } as unknown as Partial<DaakeyClient>);
     const opened = await handlers['panel/open']({ ticketId: 12 }, contentScript);
-    expect(opened.ok).toBe(true);
+    if (!opened.ok) throw new Error('panel/open failed');
     expect(getTicket).toHaveBeenCalledTimes(1);
-    expect(await handlers['ticket/get']({ ticketId: 12 }, panelPage)).toEqual({ ok: true, data: ticket });
+    expect(await handlers['panel/claim']({ pass: opened.data.pass }, panelPage)).toEqual({ ok: true, data: { ticketId: 12, ticket } });
     expect(getTicket).toHaveBeenCalledTimes(1);
     // The next read (a refresh) asks the API again.
     await handlers['ticket/get']({ ticketId: 12 }, panelPage);
     expect(getTicket).toHaveBeenCalledTimes(2);
+  });
+
+  it("a slow early read: the claim does not wait for it, and the panel's own read takes it", async () => {
+    vi.useFakeTimers();
+    try {
+      const ticket = { id: 12, status: 'open', messages: [] };
+      let answer: (v: unknown) => void = () => undefined;
+      const getTicket = vi.fn(() => new Promise((resolve) => (answer = resolve)));
+      const { handlers } = setup({ getTicket } as unknown as Partial<DaakeyClient>);
+      const opened = await handlers['panel/open']({ ticketId: 12 }, contentScript);
+      if (!opened.ok) throw new Error('panel/open failed');
+      const claim = handlers['panel/claim']({ pass: opened.data.pass }, panelPage);
+      await vi.advanceTimersByTimeAsync(CLAIM_WAITS_FOR_TICKET_MS);
+      expect(await claim).toEqual({ ok: true, data: { ticketId: 12, ticket: null } });
+      const own = handlers['ticket/get']({ ticketId: 12 }, panelPage);
+      answer({ ok: true, status: 200, data: ticket });
+      expect(await own).toEqual({ ok: true, data: ticket });
+      expect(getTicket).toHaveBeenCalledTimes(1);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a failed early read is not served: the panel reads the ticket itself', async () => {

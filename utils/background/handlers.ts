@@ -15,7 +15,7 @@ import { normaliseOrigin, matchPatternFor } from '@/utils/shared/dashboard-sites
 import type { Template } from '@/utils/shared/messages';
 import { createPanelPasses, type PanelPassRecord } from './panel-passes';
 import { createReferenceBudget } from './reference-budget';
-import { createTicketPrefetch } from './ticket-prefetch';
+import { CLAIM_WAITS_FOR_TICKET_MS, createTicketPrefetch } from './ticket-prefetch';
 import type { Item } from './memo-item';
 
 export interface HandlerDeps {
@@ -188,7 +188,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
 
     'ticket/get': async ({ ticketId }) => {
-      // The read the panel's opening click started, if it succeeded; otherwise a read of its own.
+      // The read the panel's opening click started, if its claim did not carry it; otherwise a read of its own.
       const early = await prefetch.take(ticketId);
       if (early?.ok) return ok(early.data);
       return fromApi(await (await deps.client()).getTicket(ticketId));
@@ -286,14 +286,17 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'panel/open': async ({ ticketId }, context) => {
       if (context.tabId === null) return bad('No tab to open the panel in.');
       const pass = await passes.mint(context.tabId, ticketId);
-      // Read while the panel's frame loads: the panel's own read then finds the answer (see ticket-prefetch.ts).
+      // Read while the panel's frame loads; the panel's claim carries the answer (see ticket-prefetch.ts).
       prefetch.start(ticketId, async () => (await deps.client()).getTicket(ticketId));
       return ok({ pass });
     },
 
     'panel/claim': async ({ pass }, context) => {
       const record = await passes.claim(pass, context.tabId);
-      return record ? ok({ ticketId: record.ticketId }) : bad('This reply panel has expired. Close it and press Reply again.');
+      if (!record) return bad('This reply panel has expired. Close it and press Reply again.');
+      // The ticket with the claim when its read ends soon: the panel draws its form without another round trip.
+      const early = await prefetch.takeWithin(record.ticketId, CLAIM_WAITS_FOR_TICKET_MS);
+      return ok({ ticketId: record.ticketId, ticket: early?.ok ? early.data : null });
     },
 
     'panel/close': async ({ pass }, context) => {

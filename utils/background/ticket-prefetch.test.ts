@@ -20,6 +20,30 @@ describe('ticket prefetch', () => {
     expect(prefetch.take(12)).toBeNull();
   });
 
+  it('takeWithin: the answer if the read ends in time; otherwise null, leaving the read for take', async () => {
+    vi.useFakeTimers();
+    try {
+      const prefetch = createTicketPrefetch<string>({ clock: () => 0 });
+      prefetch.start(1, async () => 'ticket 1');
+      expect(await prefetch.takeWithin(1, 200)).toBe('ticket 1');
+      expect(prefetch.take(1)).toBeNull();
+
+      let finish: (v: string) => void = () => undefined;
+      prefetch.start(2, () => new Promise<string>((resolve) => (finish = resolve)));
+      const claim = prefetch.takeWithin(2, 200);
+      await vi.advanceTimersByTimeAsync(200);
+      expect(await claim).toBeNull();
+      // Still there for the panel's own read, which then gets the same answer: one read in all.
+      const own = prefetch.take(2);
+      expect(own).not.toBeNull();
+      finish('ticket 2');
+      expect(await own).toBe('ticket 2');
+      expect(await prefetch.takeWithin(3, 200)).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('keeps no failed read, and never lets one escape as an unhandled rejection', async () => {
     const prefetch = createTicketPrefetch<string>({ clock: () => 0 });
     prefetch.start(3, async () => {

@@ -132,8 +132,11 @@ export interface ProtocolMap {
    * The panel's URL carries it, so a panel the page embedded on its own (or re-pointed) stays inert.
    */
   'panel/open': Msg<{ ticketId: number }, { pass: string }>;
-  /** The panel page trades its pass for the ticket it may show; only once, only in the tab it was made for. */
-  'panel/claim': Msg<{ pass: string }, { ticketId: number }>;
+  /**
+   * The panel page trades its pass for the ticket it may show; only once, only in the tab it was made for. With
+   * it comes that ticket as read since the click (null if that read failed: the panel then reads it itself).
+   */
+  'panel/claim': Msg<{ pass: string }, { ticketId: number; ticket: TicketWithMessages | null }>;
   /** The panel page asks its tab's content script to take it away (Esc, Close). */
   'panel/close': Msg<{ pass: string }, { closed: boolean }>;
 }
