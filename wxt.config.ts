@@ -14,7 +14,6 @@ export default defineConfig({
   manifestVersion: 3,
   imports: false,
   modules: ['@wxt-dev/webextension-polyfill'],
-  // DQR_NO_MINIFY=1 keeps function names, for reading a CPU profile (bench/README.md).
   hooks: {
     // WXT builds all HTML pages in one Vite build, so each page loaded six shared chunks and three stylesheets.
     // One build per page gives each page one script and one stylesheet: measured in the README (popup start).
@@ -23,6 +22,7 @@ export default defineConfig({
       groups.splice(0, groups.length, ...split);
     },
   },
+  // DQR_NO_MINIFY=1 keeps function names, for reading a CPU profile (bench/README.md).
   vite: () => ({ plugins: [preact()], ...(process.env.DQR_NO_MINIFY ? { build: { minify: false } } : {}) }),
   manifest: ({ browser, manifestVersion }) => ({
     name: '__MSG_extName__',

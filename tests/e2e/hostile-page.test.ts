@@ -674,6 +674,13 @@ describe('a hostile dashboard page cannot act for the agent', () => {
     const page = await arena([4]);
     const real = await agentOpensPanel(page, 4);
     const realUrl = real.url();
+    const ticketReads = async () =>
+      (await control<{ requests: { method: string; path: string }[] }>(rig, 'GET', '/requests')).requests
+        .filter((r) => r.method === 'GET' && /\/tickets\/\d+$/.test(r.path))
+        .map((r) => r.path);
+    // The agent's click read its ticket once (what the copies below must not get, nor cause).
+    expect(await ticketReads()).toContain('/api/v1/client/tickets/4');
+    await control(rig, 'DELETE', '/requests');
     // The static URL, and the real panel's URL as if the page had learnt it: the same (claimed) pass, that pass on
     // another ticket, and a random pass.
     const copies = [`${EXTENSION_SCHEME}://${rig.extensionId}/panel.html?ticket=4&pass=${'ab'.repeat(16)}`, realUrl];
@@ -714,6 +721,8 @@ describe('a hostile dashboard page cannot act for the agent', () => {
         f.url(),
       ).toBe(0);
     }
+    // Nor did any copy make the background read a ticket for it (the read a click starts goes to its claim only).
+    expect(await ticketReads()).toEqual([]);
     await pageDoesEverything(page, rig.extensionId);
     await expectNoWrites();
     await page.close();
