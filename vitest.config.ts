@@ -6,7 +6,7 @@ export default defineConfig({
   test: {
     include: [
       'utils/**/*.test.ts',
-      'components/**/*.test.tsx',
+      'components/**/*.test.{ts,tsx}',
       'sandbox/**/*.test.ts',
       'entrypoints/**/*.test.ts',
       'tests/unit/**/*.test.{ts,tsx}',

@@ -2,7 +2,7 @@ import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/ho
 import { ATTACHMENT_TYPES, MESSAGE_MAX_CHARS } from '@/utils/shared/api-contract';
 import type { Ticket, TicketWithMessages } from '@/utils/shared/daakey-types';
 import type { MessageKey } from '@/utils/shared/i18n';
-import type { AuthView, OutboxEntryView } from '@/utils/shared/messages';
+import type { AuthView } from '@/utils/shared/messages';
 import type { TemplateValues } from '@/utils/ui/templates';
 import { messageProblem, type Problem } from '@/utils/ui/form-input';
 import type { ActionError, ReplyActions, SeenStore } from '@/utils/ui/connect';
@@ -17,6 +17,7 @@ import { type LatestBox, doneMedia, useAttachments } from './reply-form/use-atta
 import { useDraftSaver } from './reply-form/use-draft-saver';
 import { useTemplates } from './reply-form/use-templates';
 import { type Notice, statusView, undoable } from './reply-form/status-view';
+import { UNSENT, entryToShow, useOutboxEntry } from './reply-form/use-outbox-entry';
 import { ThreadList } from './ThreadList';
 import './ReplyForm.css';
 
@@ -46,7 +47,6 @@ export interface ReplyFormProps {
   onSignedOut?: () => void;
 }
 
-const UNSENT: ReadonlySet<OutboxEntryView['state']> = new Set(['queued', 'sending', 'failed', 'paused', 'needs_attention']);
 let uid = 0;
 
 /** True for Ctrl/Cmd+Enter without Alt, AltGr or Shift, and not mid-composition (IME). */
@@ -58,7 +58,6 @@ export function isSendShortcut(e: KeyboardEvent): boolean {
 
 /** The reply form shared by the popup and the inline panel. */
 const memorySeen = new Set<string>();
-const SHOW_UNSEEN_SENT_MS = 24 * 60 * 60_000;
 /** The open form looks for new messages on the ticket this often, and when its window regains focus. */
 export const REFRESH_MS = 30_000;
 
@@ -83,7 +82,6 @@ export function ReplyForm({
   const [ticketError, setTicketError] = useState<ActionError | null>(null);
   const [message, setMessage] = useState(initialMessage);
   const [notice, setNotice] = useState<Notice>(null);
-  const [entry, setEntry] = useState<OutboxEntryView | null>(null);
   const [sending, setSending] = useState(false);
   const [created, setCreated] = useState<Ticket | null>(null);
   const [auth, setAuth] = useState<AuthView | null>(null);
@@ -97,7 +95,6 @@ export function ReplyForm({
   const refreshing = useRef(false);
 
   const sendingRef = useRef(false);
-  const missedRef = useRef(0);
   // Set by "Send anyway" for the send it starts at once (before the state update that records it renders).
   const collisionAccepted = useRef<ReadonlySet<number> | null>(null);
   const boxRef = useRef<HTMLTextAreaElement>(null);
@@ -106,6 +103,25 @@ export function ReplyForm({
   const caretRef = useRef<number | null>(null);
   const alive = useRef(true);
   const latest = useRef<LatestBox>({ message, attachments: [] });
+  const { entry, setEntry, undoSecondsFor } = useOutboxEntry({
+    listOutbox: actions.listOutbox,
+    ticketId,
+    pollMs,
+    alive,
+    seen,
+    shown: notice?.kind === 'entry',
+    onGone: () => setNotice({ kind: 'info', text: t('status_gone') }),
+    onSent: (sent) => {
+      const sentId = sent.sent?.messageId;
+      if (sentId !== undefined) setOwnIds((ids) => new Set([...ids, sentId]));
+      void loadTicket();
+      // The background cleared the stored draft; the box empties if it still holds this reply.
+      if (latest.current.message.trim() === sent.message.trim()) {
+        clearBox();
+        setMissing([]);
+      }
+    },
+  });
   const {
     attachments,
     setAttachments,
@@ -121,17 +137,6 @@ export function ReplyForm({
     problemText,
   });
   latest.current = { message, attachments };
-  // Seconds left when an entry was first shown: a number ticking down in a live region would be read out each second.
-  const undoShown = useRef(new Map<string, number>());
-  function undoSecondsFor(e: OutboxEntryView): number {
-    let seconds = undoShown.current.get(e.id);
-    if (seconds === undefined) {
-      seconds = Math.max(1, Math.ceil(((e.undoUntil ?? 0) - Date.now()) / 1000));
-      undoShown.current.set(e.id, seconds);
-    }
-    return seconds;
-  }
-
   const unknownTicket = !ticket && ticketError?.kind === 'not_found';
 
   const draft = useDraftSaver(
@@ -193,15 +198,7 @@ export function ReplyForm({
     void loadTicket();
     void (async () => {
       const outbox = await actions.listOutbox(ticketId);
-      // Unsent replies, and replies that went out while no form showed them (closed popup, restart).
-      const relevant = outbox.ok
-        ? outbox.data.filter(
-            (e) =>
-              e.ticketId === ticketId &&
-              (UNSENT.has(e.state) || (e.state === 'sent' && !seen.has(e.id) && Date.now() - e.createdAt < SHOW_UNSEEN_SENT_MS)),
-          )
-        : [];
-      const newest = relevant.sort((a, b) => b.createdAt - a.createdAt)[0];
+      const newest = outbox.ok ? entryToShow(outbox.data, ticketId, seen, Date.now()) : null;
       if (alive.current && newest) {
         setEntry(newest);
         setNotice({ kind: 'entry' });
@@ -233,45 +230,6 @@ export function ReplyForm({
       draft.flush();
     };
   }, [ticketId]);
-
-  // Follow the entry while the background works on it; polling survives a restarted worker.
-  useEffect(() => {
-    // Every unsent state: another window (popup, another panel) may undo, send or discard it meanwhile.
-    if (!entry || !UNSENT.has(entry.state)) return;
-    const timer = setTimeout(async () => {
-      const r = await actions.listOutbox(ticketId);
-      if (!alive.current || !r.ok) return;
-      const next = r.data.find((e) => e.id === entry.id);
-      if (!next) {
-        // Taken back or discarded elsewhere: this form must not go on saying it is queued. Missing twice in a
-        // row, so one read that raced a write elsewhere does not make a live reply look gone.
-        missedRef.current++;
-        if (missedRef.current < 2) setEntry({ ...entry });
-        else {
-          setEntry(null);
-          setNotice({ kind: 'info', text: t('status_gone') });
-        }
-        return;
-      }
-      missedRef.current = 0;
-      setEntry(next);
-      if (next.state === 'sent') {
-        const sentId = next.sent?.messageId;
-        if (sentId !== undefined) setOwnIds((ids) => new Set([...ids, sentId]));
-        void loadTicket();
-        // The background cleared the stored draft; the box empties if it still holds this reply.
-        if (latest.current.message.trim() === next.message.trim()) {
-          clearBox();
-          setMissing([]);
-        }
-      }
-    }, pollMs);
-    return () => clearTimeout(timer);
-  }, [entry]);
-
-  useEffect(() => {
-    if (notice?.kind === 'entry' && entry?.state === 'sent') seen.add(entry.id);
-  }, [notice, entry]);
 
   useLayoutEffect(() => {
     if (caretRef.current !== null && boxRef.current) {
