@@ -81,7 +81,7 @@ export interface OutboxDeps {
   random(): number;
   /** Defaults to an in-memory lock: enough within one context, not across contexts. */
   lock?: OutboxLock;
-  /** How many tickets a flush sends to at once (default `FLUSH_CONCURRENCY` in ./outbox). */
+  /** How many tickets a flush sends to at once (default `FLUSH_CONCURRENCY` in the API contract). */
   concurrency?: number;
   /**
    * After each step: the entries it changed (every entry when the pause or a hold changed), and all of

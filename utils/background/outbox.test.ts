@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { BACKOFF, REQUEST_TIMEOUT_MS, UNKNOWN_OUTCOME_WAIT_MS } from '@/utils/shared/api-contract';
+import { BACKOFF, FLUSH_CONCURRENCY, REQUEST_TIMEOUT_MS, UNKNOWN_OUTCOME_WAIT_MS } from '@/utils/shared/api-contract';
 import type { ApiError, ApiResult, TicketMessage, TicketWithMessages } from '@/utils/shared/daakey-types';
 import {
   createMemoryLock,
   createMemoryOutboxStore,
   createOutbox,
   DEDUPE_SKEW_MS,
-  FLUSH_CONCURRENCY,
   findDelivered,
   MAX_UNDO_MS,
   readSnapshot,
@@ -314,21 +313,23 @@ describe('outbox: a drain sends to several tickets at once', () => {
     ['429', { kind: 'rate_limited', status: 429, message: 'slow down', retryAfterMs: 30_000 } as ApiError, null],
   ])('a %s answered while others are in flight: no lane starts another request', async (_, refusal, paused) => {
     const { outbox, server, store } = setup();
-    // The first request is refused at once; the three started beside it answer later.
+    // The first request is refused at once; the others started beside it answer later.
     const seen = watchPosts(server, (n) => (n === 0 ? 0 : 10));
     server.postPlan.push(refusal);
-    for (let i = 0; i < 8; i++) await outbox.enqueue(reply(`t${i + 1}`, i + 1));
+    const lanes = FLUSH_CONCURRENCY;
+    for (let i = 0; i < 2 * lanes; i++) await outbox.enqueue(reply(`t${i + 1}`, i + 1));
     const views = await outbox.flush();
-    expect(seen.started).toBe(FLUSH_CONCURRENCY);
-    expect(server.posts.map((p) => p.ticketId).sort()).toEqual([1, 2, 3, 4]);
+    expect(seen.started).toBe(lanes);
+    expect(server.posts.map((p) => p.ticketId).sort((a, b) => a - b)).toEqual(Array.from({ length: lanes }, (_, i) => i + 1));
     // The requests already out are settled, not abandoned; nothing else was started.
     const states = views.map((v) => v.state);
+    const expected = (stopped: string) => [stopped, ...Array(lanes - 1).fill('sent'), ...Array(lanes).fill(stopped)];
     if (paused) {
       expect(await paused(outbox)).toBe(true);
-      expect(states).toEqual(['paused', 'sent', 'sent', 'sent', 'paused', 'paused', 'paused', 'paused']);
+      expect(states).toEqual(expected('paused'));
     } else {
       expect(readSnapshot(await store.load()).holdUntil).toBe(T0 + 30_000);
-      expect(states).toEqual(['queued', 'sent', 'sent', 'sent', 'queued', 'queued', 'queued', 'queued']);
+      expect(states).toEqual(expected('queued'));
       await outbox.flush({ force: true });
       expect(seen.started).toBe(FLUSH_CONCURRENCY);
     }
@@ -337,21 +338,22 @@ describe('outbox: a drain sends to several tickets at once', () => {
   it('an unknown outcome holds back that reply only: the other tickets go on, and it is looked up after the wait', async () => {
     const { outbox, server, clock } = setup();
     const seen = watchPosts(server, (n) => (n === 0 ? 0 : 5));
-    // Ticket 1's request commits at the server but its answer is lost, while tickets 2–4 are in flight.
+    // Ticket 1's request commits at the server but its answer is lost, while the other lanes' are in flight.
     server.postPlan.push('commit-then-timeout');
-    for (let i = 0; i < 6; i++) await outbox.enqueue(reply(`t${i + 1}`, i + 1));
+    const tickets = FLUSH_CONCURRENCY + 2;
+    for (let i = 0; i < tickets; i++) await outbox.enqueue(reply(`t${i + 1}`, i + 1));
     await outbox.flush();
     expect(seen.started).toBe(FLUSH_CONCURRENCY);
     // The network is back: a forced flush sends the other tickets, not ticket 1's reply, and looks nothing up.
     clock.now = T0 + 1_000;
     const views = await outbox.flush({ force: true });
     expect(server.gets).toHaveLength(0);
-    expect(server.posts.map((p) => p.ticketId).sort()).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(views.map((v) => v.state)).toEqual(['queued', 'sent', 'sent', 'sent', 'sent', 'sent']);
+    expect(server.posts.map((p) => p.ticketId).sort((a, b) => a - b)).toEqual(Array.from({ length: tickets }, (_, i) => i + 1));
+    expect(views.map((v) => v.state)).toEqual(['queued', ...Array(tickets - 1).fill('sent')]);
     clock.now = T0 + UNKNOWN_OUTCOME_WAIT_MS;
     const [first] = await outbox.flush();
     expect(server.gets).toEqual([{ ticketId: 1, at: T0 + UNKNOWN_OUTCOME_WAIT_MS }]);
-    expect(server.posts).toHaveLength(6);
+    expect(server.posts).toHaveLength(tickets);
     expect(first).toMatchObject({ state: 'sent' });
     expect(server.messages.get(1)).toHaveLength(1);
   });
@@ -511,7 +513,9 @@ describe("outbox: group commit of the lanes' sending marks", () => {
       await new Promise((r) => setTimeout(r, 2));
       return post(ticketId, body, options);
     };
-    const replies = Array.from({ length: 24 }, (_, i) => reply(`g${String(i).padStart(2, '0')}`, (i % 4) + 1));
+    const replies = Array.from({ length: 3 * FLUSH_CONCURRENCY }, (_, i) =>
+      reply(`g${String(i).padStart(2, '0')}`, (i % FLUSH_CONCURRENCY) + 1),
+    );
     for (const r of replies) await outbox.enqueue(r);
     writes.length = 0;
     const views = await outbox.flush();

@@ -3,7 +3,7 @@
  * flusher at a time, retried only when a retry cannot hurt, and never posted twice when an earlier attempt
  * may have landed. Browser-free: storage, lock, clock, randomness and wake-ups are injected by the host.
  */
-import { ATTEMPT_START_SLACK_MS, BACKOFF, UNKNOWN_OUTCOME_WAIT_MS } from '@/utils/shared/api-contract';
+import { ATTEMPT_START_SLACK_MS, BACKOFF, FLUSH_CONCURRENCY, UNKNOWN_OUTCOME_WAIT_MS } from '@/utils/shared/api-contract';
 import type { ApiError, TicketMessage } from '@/utils/shared/daakey-types';
 import { nextDelayMs, retryAfterDelay } from './backoff';
 import { isRetryable } from './daakey-client';
@@ -33,12 +33,6 @@ export const SENT_RETENTION_MS = 24 * 60 * 60_000;
  * few milliseconds, so its 'sending' write also records the new reply: one storage write before the POST.
  */
 export const DEFERRED_WRITE_MS = 25;
-/**
- * How many tickets a flush sends to at once. A ticket's own replies still go one at a time, in order: its next
- * reply is posted only once the one before it has an answer. Small and fixed, so a drain of a long queue does
- * not flood the server (a 429 or a 401 still stops every lane from starting another request).
- */
-export const FLUSH_CONCURRENCY = 4;
 /** The longest undo window a reply may ask for: longer and agents forget a reply is still on its way. */
 export const MAX_UNDO_MS = 60_000;
 

@@ -54,6 +54,15 @@ export const ATTEMPT_START_SLACK_MS = 1_000;
 /** Not documented by Daakey; sent anyway, honoured by the sandbox. */
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 
+/**
+ * How many tickets a flush sends to at once (Daakey documents no rate limit). A ticket's own replies still go one at
+ * a time, in order: its next reply is posted only once the one before it has an answer. Small and fixed, so a drain
+ * of a long queue does not flood the server (a 429 or a 401 still stops every lane from starting another request).
+ * 8, not 4: on 1,000 queued replies over 50 tickets, two A/B pairs on a quiet machine drained in 0.88x and 0.76x the
+ * time of the same POSTs one after another with 8, 1.02x and 0.94x with 4 (README, Performance).
+ */
+export const FLUSH_CONCURRENCY = 8;
+
 /** Outcomes the outbox retries by itself; everything else needs the agent. */
 export const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
 
