@@ -1,8 +1,8 @@
 /**
  * A ticket read started before anyone asks for it. The agent's click on an inline Reply button reads the ticket
- * while the panel's frame is still loading its scripts (about 150 ms), so the panel's claim brings the answer
- * (or its own read finds it) instead of waiting for another round trip to the API. An answer is taken once, and only while fresh; a
- * read that failed is not kept, so the panel's own read goes to the API as usual.
+ * while the panel's frame is still loading its scripts (about 150 ms), so the panel's claim brings the answer (or
+ * its own read finds it) instead of waiting for another round trip to the API. An answer is taken once, and only
+ * while fresh; a read that failed is not kept, so the panel's own read goes to the API as usual.
  */
 export interface TicketPrefetch<T> {
   /** Starts reading `ticketId` unless a fresh read of it is already under way. */
