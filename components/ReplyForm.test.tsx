@@ -345,6 +345,38 @@ describe('ReplyForm', () => {
     expect(calls.discard).toEqual([['h1'], ['h1']]);
   });
 
+  it('Send pressed before the outbox answered: the reply it found is replaced, never shown over the new one', async () => {
+    // A busy worker answers the outbox read after the ticket: the agent has already typed and pressed Send.
+    const failed = entry({
+      id: 'old',
+      state: 'failed',
+      message: 'Older text',
+      error: { kind: 'forbidden', status: 403, message: 'bad signature' },
+    });
+    let answer: (r: { ok: true; data: (typeof failed)[] }) => void = () => undefined;
+    const firstRead = new Promise<{ ok: true; data: (typeof failed)[] }>((resolve) => {
+      answer = resolve;
+    });
+    let reads = 0;
+    const { box, calls } = await setup({
+      listOutbox: async () =>
+        ++reads === 1 ? firstRead : { ok: true, data: calls.send.length > 0 ? [entry({ id: 'new', message: 'Newer text' })] : [] },
+      send: async (clientId, ticketId, message) => ({ ok: true, data: entry({ id: 'new', ticketId, message }) }),
+    });
+    type(box, 'Newer text');
+    fireEvent.click(screen.getByRole('button', { name: /^Send reply/ }));
+    fireEvent.keyDown(box, { key: 'Enter', ctrlKey: true });
+    await new Promise((r) => setTimeout(r, 30));
+    expect(calls.send).toHaveLength(0);
+    answer({ ok: true, data: [failed] });
+    await waitFor(() => expect(calls.send).toHaveLength(1));
+    expect(calls.discard).toEqual([['old']]);
+    await waitFor(() => expect(status().textContent).toMatch(/queued|sending/i));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(status().textContent).not.toMatch(/signature/i);
+    expect(calls.send).toHaveLength(1);
+  });
+
   it('retries a failed reply when Send is pressed with the same text', async () => {
     const failed = entry({ state: 'failed', message: 'Again', error: { kind: 'forbidden', status: 403, message: 'bad signature' } });
     const { box, calls } = await setup({

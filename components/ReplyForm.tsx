@@ -103,7 +103,9 @@ export function ReplyForm({
   const caretRef = useRef<number | null>(null);
   const alive = useRef(true);
   const latest = useRef<LatestBox>({ message, attachments: [] });
-  const { entry, setEntry, undoSecondsFor } = useOutboxEntry({
+  // The opening read of the outbox: Send waits for it, so a reply it finds is replaced rather than shown over the new one.
+  const outboxRead = useRef<Promise<void>>(Promise.resolve());
+  const { entry, setEntry, entryNow, undoSecondsFor } = useOutboxEntry({
     listOutbox: actions.listOutbox,
     ticketId,
     pollMs,
@@ -196,15 +198,16 @@ export function ReplyForm({
   useEffect(() => {
     alive.current = true;
     void loadTicket();
-    void (async () => {
+    const read = (async () => {
       const outbox = await actions.listOutbox(ticketId);
       const newest = outbox.ok ? entryToShow(outbox.data, ticketId, seen, Date.now()) : null;
       if (alive.current && newest) {
         setEntry(newest);
         setNotice({ kind: 'entry' });
       }
-      await reloadDraft();
-    })();
+    })().catch(() => undefined);
+    outboxRead.current = read;
+    void read.then(reloadDraft);
     void actions.listTemplates().then((r) => alive.current && r.ok && setTemplates(r.data));
     void actions.authStatus().then((r) => alive.current && r.ok && setAuth(r.data));
     const flush = () => draft.flush();
@@ -309,10 +312,17 @@ export function ReplyForm({
       followUpRef.current?.querySelector<HTMLButtonElement>('button[type="submit"]')?.focus();
       return;
     }
+    // From here a second press is the same send.
+    sendingRef.current = true;
+    await outboxRead.current;
+    if (!alive.current) return;
+    // What the outbox holds now, not what this render saw: the opening read may have answered meanwhile.
+    const current = entryNow();
     // The same text already in the outbox: never a second copy. A failed one is retried instead.
-    const same = entry && UNSENT.has(entry.state) && entry.message.trim() === text.trim() ? entry : null;
+    const same = current && UNSENT.has(current.state) && current.message.trim() === text.trim() ? current : null;
     if (same) {
-      if (same.state === 'failed' || same.state === 'needs_attention') await retry();
+      if (same.state === 'failed' || same.state === 'needs_attention') await retry(same);
+      sendingRef.current = false;
       setNotice({ kind: 'entry' });
       return;
     }
@@ -320,14 +330,14 @@ export function ReplyForm({
     const accepted = collisionAccepted.current;
     collisionAccepted.current = null;
     if (messagesSince(accepted ?? known).length > 0) {
+      sendingRef.current = false;
       setConfirmCollision(true);
       return;
     }
-    sendingRef.current = true;
     // An edited version replaces a reply that failed, waits for sign-in, or is still inside its undo window.
-    if (entry && (entry.state === 'failed' || entry.state === 'paused' || undoable(entry))) {
+    if (current && (current.state === 'failed' || current.state === 'paused' || undoable(current))) {
       // The old one goes only if the new one may go: a refused discard (the panel is covered) keeps both as they were.
-      const dropped = await actions.discard(entry.id);
+      const dropped = await actions.discard(current.id);
       if (!dropped.ok) {
         sendingRef.current = false;
         if (alive.current) setNotice({ kind: 'send-error', error: dropped.error });
@@ -386,9 +396,9 @@ export function ReplyForm({
     }
   }
 
-  async function retry() {
-    if (!entry) return;
-    const r = await actions.retry(entry.id);
+  async function retry(target = entry) {
+    if (!target) return;
+    const r = await actions.retry(target.id);
     if (r.ok) setEntry(r.data);
     else setNotice({ kind: 'send-error', error: r.error });
   }

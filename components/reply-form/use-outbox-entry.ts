@@ -42,7 +42,13 @@ export interface OutboxEntryOptions {
  * the entry meanwhile.
  */
 export function useOutboxEntry({ listOutbox, ticketId, pollMs, alive, seen, shown, onGone, onSent }: OutboxEntryOptions) {
-  const [entry, setEntry] = useState<OutboxEntryView | null>(null);
+  const [entry, setShown] = useState<OutboxEntryView | null>(null);
+  // The entry as last set, for an action that awaited something and must not act on its render's stale copy.
+  const latest = useRef<OutboxEntryView | null>(null);
+  const setEntry = (next: OutboxEntryView | null) => {
+    latest.current = next;
+    setShown(next);
+  };
   const missed = useRef(0);
   // Called from the poll that a render scheduled: the callbacks of the latest render, not of that one.
   const callbacks = useRef({ onGone, onSent });
@@ -86,5 +92,5 @@ export function useOutboxEntry({ listOutbox, ticketId, pollMs, alive, seen, show
     return seconds;
   }
 
-  return { entry, setEntry, undoSecondsFor };
+  return { entry, setEntry, entryNow: () => latest.current, undoSecondsFor };
 }
