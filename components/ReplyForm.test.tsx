@@ -377,6 +377,30 @@ describe('ReplyForm', () => {
     expect(calls.send).toHaveLength(1);
   });
 
+  it('autoFocus: the message box has focus in the render that shows it, so no early key is lost', async () => {
+    let answer: (r: { ok: true; data: ReturnType<typeof fakeTicket> }) => void = () => undefined;
+    const fake = fakeActions({ getTicket: () => new Promise((resolve) => (answer = resolve)) });
+    const focusAtInsert: (Element | null)[] = [];
+    // Read at the moment the box enters the document, before any timer or later task could move focus.
+    const watch = new MutationObserver(() => {
+      const box = document.querySelector('textarea');
+      if (box && focusAtInsert.length === 0) queueMicrotask(() => focusAtInsert.push(document.activeElement));
+    });
+    watch.observe(document.body, { childList: true, subtree: true });
+    render(<ReplyForm actions={fake.actions} ticketId={7} autoFocus />);
+    expect(screen.queryByRole('textbox', { name: 'Message' })).toBeNull();
+    answer({ ok: true, data: fakeTicket() });
+    const box = await screen.findByRole('textbox', { name: 'Message' });
+    watch.disconnect();
+    expect(focusAtInsert[0]).toBe(box);
+    expect(document.activeElement).toBe(box);
+  });
+
+  it('without autoFocus the form leaves focus where it is', async () => {
+    const { box } = await setup();
+    expect(document.activeElement).not.toBe(box);
+  });
+
   it('retries a failed reply when Send is pressed with the same text', async () => {
     const failed = entry({ state: 'failed', message: 'Again', error: { kind: 'forbidden', status: 403, message: 'bad signature' } });
     const { box, calls } = await setup({

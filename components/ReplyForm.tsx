@@ -41,6 +41,11 @@ export interface ReplyFormProps {
   initialMessage?: string;
   /** Called with the text whenever the agent edits it. */
   onMessageChange?: (text: string) => void;
+  /**
+   * Focus the message box in the very render that shows it (the inline panel: the agent clicked to type, and keys
+   * pressed between the box appearing and a later focus would be lost).
+   */
+  autoFocus?: boolean;
   /** How often the open form refreshes the thread to notice new messages (default 30 s; also on focus). */
   refreshMs?: number;
   /** Told when the form learns that the session is gone (a 401), so the popup's header stops saying "Signed in". */
@@ -73,6 +78,7 @@ export function ReplyForm({
   sendBlockedReason = null,
   initialMessage = '',
   onMessageChange,
+  autoFocus = false,
   refreshMs = REFRESH_MS,
   onSignedOut,
 }: ReplyFormProps) {
@@ -233,6 +239,12 @@ export function ReplyForm({
       draft.flush();
     };
   }, [ticketId]);
+
+  // The box exists once the ticket (or why it could not be read) is known.
+  const boxShown = ticket !== null || ticketError !== null;
+  useLayoutEffect(() => {
+    if (autoFocus && boxShown) boxRef.current?.focus();
+  }, [boxShown]);
 
   useLayoutEffect(() => {
     if (caretRef.current !== null && boxRef.current) {

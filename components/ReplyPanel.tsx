@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { ReplyActions } from '@/utils/ui/connect';
 import { useI18n } from './i18n-context';
 import { ReplyForm } from './ReplyForm';
@@ -29,23 +29,11 @@ export function ReplyPanel({ actions, ticketId, onClose }: ReplyPanelProps) {
   const { t } = useI18n();
   const dialog = useRef<HTMLElement>(null);
 
-  useEffect(() => {
-    // Straight into the message box once it exists; the dialog itself until then.
+  // The dialog holds focus until the form shows its message box, which then takes it (autoFocus). A layout effect,
+  // so it runs in the first commit, before the one that shows the box, and never takes focus back from it.
+  useLayoutEffect(() => {
     const root = dialog.current;
-    if (!root) return;
-    root.focus();
-    const timer = setInterval(() => {
-      const box = root.querySelector('textarea');
-      if (box) {
-        box.focus();
-        clearInterval(timer);
-      }
-    }, 50);
-    const stop = setTimeout(() => clearInterval(timer), 3000);
-    return () => {
-      clearInterval(timer);
-      clearTimeout(stop);
-    };
+    if (root && !root.contains(document.activeElement)) root.focus();
   }, []);
 
   const onKeyDown = (event: KeyboardEvent) => {
@@ -65,7 +53,7 @@ export function ReplyPanel({ actions, ticketId, onClose }: ReplyPanelProps) {
           <span aria-hidden="true">×</span>
         </button>
       </div>
-      <ReplyForm actions={actions} ticketId={ticketId} />
+      <ReplyForm actions={actions} ticketId={ticketId} autoFocus />
     </section>
   );
 }

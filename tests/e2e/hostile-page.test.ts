@@ -14,7 +14,7 @@ const NEEDS_IO_V2 = {
   firefox:
     'no IntersectionObserver v2 (trackVisibility) in Firefox: the panel cannot see that it is covered, faded or hidden, and counts as visible by design (utils/ui/visibility-guard.ts)',
 };
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { clickReplyButton, panelFrame, panelFrames, panelOpen, replyButtonCount, waitForReplyButton } from './panel';
 import { type RecordedRequest, control, openPopupFor, signedInRig, storedMessages, waitForStatus } from './steps';
 
@@ -60,8 +60,16 @@ describe('a hostile dashboard page cannot act for the agent', () => {
   }
 
   /** A dashboard page (an enabled origin) whose main holds only the rows the attacker planted. */
+  // A test that fails before closing its arena must not leave it open: its panel would go on reading its ticket
+  // during the next test.
+  const arenas: Page[] = [];
+  afterEach(async () => {
+    for (const page of arenas.splice(0)) if (!page.isClosed()) await page.close();
+  });
+
   async function arena(ids: number[] = []): Promise<Page> {
     const page = await rig.context.newPage();
+    arenas.push(page);
     await page.goto(`${rig.sandbox.url}${ARENA}`);
     await plant(page, ids);
     return page;
