@@ -567,7 +567,7 @@ export function ReplyForm({
       )}
 
       {/* The form waits for the ticket's answer so that a closed ticket is known before any typing. */}
-      {(ticket || ticketError) && (
+      {boxShown && (
         <form
           class={`compose${dragging ? ' dragging' : ''}`}
           onSubmit={(e) => {

@@ -59,7 +59,6 @@ describe('a hostile dashboard page cannot act for the agent', () => {
     return texts.filter((t) => t.length >= 12);
   }
 
-  /** A dashboard page (an enabled origin) whose main holds only the rows the attacker planted. */
   // A test that fails before closing its arena must not leave it open: its panel would go on reading its ticket
   // during the next test.
   const arenas: Page[] = [];
@@ -67,6 +66,7 @@ describe('a hostile dashboard page cannot act for the agent', () => {
     for (const page of arenas.splice(0)) if (!page.isClosed()) await page.close();
   });
 
+  /** A dashboard page (an enabled origin) whose main holds only the rows the attacker planted. */
   async function arena(ids: number[] = []): Promise<Page> {
     const page = await rig.context.newPage();
     arenas.push(page);
