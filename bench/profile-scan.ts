@@ -24,7 +24,7 @@ try {
   await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
   await cdp.send('Profiler.start');
   await page.goto(`${rig.sandbox.url}/dashboard/big?rows=${rows}`);
-  const find = await page.waitForFunction(() => performance.getEntriesByName('dqr-scan-find', 'measure')[0]?.duration ?? null, null, {
+  const find = await page.waitForFunction(() => performance.getEntriesByName('dqr-scan', 'measure')[0]?.duration ?? null, null, {
     timeout: 60_000,
   });
   console.log(`scanAll(): ${Number(await find.jsonValue()).toFixed(1)} ms on ${rows} rows (profiler on)`);

@@ -38,6 +38,27 @@ export async function waitMeasure(page: Page, name: string, timeout = 120_000): 
   return (await handle.jsonValue()) as number;
 }
 
+/**
+ * Scrolls to the end of the page until the scan `name` has covered all of it (a scan goes only a few screens past
+ * the viewport and waits for scrolling; its measure's `detail.complete` says when it reached the end), and returns
+ * that scan's main-thread time, all its slices summed.
+ */
+export async function waitWholeScan(page: Page, name = 'dqr-scan', timeout = 300_000): Promise<number> {
+  await waitMeasure(page, name, timeout);
+  const end = Date.now() + timeout;
+  for (;;) {
+    const done = await page.evaluate((n) => {
+      const m = performance.getEntriesByName(n, 'measure')[0] as PerformanceMeasure | undefined;
+      if ((m?.detail as { complete?: boolean } | null)?.complete) return m!.duration;
+      scrollTo(0, document.documentElement.scrollHeight);
+      return null;
+    }, name);
+    if (done !== null) return done;
+    if (Date.now() > end) throw new Error(`${name} did not reach the end of the page`);
+    await sleep(50);
+  }
+}
+
 /** The dashboard site switched off (the content script is not registered) while `fn` runs. */
 export async function withoutExtension<T>(page: Page, fn: () => Promise<T>): Promise<T> {
   const sites = (

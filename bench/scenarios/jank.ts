@@ -2,7 +2,7 @@
 import type { Page } from 'playwright-core';
 import type { Rig } from '../../tests/e2e/fixtures';
 import { CFG, log } from '../lib/config';
-import { waitMeasure, withoutExtension } from '../lib/helpers';
+import { waitMeasure, waitWholeScan, withoutExtension } from '../lib/helpers';
 import { figures, stats, unpairedDifference } from '../lib/stats';
 
 /**
@@ -42,8 +42,9 @@ interface Load {
   viewportRows?: number;
   scanStartMs?: number;
   scanCpu?: number;
-  scanWall?: number;
   longestSlice?: number;
+  /** After the load's figures: the longest slice once the agent jumped to the end and the scan caught up. */
+  catchUpSlice?: number;
 }
 
 async function jankLoad(rig: Rig, rows: number, withExtension: boolean): Promise<Load> {
@@ -59,7 +60,7 @@ async function jankLoad(rig: Rig, rows: number, withExtension: boolean): Promise
       const running = await page.evaluate(() => document.querySelector('[data-daakey-qr]') !== null);
       if (running) throw new Error('content script ran with the site disabled');
     }
-    return (await page.evaluate((withExtension) => {
+    const load = (await page.evaluate((withExtension) => {
       const state = (window as unknown as { __dqrJank: { long: [number, number][]; dcl: number } }).__dqrJank;
       const dcl = state.dcl;
       // Every task still running at DOMContentLoaded or after: the DOMContentLoaded task itself (where the
@@ -71,7 +72,7 @@ async function jankLoad(rig: Rig, rows: number, withExtension: boolean): Promise
         count: long.length,
       };
       if (withExtension) {
-        const m = (name: string) => performance.getEntriesByName(name, 'measure')[0];
+        const m = (name: string) => performance.getEntriesByName(name, 'measure')[0] as PerformanceMeasure | undefined;
         const inView = [...document.querySelectorAll('[data-ticket-id]')].filter((row) => {
           const r = row.getBoundingClientRect();
           return r.bottom > 0 && r.top < innerHeight;
@@ -81,11 +82,22 @@ async function jankLoad(rig: Rig, rows: number, withExtension: boolean): Promise
         load.viewportRows = inView.length;
         load.scanStartMs = (m('dqr-scan')?.startTime ?? Number.NaN) - dcl;
         load.scanCpu = m('dqr-scan')?.duration ?? Number.NaN;
-        load.scanWall = m('dqr-scan-wall')?.duration ?? Number.NaN;
-        load.longestSlice = m('dqr-scan-slice')?.duration ?? Number.NaN;
+        load.longestSlice = (m('dqr-scan')?.detail as { longest?: number } | null)?.longest ?? Number.NaN;
       }
       return load;
     }, withExtension)) as unknown as Load;
+    if (withExtension) {
+      await waitWholeScan(page, 'dqr-scan', 300_000);
+      load.catchUpSlice = await page.evaluate(
+        () =>
+          (
+            (performance.getEntriesByName('dqr-scan', 'measure')[0] as PerformanceMeasure | undefined)?.detail as {
+              longest?: number;
+            } | null
+          )?.longest ?? Number.NaN,
+      );
+    }
+    return load;
   } finally {
     await page.close();
   }
@@ -115,6 +127,8 @@ export async function jank(rig: Rig, page: Page) {
         .map((x) => x.toFixed(0))
         .join(' ')} ms after DCL; longest slice ${pick(withExt, 'longestSlice')
         .map((x) => x.toFixed(1))
+        .join(' ')} ms; after a jump to the end ${pick(withExt, 'catchUpSlice')
+        .map((x) => x.toFixed(1))
         .join(' ')} ms`,
     );
     const maxWith = stats(pick(withExt, 'maxLong'));
@@ -132,9 +146,11 @@ export async function jank(rig: Rig, page: Page) {
       ratio: unpairedDifference(maxWith, maxWithout),
       goal: 'no task of ours over 50 ms: longest slice ≤ 50 ms and longest task not longer than without',
       pass: slice.max <= 50 && added <= Math.max(10, 0.1 * maxWithout.median),
-      notes: `longtask PerformanceObserver, tasks running at or after DOMContentLoaded (the DOMContentLoaded task included), ${CFG.jankLoads} loads with and ${CFG.jankLoads} without the extension (the site switched off), alternating halves; the pass allows the larger of 10 ms or 10 % of the baseline for noise. Longest slice: the content script's own longest stretch on the main thread (dqr-scan-slice)`,
+      notes: `longtask PerformanceObserver, tasks running at or after DOMContentLoaded (the DOMContentLoaded task included), ${CFG.jankLoads} loads with and ${CFG.jankLoads} without the extension (the site switched off), alternating halves; the pass allows the larger of 10 ms or 10 % of the baseline for noise. Longest slice: the content script's own longest stretch on the main thread (the dqr-scan measure's detail.longest) during the load, where the scan goes a few screens past the viewport and then waits for scrolling`,
       extra: {
         longestSliceMs: slice,
+        // Not part of the goal (a page load): the agent jumps to the end and the scan catches up with the whole page.
+        longestSliceAfterJumpToEndMs: stats(pick(withExt, 'catchUpSlice')),
         totalLongTaskMs: {
           withExtension: totalWith,
           without: totalWithout,
@@ -142,7 +158,6 @@ export async function jank(rig: Rig, page: Page) {
         },
         longTaskCount: { withExtension: stats(pick(withExt, 'count')), without: stats(pick(without, 'count')) },
         scanCpuMs: stats(pick(withExt, 'scanCpu')),
-        scanWallMs: stats(pick(withExt, 'scanWall')),
       },
     });
     const visible = stats(pick(withExt, 'viewportMs'));

@@ -231,4 +231,71 @@ describe('dashboard content script', () => {
     ctx.abort();
     expect(document.querySelectorAll('[data-daakey-qr]')).toHaveLength(0);
   });
+
+  it('on a long list, scans a few screens ahead and the rest as the agent scrolls; mutations are not held up', async () => {
+    // Observers the test answers for, as the browser's next frame would: every target at `top` px.
+    const observers: { callback: IntersectionObserverCallback; margin?: string; targets: Set<Element> }[] = [];
+    vi.stubGlobal(
+      'IntersectionObserver',
+      class {
+        readonly targets = new Set<Element>();
+        constructor(callback: IntersectionObserverCallback, options?: IntersectionObserverInit) {
+          observers.push({ callback, margin: options?.rootMargin, targets: this.targets });
+        }
+        observe(target: Element) {
+          this.targets.add(target);
+        }
+        unobserve(target: Element) {
+          this.targets.delete(target);
+        }
+        disconnect() {
+          this.targets.clear();
+        }
+      },
+    );
+    const frame = (top: number) => {
+      // The scan's observers only (the buttons' own observer places buttons, it does not pace the scan).
+      for (const o of observers.filter((o) => !o.margin))
+        if (o.targets.size)
+          o.callback(
+            [...o.targets].map((target) => ({
+              target,
+              isIntersecting: false,
+              boundingClientRect: { top, width: 100, height: 20 },
+            })) as never,
+            o as never,
+          );
+    };
+    const detected = async () =>
+      ((await tabMessage({ channel: 'daakey-qr/tab/v1', type: 'tab/detected-tickets', payload: {} })) as unknown[]).length;
+    try {
+      const body = document.querySelector('tbody')!;
+      for (let id = 3; id <= 1000; id++) body.append(row(id));
+      const { ctx } = await inject();
+      await vi.waitFor(async () => expect(await detected()).toBeGreaterThanOrEqual(200), { timeout: 5000 });
+      await new Promise((r) => setTimeout(r, 100));
+      const atLoad = await detected();
+      expect(atLoad).toBeLessThan(1000);
+      // Still far below: nothing more.
+      frame(innerHeight * 20);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(await detected()).toBe(atLoad);
+      // A row the page adds meanwhile is scanned at once, not after the waiting scan.
+      const late = row(5000);
+      document.body.prepend(late);
+      await vi.waitFor(async () => expect(await detected()).toBe(atLoad + 1));
+      // The agent jumps to the end of the list: the waiting point is now above the viewport.
+      window.dispatchEvent(new Event('scroll'));
+      await vi.waitFor(
+        async () => {
+          frame(-innerHeight * 20);
+          expect(await detected()).toBe(1001);
+        },
+        { timeout: 5000 },
+      );
+      ctx.abort();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
 });

@@ -50,25 +50,22 @@ export function init(_ctx: ContentScriptContext, signal: AbortSignal): boolean {
   let made = 0;
   // Rows waiting for their button are known only to the observer: their IDs are the scanner's (a map of our
   // own here was a quarter of our memory on a 10,000-row page).
-  const nearViewport =
-    typeof IntersectionObserver === 'function'
-      ? new IntersectionObserver(
-          (entries) => {
-            for (const entry of entries) {
-              if (!entry.isIntersecting) continue;
-              nearViewport?.unobserve(entry.target);
-              const id = ticketStore.idOf(entry.target);
-              if (id !== undefined) make({ id, element: entry.target });
-            }
-          },
-          { rootMargin: '100% 0px' },
-        )
-      : null;
-  signal.addEventListener('abort', () => nearViewport?.disconnect(), { once: true });
+  const nearViewport = new IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) {
+        if (!entry.isIntersecting) continue;
+        nearViewport.unobserve(entry.target);
+        const id = ticketStore.idOf(entry.target);
+        if (id !== undefined) make({ id, element: entry.target });
+      }
+    },
+    { rootMargin: '100% 0px' },
+  );
+  signal.addEventListener('abort', () => nearViewport.disconnect(), { once: true });
 
   function add(anchor: AnchoredTicket): void {
     if (signal.aborted || hosts.has(anchor.element)) return;
-    if (made < EAGER_BUTTONS || !nearViewport) make(anchor);
+    if (made < EAGER_BUTTONS) make(anchor);
     else nearViewport.observe(anchor.element);
   }
 
@@ -112,10 +109,8 @@ export function init(_ctx: ContentScriptContext, signal: AbortSignal): boolean {
 
   function reconcile(): void {
     // Watch again only what is still on the page and has no button yet: the observer lets go of removed rows.
-    if (nearViewport) {
-      nearViewport.disconnect();
-      for (const { element } of ticketStore.anchors()) if (!hosts.has(element)) nearViewport.observe(element);
-    }
+    nearViewport.disconnect();
+    for (const { element } of ticketStore.anchors()) if (!hosts.has(element)) nearViewport.observe(element);
     for (const [element, entry] of hosts) {
       // A ticket closed in place (its badge re-rendered) loses its pill too.
       if (!element.isConnected || markedClosed(element, entry.id)) {

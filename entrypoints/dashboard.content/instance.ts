@@ -8,7 +8,7 @@ import { markOwnNode, OWN_NODE_ATTRIBUTE, OWN_NODE_ID } from '@/utils/content/ti
 
 export const instanceId = OWN_NODE_ID;
 /** Never removed, whatever attribute the page puts on them. */
-const STRUCTURE = new Set(['HTML', 'HEAD', 'BODY']);
+const STRUCTURE = /^(HTML|HEAD|BODY)$/;
 
 /** Tags a node we add to the page, so scans skip it and a later instance can remove it. */
 export function markOwn<T extends Element>(element: T): T {
@@ -20,7 +20,7 @@ export function markOwn<T extends Element>(element: T): T {
 function removeNodes(keep: (owner: string) => boolean): void {
   for (const node of document.querySelectorAll(`[${OWN_NODE_ATTRIBUTE}]`)) {
     // Ours hold nothing in the light DOM: a page element that merely carries the attribute is left alone.
-    if (!STRUCTURE.has(node.tagName) && node.childNodes.length === 0 && !keep(node.getAttribute(OWN_NODE_ATTRIBUTE) ?? '')) node.remove();
+    if (!STRUCTURE.test(node.tagName) && node.childNodes.length === 0 && !keep(node.getAttribute(OWN_NODE_ATTRIBUTE) ?? '')) node.remove();
   }
 }
 

@@ -11,11 +11,11 @@ export function replyWord(): string {
   return message('inline_reply', [], 'Reply');
 }
 
-export function message(key: 'panel_title' | 'panel_load_failed' | 'inline_reply', subs: string[], english: string): string {
+/** `english` stands in outside an extension context (unit tests), where there is no locale file. */
+export function message(key: 'panel_title' | 'panel_load_failed' | 'inline_reply', subs: string[], english: string = key): string {
   try {
     return browser.i18n.getMessage(key, subs) || english;
   } catch {
-    // Outside an extension context (unit tests): English.
     return english;
   }
 }

@@ -91,9 +91,9 @@ export async function openPanel(options: OpenReplyPanelOptions): Promise<boolean
   const opened = await request('panel/open', { ticketId: options.ticketId });
   if (!opened.ok || options.signal?.aborted) {
     if (!opened.ok) {
-      console.error('[Daakey Quick Reply] the reply panel could not open', opened.error);
+      console.error('[Daakey Quick Reply]', opened.error);
       // The button itself says why, where the agent is looking (and to screen readers).
-      const text = message('panel_load_failed', [], 'The reply panel could not load. Reload the page and try again.');
+      const text = message('panel_load_failed', []);
       options.returnFocusTo?.setAttribute('title', text);
       options.returnFocusTo?.setAttribute('aria-description', text);
     }

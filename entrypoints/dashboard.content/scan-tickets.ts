@@ -2,12 +2,14 @@
 // URL's ticket on SPA navigation (content scripts are not re-run on pushState/hash changes).
 // Every scan runs in slices of a few milliseconds that give the main thread back to the page between
 // them, one scan at a time, in document order: a page's top (what it shows first) gets its buttons first.
+// On a long list a scan goes a few screens past the viewport and goes on as the agent scrolls.
 import type { ContentScriptContext } from '#imports';
 import { createTicketDetector, type TicketDetector } from '@/utils/shared/detect-ticket-ids';
 import { createTicketScanner, isOwnNodeDefault, type ScanSteps, type TicketScanner } from '@/utils/content/ticket-scanner';
 import { ticketStore } from './ticket-store';
 import { createReferenceResolver } from './resolve-references';
 import { agencyDetection } from './site-check';
+import { whenNear } from './near-viewport';
 
 const DEBOUNCE_MS = 120;
 // A page that never stops mutating (a clock, a ticker) must still get scanned.
@@ -17,6 +19,10 @@ const SLICE_MS = 8;
 // Tickets the first slice of a full scan anchors whatever the clock says: a screen of rows and more, so
 // they get their buttons in the DOMContentLoaded task, ahead of the page's first full layout.
 const FIRST_SLICE_ANCHORS = 50;
+// Tickets a scan anchors before it asks whether the last of them is still near the viewport, and waits for
+// the agent to scroll if not. A whole-page scan of 50,000 rows held a JS object per row, and the garbage
+// collection that brought on paused the page for 157–434 ms inside one of our slices (see README).
+const CHUNK_ANCHORS = 200;
 
 function primaryId(scanner: TicketScanner): number | null {
   const primary = scanner.primary();
@@ -30,34 +36,49 @@ export function init(ctx: ContentScriptContext, signal: AbortSignal): boolean {
   let scans: Promise<void> = Promise.resolve();
   let sliceEnd = 0;
   const slicePause = () => performance.now() >= sliceEnd;
-  function queue(steps: () => ScanSteps, name: string): void {
-    scans = scans.then(() => runSliced(steps(), name)).catch((error) => console.error('[Daakey Quick Reply] scan failed', error));
+  // Whole-page scans started so far: a newer one covers what a waiting older one still had to do.
+  let wholeScans = 0;
+  function enqueue(run: () => Promise<void>): void {
+    scans = scans.then(run).catch((error) => console.error('[Daakey Quick Reply] scan failed', error));
   }
-  async function runSliced(steps: ScanSteps, name: string): Promise<void> {
+  function queue(steps: () => ScanSteps, name: string): void {
+    enqueue(() => runSliced(steps(), name));
+  }
+  function runSliced(steps: ScanSteps, name: string): Promise<void> {
     const began = performance.now();
     let busy = 0;
-    let finding = 0;
     let longest = 0;
-    for (;;) {
-      if (signal.aborted) return;
-      const sliceStart = performance.now();
-      sliceEnd = sliceStart + SLICE_MS;
-      const step = steps.next();
-      finding += performance.now() - sliceStart;
-      // The slice's anchors get their buttons in the same slice.
-      if (step.value) ticketStore.add(step.value);
-      const slice = performance.now() - sliceStart;
-      busy += slice;
-      longest = Math.max(longest, slice);
-      if (step.done) break;
-      await yieldToPage();
-    }
-    measure(name, began, busy);
-    if (name === 'dqr-scan') {
-      measure('dqr-scan-find', began, finding);
-      measure('dqr-scan-wall', began, performance.now() - began);
-    }
-    measure(`${name}-slice`, began, longest);
+    const whole = name !== 'dqr-scan-incremental' && ++wholeScans;
+    const record = (complete: boolean) => measure(name, began, busy, { complete, longest });
+    const run = async (): Promise<void> => {
+      let ahead = 0;
+      let last: Element | undefined;
+      for (;;) {
+        if (signal.aborted || (whole && whole !== wholeScans)) return;
+        const sliceStart = performance.now();
+        sliceEnd = sliceStart + SLICE_MS;
+        const step = steps.next();
+        // The slice's anchors get their buttons in the same slice.
+        if (step.value?.length) {
+          ticketStore.add(step.value);
+          ahead += step.value.length;
+          last = step.value[step.value.length - 1]!.element;
+        }
+        const slice = performance.now() - sliceStart;
+        busy += slice;
+        longest = Math.max(longest, slice);
+        if (step.done) return record(true);
+        if (ahead >= CHUNK_ANCHORS && last) {
+          // Enough rows past this point for now: the rest waits until the agent scrolls near them, out of the
+          // queue (mutation scans go on meanwhile).
+          record(false);
+          void whenNear(last, signal).then((near) => near && enqueue(run));
+          return;
+        }
+        await yieldToPage();
+      }
+    };
+    return run();
   }
 
   // The built-in patterns at once (the rows on screen get their buttons without waiting for the
@@ -80,7 +101,6 @@ export function init(ctx: ContentScriptContext, signal: AbortSignal): boolean {
     const scanner = createTicketScanner({
       detector,
       root,
-      isOwnNode: isOwnNodeDefault,
       getUrl: () => location.href,
       resolveReference: references.lookup,
       onReference: references.request,
@@ -164,14 +184,14 @@ function yieldToPage(): Promise<unknown> {
 
 /**
  * A scan's time as a User Timing measure (read by `bench/`): `dqr-scan` is the main-thread time of the
- * first scan (its slices summed), `-wall` from its start to its end, `-slice` its longest slice. Each
- * name keeps only its latest entry, so a page that mutates for hours does not grow the timeline; no
- * page data is recorded.
+ * first scan (its slices summed), `detail.longest` its longest slice; recorded when it ends and whenever it
+ * stops to wait for scrolling (`detail.complete` tells which). Each name keeps only its latest entry, so a
+ * page that mutates for hours does not grow the timeline; no page data is recorded.
  */
-function measure(name: string, start: number, duration: number): void {
+function measure(name: string, start: number, duration: number, detail: { complete: boolean; longest: number }): void {
   try {
     performance.clearMeasures(name);
-    performance.measure(name, { start, duration });
+    performance.measure(name, { start, duration, detail });
   } catch {
     // A page that replaced `performance` must not break scanning.
   }

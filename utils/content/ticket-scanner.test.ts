@@ -1,7 +1,15 @@
 // @vitest-environment happy-dom
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createTicketDetector } from '@/utils/shared/detect-ticket-ids';
-import { OWN_NODE_ATTRIBUTE, OWN_NODE_ID, createTicketScanner, hasIdToken, markOwnNode } from './ticket-scanner';
+import {
+  OWN_NODE_ATTRIBUTE,
+  OWN_NODE_ID,
+  createTicketScanner,
+  hasIdToken,
+  markOwnNode,
+  type TicketAnchor,
+  type TicketScanner,
+} from './ticket-scanner';
 
 const detector = createTicketDetector();
 
@@ -10,6 +18,11 @@ function el(tag: string, attrs: Record<string, string> = {}, ...children: (Node 
   for (const [name, value] of Object.entries(attrs)) element.setAttribute(name, value);
   element.append(...children);
   return element;
+}
+
+/** A whole scan in one go, as the sliced scan runs when nothing asks it to pause. */
+function all(scanner: TicketScanner): TicketAnchor[] {
+  return [...scanner.scanAllSteps(() => false)].flat();
 }
 
 function ids(anchors: { id: number }[]): number[] {
@@ -32,7 +45,7 @@ describe('ticket scanner', () => {
     const row = el('div', { 'data-ticket-id': '2' }, 'Broken AC');
     const text = el('p', {}, 'See Ticket #3 please');
     root.append(link, row, text);
-    expect(scanner().scanAll()).toEqual([
+    expect(all(scanner())).toEqual([
       { id: 1, element: link, source: 'link' },
       { id: 2, element: row, source: 'data' },
       { id: 3, element: text, source: 'text' },
@@ -44,14 +57,14 @@ describe('ticket scanner', () => {
     root.append(heading);
     const s = scanner('http://127.0.0.1:5173/tickets/42');
     expect(s.primary()).toEqual({ id: 42 });
-    expect(s.scanAll()).toEqual([{ id: 42, element: heading, source: 'url' }]);
+    expect(all(s)).toEqual([{ id: 42, element: heading, source: 'url' }]);
   });
 
   it('keeps one anchor per ticket: the heading on its page, the row in a list', () => {
     const heading = el('h1', {}, 'Ticket #5');
     const article = el('article', { 'data-ticket-id': '5' }, heading, el('p', {}, 'About ticket #5'));
     root.append(article);
-    expect(scanner('http://127.0.0.1/dashboard/tickets/5').scanAll()).toEqual([{ id: 5, element: heading, source: 'url' }]);
+    expect(all(scanner('http://127.0.0.1/dashboard/tickets/5'))).toEqual([{ id: 5, element: heading, source: 'url' }]);
 
     root.replaceChildren();
     const row = el(
@@ -61,19 +74,19 @@ describe('ticket scanner', () => {
       el('td', {}, 'Ticket 6 subject'),
     );
     root.append(el('table', {}, el('tbody', {}, row)));
-    expect(scanner().scanAll()).toEqual([{ id: 6, element: row, source: 'data' }]);
+    expect(all(scanner())).toEqual([{ id: 6, element: row, source: 'data' }]);
   });
 
   it('scans added nodes incrementally and finds only the new tickets', () => {
     root.append(el('p', {}, 'Ticket #1'));
     const s = scanner();
-    expect(ids(s.scanAll())).toEqual([1]);
+    expect(ids(all(s))).toEqual([1]);
     const added = el('li', {}, 'Ticket #2');
     const addedLink = el('a', { href: '/tickets/3' }, 'three');
     root.append(added, addedLink);
     expect(ids(s.scanAdded([added, addedLink]))).toEqual([2, 3]);
     expect(ids(s.scanAdded([added, addedLink]))).toEqual([]);
-    expect(ids(s.scanAll())).toEqual([]);
+    expect(ids(all(s))).toEqual([]);
     expect(ids(s.anchors())).toEqual([1, 2, 3]);
   });
 
@@ -81,7 +94,7 @@ describe('ticket scanner', () => {
     const p = el('p', {}, 'Hello');
     root.append(p);
     const s = scanner();
-    expect(s.scanAll()).toEqual([]);
+    expect(all(s)).toEqual([]);
     const text = document.createTextNode(' ticket 9');
     p.append(text);
     expect(s.scanAdded([text])).toEqual([{ id: 9, element: p, source: 'text' }]);
@@ -92,7 +105,7 @@ describe('ticket scanner', () => {
     const nested = el('div', { 'data-ticket-id': '7' }, el('a', { href: '/tickets/7' }, el('span', {}, 'Ticket #7')));
     root.append(link, nested);
     const s = scanner();
-    const first = s.scanAll();
+    const first = all(s);
     const again = s.scanAdded([link, nested]);
     const elements = [...first, ...again].map((a) => a.element);
     expect(new Set(elements).size).toBe(elements.length);
@@ -109,7 +122,7 @@ describe('ticket scanner', () => {
     const textarea = el('textarea', {}, 'Ticket #10');
     root.append(own, editor, script, textarea);
     const s = scanner();
-    expect(s.scanAll()).toEqual([]);
+    expect(all(s)).toEqual([]);
     expect(s.scanAdded([own])).toEqual([]);
   });
 
@@ -117,7 +130,7 @@ describe('ticket scanner', () => {
     const copied = el('div', { [OWN_NODE_ATTRIBUTE]: OWN_NODE_ID }, el('h2', {}, 'Ticket #42'));
     root.setAttribute(OWN_NODE_ATTRIBUTE, OWN_NODE_ID);
     root.append(copied);
-    expect(ids(scanner().scanAll())).toEqual([42]);
+    expect(ids(all(scanner()))).toEqual([42]);
     root.removeAttribute(OWN_NODE_ATTRIBUTE);
   });
 
@@ -133,10 +146,10 @@ describe('ticket scanner', () => {
       resolveReference: (reference) => cache.get(reference),
       onReference: ({ reference }) => pending.push(reference),
     });
-    expect(s.scanAll()).toEqual([]);
+    expect(all(s)).toEqual([]);
     expect(pending).toEqual(['TK-2026-00004']);
     cache.set('TK-2026-00004', 4);
-    expect(s.scanAll()).toEqual([{ id: 4, element: ref, source: 'text' }]);
+    expect(all(s)).toEqual([{ id: 4, element: ref, source: 'text' }]);
   });
 
   it("takes a reference inside a row that carries its ticket as that row's label, without a lookup", () => {
@@ -157,7 +170,7 @@ describe('ticket scanner', () => {
       onReference: ({ reference }) => pending.push(reference),
     });
     // One anchor per row, and another ticket named inside a row still gets its own.
-    expect(s.scanAll().map((a) => [a.id, a.source])).toEqual([
+    expect(all(s).map((a) => [a.id, a.source])).toEqual([
       [7, 'data'],
       [8, 'data'],
       [9, 'text'],
@@ -173,18 +186,14 @@ describe('ticket scanner', () => {
     svg.append(document.createElementNS('http://www.w3.org/2000/svg', 'text'));
     svg.firstChild!.textContent = 'Ticket #10';
     root.append(split, editable, notEditable, svg, el('script', {}, 'var t = "Ticket #11"'));
-    expect(ids(scanner().scanAll())).toEqual([7, 9]);
+    expect(ids(all(scanner()))).toEqual([7, 9]);
   });
 
   it("a row's own link repeats the row; a link to another ticket inside the row is that ticket", () => {
     const own = el('a', { href: '/dashboard/tickets/42?tab=thread' }, 'Open');
     const merged = el('a', { href: '/dashboard/tickets/142' }, 'merged into');
     root.append(el('div', { 'data-ticket-id': '42' }, own, ' ', merged));
-    expect(
-      scanner()
-        .scanAll()
-        .map((a) => [a.id, a.source, a.element]),
-    ).toEqual([
+    expect(all(scanner()).map((a) => [a.id, a.source, a.element])).toEqual([
       [42, 'data', root.firstChild],
       [142, 'link', merged],
     ]);
@@ -201,14 +210,14 @@ describe('ticket scanner', () => {
       root,
       getUrl: () => 'http://127.0.0.1/',
     });
-    expect(s.scanAll()).toEqual([{ id: 321, element: cell, source: 'data' }]);
+    expect(all(s)).toEqual([{ id: 321, element: cell, source: 'data' }]);
   });
 
   it('drops anchors whose element left the document', () => {
     const p = el('p', {}, 'Ticket #12');
     root.append(p);
     const s = scanner();
-    s.scanAll();
+    all(s);
     p.remove();
     expect(s.anchors()).toEqual([]);
   });
@@ -224,7 +233,7 @@ describe('ticket scanner', () => {
       ),
     );
     root.append(el('table', {}, el('tbody', {}, ...rows)));
-    const whole = ids(scanner().scanAll());
+    const whole = ids(all(scanner()));
     const slices: number[][] = [];
     for (const slice of scanner().scanAllSteps(() => true)) slices.push(ids(slice));
     expect(slices.length).toBeGreaterThan(3);
@@ -252,11 +261,7 @@ describe('ticket scanner', () => {
     const quiet = el('div', { 'data-ticket-id': '42' }, el('p', {}, 'Ticket 42: ', el('b', {}, 'ticket #42')));
     const named = el('div', { 'data-ticket-id': '43' }, el('p', {}, 'Ticket ', el('b', {}, '#44')));
     root.append(quiet, named);
-    expect(
-      scanner()
-        .scanAll()
-        .map((a) => [a.id, a.source]),
-    ).toEqual([
+    expect(all(scanner()).map((a) => [a.id, a.source])).toEqual([
       [42, 'data'],
       [43, 'data'],
       [44, 'text'],
@@ -267,9 +272,9 @@ describe('ticket scanner', () => {
     const cell = el('td', { class: 'case-id' }, '321');
     root.append(el('table', {}, el('tbody', {}, el('tr', {}, cell))), el('p', {}, 'Ticket #5'));
     const s = scanner();
-    expect(ids(s.scanAll())).toEqual([5]);
+    expect(ids(all(s))).toEqual([5]);
     s.setDetector(createTicketDetector({ selectors: ['.case-id'] }));
-    expect(s.scanAll()).toEqual([{ id: 321, element: cell, source: 'data' }]);
+    expect(all(s)).toEqual([{ id: 321, element: cell, source: 'data' }]);
     expect(ids(s.anchors())).toEqual([5, 321]);
   });
 });

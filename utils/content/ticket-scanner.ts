@@ -28,10 +28,8 @@ export interface ReferenceAnchor {
 export interface TicketScannerOptions {
   detector: TicketDetector;
   root: ParentNode & Node;
-  /** True for the extension's own nodes (buttons, panel): they are never scanned. */
-  isOwnNode?: (node: Node) => boolean;
   /** The page URL, for the primary ticket and for resolving relative links. */
-  getUrl?: () => string;
+  getUrl: () => string;
   /** Known reference → ID mappings (a cache filled through the API); unknown ones go to `onReference`. */
   resolveReference?: (reference: string) => number | null | undefined;
   onReference?: (anchor: ReferenceAnchor) => void;
@@ -44,12 +42,10 @@ export interface TicketScannerOptions {
 export type ScanSteps = Generator<TicketAnchor[], void, void>;
 
 export interface TicketScanner {
-  /** Scans the whole root. Elements already anchored are skipped, so calling it again is cheap. */
-  scanAll(): TicketAnchor[];
   /** Scans only what a MutationObserver reported as added. */
   scanAdded(nodes: readonly Node[]): TicketAnchor[];
   /**
-   * `scanAll()` in slices, in document order (what a page shows at its top comes first); the first
+   * The whole root in slices, in document order (what a page shows at its top comes first); the first
    * slice anchors at least `atLeast` tickets (if the page has them near its top) whatever `pause` says.
    */
   scanAllSteps(pause: () => boolean, atLeast?: number): ScanSteps;
@@ -73,7 +69,7 @@ export interface TicketScanner {
 /** Attribute carried by every node the extension adds to a page, so a later copy of the script can remove them… */
 export const OWN_NODE_ATTRIBUTE = 'data-daakey-qr';
 /** …with this running copy's own value. Not crypto.randomUUID: dashboards may be plain http. */
-export const OWN_NODE_ID = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+export const OWN_NODE_ID = Math.random().toString(36).slice(2);
 
 /**
  * Which nodes are ours is known from this isolated world alone: a page can read and copy any attribute (our id
@@ -92,9 +88,9 @@ export function isOwnNodeDefault(node: Node): boolean {
 
 // Elements whose insides are never scanned: code, icons and whatever the agent edits, and those whose only
 // content is raw text. One selector, so "is this inside something we never scan?" is one native `closest` call.
-const EXCLUDED = `svg, code, [contenteditable]:not([contenteditable="false"]), script, style, noscript, template, textarea, title, option, select, input`;
-const BASE_SELECTOR = 'a[href], [data-ticket-id], [data-ticket]';
-const HEADINGS = 'h1, h2, [role="heading"]';
+const EXCLUDED = `svg,code,[contenteditable]:not([contenteditable="false"]),script,style,noscript,template,textarea,title,option,select,input`;
+const BASE_SELECTOR = 'a[href],[data-ticket-id],[data-ticket]';
+const HEADINGS = 'h1,h2,[role="heading"]';
 const FAST_DIGIT = /[0-9\u0660-\u0669\u06f0-\u06f9]/;
 // Text that may continue a mention begun in the previous sibling: "#42", "n° 42", ": 42", "42".
 const LEADING_ID =
@@ -124,8 +120,7 @@ function tokenPattern(id: number): RegExp {
 /** Builds a scanner over `root`. All state (what was processed, what was anchored) lives in it. */
 export function createTicketScanner(options: TicketScannerOptions): TicketScanner {
   const { root } = options;
-  const isOwnNode = options.isOwnNode ?? isOwnNodeDefault;
-  const getUrl = options.getUrl ?? (() => (root.ownerDocument ?? (root as Document)).location?.href ?? 'http://localhost/');
+  const { getUrl } = options;
   const doc = root.ownerDocument ?? (root as Document);
 
   let detector = options.detector;
@@ -156,12 +151,10 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
   // The ticket each link/data element carries, anchored or not, so text inside it is not a second mention.
   const carried = new WeakMap<Element, number>();
 
-  // The default own-node test is part of EXCLUDED; a custom one is asked as well.
-  const customOwn = isOwnNode === isOwnNodeDefault ? null : isOwnNode;
+  // Our own nodes need no test here: they hold nothing in the light DOM (see `isOwnNodeDefault`).
   function isExcluded(element: Element): boolean {
     const excluded = element.closest(EXCLUDED);
-    if (excluded && (excluded === element || root.contains(excluded) || root === excluded)) return true;
-    return customOwn?.(element) ?? false;
+    return !!excluded && (excluded === element || root.contains(excluded) || root === excluded);
   }
 
   function resolve(ref: TicketRef, element: Element, source: AnchorSource): number | null {
@@ -433,10 +426,6 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
 
   const never = () => false;
   return {
-    scanAll() {
-      const out: TicketAnchor[] = [];
-      return complete(walkSteps(root, out, never), out);
-    },
     scanAdded(nodes) {
       const out: TicketAnchor[] = [];
       return complete(addedSteps(nodes, out, never), out);

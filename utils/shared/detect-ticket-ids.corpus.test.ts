@@ -38,7 +38,7 @@ function detect(entry: CorpusEntry): Set<string> {
     getUrl: () => PAGE_URL,
     onReference: ({ reference }) => refs.push({ reference }),
   });
-  for (const anchor of scanner.scanAll()) refs.push({ id: anchor.id });
+  for (const anchor of [...scanner.scanAllSteps(() => false)].flat()) refs.push({ id: anchor.id });
   return keysOf(refs);
 }
 

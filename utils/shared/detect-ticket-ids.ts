@@ -33,8 +33,6 @@ export interface TicketDetector {
   fromText(text: string): TextMatch[];
   /** Text of an element matched by an agency selector: a bare "42" / "#42" is enough there. */
   fromSelectedText(text: string): TicketRef | null;
-  /** Cheap pre-filter for text nodes, run before any regex with context. */
-  mightContainTicket(text: string): boolean;
   /**
    * False only when no part of `text` can be a mention of a ticket other than `id` through `fromText`
    * (references aside): a looser pattern than `fromText`'s, without its boundary tests, so a whole
@@ -171,8 +169,6 @@ export function createTicketDetector(options: TicketDetectorOptions = {}): Ticke
     return fromRoute(url.pathname + url.search) ?? (hashRoute ? fromRoute(hashRoute) : null);
   }
 
-  const mightContainTicket = (text: string): boolean => HAS_DIGIT.test(text) && (HAS_WORD.test(text) || text.includes(REFERENCE_PREFIX));
-
   function fromText(text: string): TextMatch[] {
     if (!HAS_DIGIT.test(text)) return [];
     // Each full pattern runs only where its own keyword is present: most dashboard text has one or none.
@@ -203,7 +199,6 @@ export function createTicketDetector(options: TicketDetectorOptions = {}): Ticke
   return {
     selectors,
     fromText,
-    mightContainTicket,
     mayNameOtherThan,
     fromUrl(url) {
       const parsed = parseUrl(url, 'http://localhost/');
