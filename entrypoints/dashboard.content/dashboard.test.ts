@@ -283,7 +283,7 @@ describe('dashboard content script', () => {
       // A row the page adds meanwhile is scanned at once, not after the waiting scan.
       const late = row(5000);
       document.body.prepend(late);
-      await vi.waitFor(async () => expect(await detected()).toBe(atLoad + 1));
+      await vi.waitFor(async () => expect(await detected()).toBe(atLoad + 1), { timeout: 5000 });
       // The agent jumps to the end of the list: the waiting point is now above the viewport.
       window.dispatchEvent(new Event('scroll'));
       await vi.waitFor(
