@@ -41,15 +41,16 @@ export async function waitMeasure(page: Page, name: string, timeout = 120_000): 
 /**
  * Scrolls to the end of the page until the scan `name` has covered all of it (a scan goes only a few screens past
  * the viewport and waits for scrolling; its measure's `detail.complete` says when it reached the end), and returns
- * that scan's main-thread time, all its slices summed.
+ * that scan's main-thread time, all its slices summed (`busy`), and its longest slice.
  */
-export async function waitWholeScan(page: Page, name = 'dqr-scan', timeout = 300_000): Promise<number> {
+export async function waitWholeScan(page: Page, name = 'dqr-scan', timeout = 300_000): Promise<{ busy: number; longest: number }> {
   await waitMeasure(page, name, timeout);
   const end = Date.now() + timeout;
   for (;;) {
     const done = await page.evaluate((n) => {
       const m = performance.getEntriesByName(n, 'measure')[0] as PerformanceMeasure | undefined;
-      if ((m?.detail as { complete?: boolean } | null)?.complete) return m!.duration;
+      const detail = m?.detail as { complete?: boolean; longest?: number } | null | undefined;
+      if (m && detail?.complete) return { busy: m.duration, longest: detail.longest ?? Number.NaN };
       scrollTo(0, document.documentElement.scrollHeight);
       return null;
     }, name);

@@ -86,17 +86,7 @@ async function jankLoad(rig: Rig, rows: number, withExtension: boolean): Promise
       }
       return load;
     }, withExtension)) as unknown as Load;
-    if (withExtension) {
-      await waitWholeScan(page, 'dqr-scan', 300_000);
-      load.catchUpSlice = await page.evaluate(
-        () =>
-          (
-            (performance.getEntriesByName('dqr-scan', 'measure')[0] as PerformanceMeasure | undefined)?.detail as {
-              longest?: number;
-            } | null
-          )?.longest ?? Number.NaN,
-      );
-    }
+    if (withExtension) load.catchUpSlice = (await waitWholeScan(page, 'dqr-scan', 300_000)).longest;
     return load;
   } finally {
     await page.close();

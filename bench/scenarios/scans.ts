@@ -57,7 +57,7 @@ export async function scans(rig: Rig) {
     await page.addInitScript(BASELINE_INIT);
     await page.goto(`${rig.sandbox.url}/dashboard/big?rows=${CFG.rows}`, { timeout: 300_000 });
     // The whole page, as if the agent scrolled to its end: the scan at load stops a few screens down.
-    first.push(await waitWholeScan(page));
+    first.push((await waitWholeScan(page)).busy);
     const b = (await page.evaluate(() => (window as unknown as { __dqrBaseline: { ms: number } }).__dqrBaseline)) as { ms: number };
     baseInfo = b;
     base.push(b.ms);
