@@ -10,7 +10,8 @@ import { createDaakeyClient } from '@/utils/background/daakey-client';
 import { memoItem } from '@/utils/background/memo-item';
 import { createOutbox } from '@/utils/background/outbox';
 import { draftsItem, settingsItem, templatesItem, draftKey, referencesItem, unknownReferencesItem } from '@/utils/shared/storage-schema';
-import { panelPassesItem } from '@/utils/background/storage-items';
+import { credentialsItem, panelPassesItem, sessionCredentialsItem } from '@/utils/background/storage-items';
+import { announceChangesToPages } from '@/utils/background/page-events';
 import { isEnabledDashboard } from '@/utils/shared/dashboard-sites';
 import { outboxStore, withOutboxLock } from './outbox-host';
 import { disableOnSitesOff, syncDashboardScripts } from './dashboard-scripts';
@@ -38,6 +39,13 @@ export default defineBackground(() => {
   const canLockLocal = typeof local.setAccessLevel === 'function';
   if (canLockLocal) void local.setAccessLevel!({ accessLevel: 'TRUSTED_CONTEXTS' }).catch(() => undefined);
   const credentials = createCredentialsStore({ persistent: canLockLocal });
+  // Open pages hear of a new sign-in or settings from here, by name; a storage listener in a page would be handed
+  // every change's value, the token's included.
+  announceChangesToPages({
+    settings: settingsItem,
+    credentials: [credentialsItem, sessionCredentialsItem],
+    send: (event) => browser.runtime.sendMessage(event),
+  });
 
   // Settings are read on every request and every content-script message, drafts on every reply sent;
   // both change rarely and only through this worker, so they are kept in memory.

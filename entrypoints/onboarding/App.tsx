@@ -15,7 +15,7 @@ export interface OnboardingActions {
    * onboarding's own 10 s, which the background stores only if the agent has picked no window meanwhile.
    */
   saveUndo(seconds: UndoSeconds, preselected: boolean): Promise<boolean>;
-  /** Calls back when the settings change in another page (the options tab). */
+  /** Calls back when the settings or the sign-in change in another page (the options tab). */
   onChange(listener: () => void): () => void;
 }
 
@@ -62,7 +62,7 @@ export function OnboardingApp({ i18n, actions }: { i18n: I18n; actions: Onboardi
     void refresh();
     void actions.shortcut().then(setShortcut);
     const stop = actions.onChange(() => void refresh());
-    // Coming back from the options tab or window (where the agent signs in): show what was just set up.
+    // Coming back to this tab: read again, in case an event was missed (the background restarted meanwhile).
     const onVisible = () => document.visibilityState === 'visible' && void refresh();
     document.addEventListener('visibilitychange', onVisible);
     window.addEventListener('focus', onVisible);

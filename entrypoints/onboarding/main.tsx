@@ -3,8 +3,8 @@ import { browser } from 'wxt/browser';
 import '@/components/theme.css';
 import './style.css';
 import { sendToBackground as request } from '@/utils/shared/messenger';
-import { settingsItem } from '@/utils/shared/storage-schema';
 import { applyTheme, loadPageI18n } from '@/utils/ui/i18n-loader';
+import { onPageEvent } from '@/utils/ui/page-events';
 import { OnboardingApp, type OnboardingActions } from './App';
 
 const none = {} as Record<string, never>;
@@ -24,9 +24,9 @@ const actions: OnboardingActions = {
     const input = { environment, baseUrl, signatureMode, agencyCode, undoSeconds, undoPreselection: preselected };
     return (await request('settings/save', input)).ok;
   },
-  // The settings only: every outbox write is a storage change too, and a welcome tab left open re-read the whole
-  // state on each of them (a 1,000-reply drain went from 0.97x to 1.39x). Sign-in shows when the agent comes back.
-  onChange: (listener) => settingsItem.watch(() => listener()),
+  // The background's events, not storage's: every outbox write is a storage change too (a welcome tab re-reading
+  // the state on each took a 1,000-reply drain from 0.97x to 1.39x), and storage events carry the token.
+  onChange: (listener) => onPageEvent(() => listener()),
 };
 
 async function main() {

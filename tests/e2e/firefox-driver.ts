@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, ElementHandle, Frame as PFrame, JSHandle, KeyInput, Page as PPage } from 'puppeteer-core';
 import { ENGINE, toMatcher, type Step } from './firefox-engine';
-import { askAgainOnLostAnswer } from './bidi';
+import { askAgainOnLostAnswer, gotoExtensionPage } from './bidi';
+import { pollUntil, sleep } from './poll';
 
 const DEFAULT_TIMEOUT = 30_000;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Fn = ((...args: never[]) => unknown) | string;
 
@@ -104,40 +104,38 @@ export class FxLocator {
   /** Exactly one element (Playwright's strictness), waiting for it; `state` as in `waitFor`. */
   async one(options: { timeout?: number; state?: 'attached' | 'visible' | 'enabled' } = {}): Promise<ElementHandle<Element>> {
     const timeout = options.timeout ?? DEFAULT_TIMEOUT;
-    const until = Date.now() + timeout;
     const check = options.state === 'visible' || options.state === 'enabled' ? VISIBLE : 'return true;';
-    for (;;) {
-      const state = await this.inPage<{ n: number; ok: boolean; enabled: boolean }>(
-        `const el = elements[0]; return { n: elements.length, ok: !!el && ((el) => { ${check} })(el), enabled: !!el && ((el) => { ${ENABLED} })(el) };`,
-      ).catch(() => ({ n: 0, ok: false, enabled: false }));
-      if (state.n > 1) throw new Error(`strict mode violation: ${this.describe()} resolved to ${state.n} elements`);
-      if (state.n === 1 && state.ok && (options.state !== 'enabled' || state.enabled)) {
+    return pollUntil(
+      async () => {
+        const state = await this.inPage<{ n: number; ok: boolean; enabled: boolean }>(
+          `const el = elements[0]; return { n: elements.length, ok: !!el && ((el) => { ${check} })(el), enabled: !!el && ((el) => { ${ENABLED} })(el) };`,
+        ).catch(() => ({ n: 0, ok: false, enabled: false }));
+        if (state.n > 1) throw new Error(`strict mode violation: ${this.describe()} resolved to ${state.n} elements`);
+        if (state.n !== 1 || !state.ok || (options.state === 'enabled' && !state.enabled)) return undefined;
         const [handle] = await this.handles();
-        if (handle) return handle;
-      }
-      if (Date.now() > until) throw new Error(`Timeout ${timeout} ms waiting for ${this.describe()} to be ${options.state ?? 'attached'}`);
-      await sleep(50);
-    }
+        return handle;
+      },
+      timeout,
+      () => new Error(`Timeout ${timeout} ms waiting for ${this.describe()} to be ${options.state ?? 'attached'}`),
+    );
   }
 
   async waitFor(options: { state?: 'attached' | 'visible' | 'hidden' | 'detached'; timeout?: number } = {}): Promise<void> {
     const state = options.state ?? 'visible';
     const timeout = options.timeout ?? DEFAULT_TIMEOUT;
-    const until = Date.now() + timeout;
-    for (;;) {
-      const ok = await this.inPage<boolean>(
-        state === 'attached'
-          ? 'return elements.length > 0;'
-          : state === 'detached'
-            ? 'return elements.length === 0;'
-            : state === 'visible'
-              ? `return elements.some((el) => { ${VISIBLE} });`
-              : `return !elements.some((el) => { ${VISIBLE} });`,
-      ).catch(() => false);
-      if (ok) return;
-      if (Date.now() > until) throw new Error(`Timeout ${timeout} ms waiting for ${this.describe()} to be ${state}`);
-      await sleep(50);
-    }
+    const body =
+      state === 'attached'
+        ? 'return elements.length > 0;'
+        : state === 'detached'
+          ? 'return elements.length === 0;'
+          : state === 'visible'
+            ? `return elements.some((el) => { ${VISIBLE} });`
+            : `return !elements.some((el) => { ${VISIBLE} });`;
+    await pollUntil(
+      async () => (await this.inPage<boolean>(body).catch(() => false)) || undefined,
+      timeout,
+      () => new Error(`Timeout ${timeout} ms waiting for ${this.describe()} to be ${state}`),
+    );
   }
 
   async isVisible(): Promise<boolean> {
@@ -148,16 +146,18 @@ export class FxLocator {
    * changes) is waited for again, as Playwright's auto-waiting does, instead of failing on a missing element.
    */
   private async read<T>(body: string): Promise<T> {
-    const until = Date.now() + DEFAULT_TIMEOUT;
-    for (;;) {
-      await this.one();
-      const r = await this.inPage<{ missing: true } | { value: T }>(
-        `const el = elements[0]; if (!el) return { missing: true }; return { value: ((el) => { ${body} })(el) };`,
-      );
-      if (!('missing' in r)) return r.value;
-      if (Date.now() > until) throw new Error(`${this.describe()} went away while being read`);
-      await sleep(50);
-    }
+    const read = await pollUntil(
+      async () => {
+        await this.one();
+        const r = await this.inPage<{ missing: true } | { value: T }>(
+          `const el = elements[0]; if (!el) return { missing: true }; return { value: ((el) => { ${body} })(el) };`,
+        );
+        return 'missing' in r ? undefined : r;
+      },
+      DEFAULT_TIMEOUT,
+      () => new Error(`${this.describe()} went away while being read`),
+    );
+    return read.value;
   }
   async isDisabled(): Promise<boolean> {
     return this.read<boolean>(`return !((el) => { ${ENABLED} })(el);`);
@@ -187,24 +187,28 @@ export class FxLocator {
   }
 
   async click(options: { force?: boolean; timeout?: number } = {}): Promise<void> {
-    const until = Date.now() + (options.timeout ?? DEFAULT_TIMEOUT);
-    for (;;) {
-      const handle = await this.one({
-        state: options.force ? 'attached' : 'enabled',
-        ...(options.timeout ? { timeout: options.timeout } : {}),
-      });
-      try {
-        await handle.click();
-        return;
-      } catch (error) {
-        // As Playwright does: an element re-rendered between finding and clicking it is found again, not failed on.
-        const gone = /not clickable|not an Element|detached|no such node|stale/i.test(String(error));
-        if (!gone || Date.now() > until) throw error;
-      } finally {
-        await handle.dispose().catch(() => {});
-      }
-      await sleep(50);
-    }
+    let lastError: unknown = null;
+    await pollUntil(
+      async () => {
+        const handle = await this.one({
+          state: options.force ? 'attached' : 'enabled',
+          ...(options.timeout ? { timeout: options.timeout } : {}),
+        });
+        try {
+          await handle.click();
+          return true;
+        } catch (error) {
+          // As Playwright does: an element re-rendered between finding and clicking it is found again, not failed on.
+          if (!/not clickable|not an Element|detached|no such node|stale/i.test(String(error))) throw error;
+          lastError = error;
+          return undefined;
+        } finally {
+          await handle.dispose().catch(() => {});
+        }
+      },
+      options.timeout ?? DEFAULT_TIMEOUT,
+      () => lastError,
+    );
   }
   /** The element's box in the top page's coordinates (frames included), or null when it has none. */
   async boundingBox(): Promise<{ x: number; y: number; width: number; height: number } | null> {
@@ -273,20 +277,18 @@ export class FxLocator {
     }
   }
   async check(): Promise<void> {
-    if (!(await this.isChecked())) await this.click();
-    const until = Date.now() + 10_000;
-    while (!(await this.isChecked())) {
-      if (Date.now() > until) throw new Error(`${this.describe()} did not become checked`);
-      await sleep(50);
-    }
+    await this.setChecked(true);
   }
   async uncheck(): Promise<void> {
-    if (await this.isChecked()) await this.click();
-    const until = Date.now() + 10_000;
-    while (await this.isChecked()) {
-      if (Date.now() > until) throw new Error(`${this.describe()} did not become unchecked`);
-      await sleep(50);
-    }
+    await this.setChecked(false);
+  }
+  private async setChecked(checked: boolean): Promise<void> {
+    if ((await this.isChecked()) !== checked) await this.click();
+    await pollUntil(
+      async () => ((await this.isChecked()) === checked ? true : undefined),
+      10_000,
+      () => new Error(`${this.describe()} did not become ${checked ? 'checked' : 'unchecked'}`),
+    );
   }
   async setInputFiles(file: { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
     const dir = await mkdtemp(path.join(tmpdir(), 'dqr-upload-'));
@@ -386,21 +388,8 @@ export class FxPage extends FxFrame {
       await this.ppage.goto(url, { timeout, waitUntil: 'load' });
       return null;
     }
-    let gotoError: unknown = null;
-    void this.ppage.goto(url, { timeout }).catch((error: unknown) => {
-      gotoError = error;
-    });
-    // Polled by hand: while the page swaps documents, BiDi may fail to build an answer ("right-hand side of
-    // 'in' should be an object, got null"), which would end puppeteer's waitForFunction at once.
-    const until = Date.now() + timeout;
-    for (;;) {
-      const loaded = await this.ppage
-        .evaluate((u: string) => location.href === u && document.readyState === 'complete', url)
-        .catch(() => false);
-      if (loaded) return null;
-      if (gotoError || Date.now() > until) throw gotoError ?? new Error(`Timeout ${timeout} ms loading ${url}`);
-      await sleep(50);
-    }
+    await gotoExtensionPage(this.ppage, url, timeout);
+    return null;
   }
   async reload(): Promise<null> {
     const url = await this.frame.evaluate(() => location.href);
@@ -440,12 +429,11 @@ export class FxPage extends FxFrame {
       // Firefox ESR 140 (Debian bookworm's main archive) has no emulation.setScreenOrientationOverride, which
       // puppeteer sends beside browsingContext.setViewport; the viewport command itself is supported and lands.
       if (!String(error).includes('setScreenOrientationOverride')) throw error;
-      // Polled from here: an extension page's CSP blocks the Function() that waitForFunction evaluates.
-      const until = Date.now() + 5_000;
-      while (!(await this.ppage.evaluate((w, h) => innerWidth === w && innerHeight === h, size.width, size.height))) {
-        if (Date.now() > until) throw new Error(`viewport did not become ${size.width}×${size.height}`);
-        await sleep(50);
-      }
+      await pollUntil(
+        async () => (await this.ppage.evaluate((w, h) => innerWidth === w && innerHeight === h, size.width, size.height)) || undefined,
+        5_000,
+        () => new Error(`viewport did not become ${size.width}×${size.height}`),
+      );
     }
   }
   mainFrame(): FxFrame {

@@ -14,7 +14,8 @@ import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { control } from '../../sandbox/client';
 import { startSandbox, type Sandbox } from '../../sandbox/server';
-import { askAgainOnLostAnswer } from './bidi';
+import { askAgainOnLostAnswer, gotoExtensionPage } from './bidi';
+import { pollUntil } from './poll';
 
 const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/lib/firefox-esr/firefox-esr';
 const EXTENSION_DIR = path.resolve('.output/firefox-mv3');
@@ -44,18 +45,20 @@ async function waitUntil<A extends unknown[]>(
   { polling = 100, timeout = 15_000 }: { polling?: number; timeout?: number },
   ...args: A
 ): Promise<void> {
-  const end = Date.now() + timeout;
   let lastError: unknown = null;
-  for (;;) {
-    try {
-      if (await target.evaluate(fn as (...a: unknown[]) => unknown, ...args)) return;
-    } catch (error) {
-      lastError = error;
-    }
-    if (Date.now() > end)
-      throw new Error(`Waited ${timeout} ms for ${String(fn).slice(0, 160)}${lastError ? ` (last error: ${String(lastError)})` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, polling));
-  }
+  await pollUntil(
+    async () => {
+      try {
+        return (await target.evaluate(fn as (...a: unknown[]) => unknown, ...args)) ? true : undefined;
+      } catch (error) {
+        lastError = error;
+        return undefined;
+      }
+    },
+    timeout,
+    () => new Error(`Waited ${timeout} ms for ${String(fn).slice(0, 160)}${lastError ? ` (last error: ${String(lastError)})` : ''}`),
+    polling,
+  );
 }
 
 /** One evaluation, asked again when BiDi fails to build its answer (`./bidi`). */
@@ -63,11 +66,7 @@ function ask<R, A extends unknown[]>(target: Page | Frame, fn: (...args: A) => R
   return askAgainOnLostAnswer(() => target.evaluate(fn as (...a: unknown[]) => R, ...args) as Promise<Awaited<R>>);
 }
 
-/**
- * Firefox sends no navigation events for moz-extension:// pages (bug 1755014), so `goto` never
- * resolves: start it, wait until the document at that URL is complete, and only then care about
- * `goto`'s own error.
- */
+/** An extension page in a new tab (`gotoExtensionPage`: Firefox sends no navigation events for them). */
 async function open(browser: Browser, file: string): Promise<Page> {
   try {
     return await openOnce(browser, file);
@@ -79,17 +78,8 @@ async function open(browser: Browser, file: string): Promise<Page> {
 }
 
 async function openOnce(browser: Browser, file: string): Promise<Page> {
-  const url = `${ORIGIN}/${file}`;
   const page = await browser.newPage();
-  let gotoError: unknown = null;
-  void page.goto(url, { timeout: 20_000 }).catch((error: unknown) => {
-    gotoError = error;
-  });
-  try {
-    await waitUntil(page, (u: string) => location.href === u && document.readyState === 'complete', { polling: 50, timeout: 20_000 }, url);
-  } catch (error) {
-    throw gotoError ?? error;
-  }
+  await gotoExtensionPage(page, `${ORIGIN}/${file}`, 20_000);
   return page;
 }
 

@@ -3,6 +3,26 @@ import { startRig, DEMO, type Rig } from './fixtures';
 import { configureAndSignIn } from './steps';
 import { clickReplyButton, panelFrame, waitForReplyButton } from './panel';
 import { SENDERS } from '../../utils/shared/messages';
+import { itUnless, type Frame, type Page } from './driver';
+
+/**
+ * Counts, in every new document, the listeners registered for storage changes (each such listener is handed the
+ * new value of every key that changes: the token's too), on both API namespaces and on every storage area.
+ */
+const COUNT_STORAGE_LISTENERS = `{
+  const seen = (window.__dqrStorageListeners = []);
+  for (const ns of [globalThis.chrome, globalThis.browser]) {
+    const storage = ns && ns.storage;
+    if (!storage) continue;
+    for (const area of [null, 'local', 'session', 'sync', 'managed']) {
+      const event = area === null ? storage.onChanged : storage[area] && storage[area].onChanged;
+      if (!event || event.__dqrCounted) continue;
+      const add = event.addListener.bind(event);
+      event.addListener = (listener) => { seen.push(area || 'any'); return add(listener); };
+      event.__dqrCounted = true;
+    }
+  }
+}`;
 
 /** The token and the signing secret never reach a content script, a page or storage.sync. */
 describe('secrets stay in the background', () => {
@@ -93,6 +113,58 @@ describe('secrets stay in the background', () => {
     expect(answers).toContain('"TK-2026-00001":1');
     expect(answers).not.toContain(DEMO.secret);
     expect(answers).not.toContain(token);
+  });
+
+  itUnless({
+    firefox:
+      'its pages cannot be watched from the harness: init scripts (BiDi preload scripts) do not run in moz-extension documents and its events have no hasListeners()',
+  })('no extension page listens to storage changes, which would hand it the token', async () => {
+    type Counted = { __dqrStorageListeners?: string[] };
+    const counted = (target: Page | Frame) => target.evaluate(() => (window as unknown as Counted).__dqrStorageListeners ?? null);
+    // The control: a listener added from the test is counted, so a page's own would be.
+    const control = (target: Page | Frame) =>
+      target.evaluate(() => {
+        const api = globalThis as unknown as { chrome: typeof chrome };
+        api.chrome.storage.onChanged.addListener(() => undefined);
+        api.chrome.storage.local.onChanged.addListener(() => undefined);
+        return (window as unknown as Counted).__dqrStorageListeners;
+      });
+
+    const popup = await rig.openPage('popup.html', 'ticket=1');
+    const options = await rig.openPage('options.html');
+    const welcome = await rig.openPage('onboarding.html');
+    for (const page of [popup, options, welcome]) {
+      await page.addInitScript({ content: COUNT_STORAGE_LISTENERS });
+      await page.reload();
+    }
+    await popup.getByRole('textbox', { name: 'Message' }).waitFor();
+    await options.getByRole('button', { name: 'Sign out' }).waitFor();
+    await welcome.getByText(/^All set\./).waitFor();
+
+    const dashboard = rig.context.pages().find((p) => p.url().includes('/dashboard/tickets/1'))!;
+    await dashboard.addInitScript({ content: COUNT_STORAGE_LISTENERS });
+    await dashboard.reload();
+    await clickReplyButton(dashboard, 'Reply to ticket #1');
+    const panel = await panelFrame(dashboard);
+    await panel.getByRole('textbox', { name: 'Message' }).waitFor();
+
+    // A sign-in while they are open: the change every page would have been handed.
+    await options.getByRole('button', { name: 'Sign out' }).click();
+    await options.getByRole('textbox', { name: 'Email' }).fill(DEMO.email);
+    await options.getByLabel('Password').fill(DEMO.password);
+    await options.getByRole('button', { name: 'Sign in' }).click();
+    await options.getByText(DEMO.email).first().waitFor();
+
+    for (const target of [popup, options, welcome, panel]) {
+      expect(await counted(target), target.url()).toEqual([]);
+      expect(await control(target), target.url()).toEqual(['any', 'local']);
+    }
+    for (const page of [popup, options, welcome]) await page.close();
+    // The next test looks for the new token, on the dashboard as it was (no panel open).
+    token = await (await rig.worker()).evaluate(async () => (await chrome.storage.session.get('credentials')).credentials.token);
+    expect(token).toMatch(/\S{16,}/);
+    await dashboard.reload();
+    await waitForReplyButton(dashboard, 'Reply to ticket #1');
   });
 
   it('the page sees neither secret in its DOM or globals', async () => {

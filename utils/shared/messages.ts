@@ -215,5 +215,16 @@ export interface TabEnvelope<T extends TabMessageType = TabMessageType> {
   payload: TabProtocolMap[T]['req'];
 }
 
+/**
+ * What the background tells the open extension pages: that something they show changed, by name only, never a
+ * value. Pages ask again through the protocol above. (Watching `storage.onChanged` instead would hand every page
+ * each change's new value, the token's included.)
+ */
+export type PageEventName = 'settings-changed' | 'auth-changed';
+export interface PageEvent {
+  channel: 'daakey-qr/page/v1';
+  event: PageEventName;
+}
+
 export type TicketStatusView = TicketStatus;
 export type { TicketMessage };
