@@ -17,6 +17,27 @@ const JANK_INIT = `{
     new PerformanceObserver((list) => { for (const e of list.getEntries()) state.long.push([e.startTime, e.duration]); })
       .observe({ type: 'longtask', buffered: true });
   } catch {}
+  // What a long frame was made of (Long Animation Frames): the scripts in it, whose they were, the layout they
+  // forced, and where rendering began. Frames over 200 ms only.
+  state.frames = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) {
+        if (e.duration <= 200) continue;
+        state.frames.push({
+          start: e.startTime,
+          duration: e.duration,
+          renderStart: e.renderStart ? e.renderStart - e.startTime : null,
+          scripts: e.scripts.map((x) => ({
+            ours: (x.sourceURL || '').startsWith('chrome-extension:'),
+            invoker: x.invoker,
+            duration: x.duration,
+            forcedLayout: x.forcedStyleAndLayoutDuration,
+          })),
+        });
+      }
+    }).observe({ type: 'long-animation-frame', buffered: true });
+  } catch {}
   // readystatechange to interactive comes just before DOMContentLoaded, in the same task: the observer is in
   // place before any DOMContentLoaded listener (the content script's included) can add a button.
   document.addEventListener('readystatechange', () => {
@@ -45,11 +66,24 @@ interface Load {
   longestSlice?: number;
   /** After the load's figures: the longest slice once the agent jumped to the end and the scan caught up. */
   catchUpSlice?: number;
+  /** The longest task over 1 s after DOMContentLoaded, with the long animation frame around it, if any. */
+  outlier?: Record<string, unknown>;
+  /** CDP `Performance.getMetrics` at the end of the load (ms, MB): where the renderer's time went. */
+  metrics?: Record<string, number>;
+}
+
+interface Frame {
+  start: number;
+  duration: number;
+  renderStart: number | null;
+  scripts: { ours: boolean; invoker: string; duration: number; forcedLayout: number }[];
 }
 
 async function jankLoad(rig: Rig, rows: number, withExtension: boolean): Promise<Load> {
   const page = await rig.context.newPage();
+  const cdp = await rig.context.newCDPSession(page);
   try {
+    await cdp.send('Performance.enable');
     await page.addInitScript({ content: JANK_INIT });
     await page.goto(`${rig.sandbox.url}/dashboard/big?rows=${rows}`, { timeout: 300_000 });
     if (withExtension) {
@@ -65,12 +99,32 @@ async function jankLoad(rig: Rig, rows: number, withExtension: boolean): Promise
       const dcl = state.dcl;
       // Every task still running at DOMContentLoaded or after: the DOMContentLoaded task itself (where the
       // content script's first slice runs) starts before the event.
-      const long = state.long.filter(([start, duration]) => start + duration >= dcl).map(([, d]) => d);
-      const load: Record<string, number> = {
+      const after = state.long.filter(([start, duration]) => start + duration >= dcl);
+      const long = after.map(([, d]) => d);
+      const load: Record<string, unknown> = {
         maxLong: long.length ? Math.max(...long) : 0,
         totalLong: long.reduce((a, b) => a + b, 0),
         count: long.length,
       };
+      const worst = after.reduce<[number, number] | null>((w, t) => (t[1] > 1000 && (!w || t[1] > w[1]) ? t : w), null);
+      if (worst) {
+        const [start, duration] = worst;
+        const frames = (state as unknown as { frames: Frame[] }).frames;
+        const frame = frames.find((f) => f.start <= start + 1 && f.start + f.duration >= start + duration - 1) ?? null;
+        const r = (x: number) => Math.round(x);
+        load.outlier = {
+          startAfterDclMs: r(start - dcl),
+          durationMs: r(duration),
+          frame: frame && {
+            durationMs: r(frame.duration),
+            renderStartMs: frame.renderStart === null ? null : r(frame.renderStart),
+            ourScriptsMs: r(frame.scripts.filter((x) => x.ours).reduce((a, x) => a + x.duration, 0)),
+            pageScriptsMs: r(frame.scripts.filter((x) => !x.ours).reduce((a, x) => a + x.duration, 0)),
+            forcedLayoutMs: r(frame.scripts.reduce((a, x) => a + x.forcedLayout, 0)),
+            invokers: frame.scripts.map((x) => `${x.ours ? 'ours' : 'page'} ${x.invoker} ${r(x.duration)}`).slice(0, 8),
+          },
+        };
+      }
       if (withExtension) {
         const m = (name: string) => performance.getEntriesByName(name, 'measure')[0] as PerformanceMeasure | undefined;
         const inView = [...document.querySelectorAll('[data-ticket-id]')].filter((row) => {
@@ -86,9 +140,22 @@ async function jankLoad(rig: Rig, rows: number, withExtension: boolean): Promise
       }
       return load;
     }, withExtension)) as unknown as Load;
+    const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+    const wanted = ['TaskDuration', 'ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration', 'JSHeapUsedSize'];
+    load.metrics = Object.fromEntries(
+      metrics
+        .filter((m) => wanted.includes(m.name))
+        .map((m) => [m.name, m.name === 'JSHeapUsedSize' ? Math.round(m.value / 2 ** 20) : Math.round(m.value * 1000)]),
+    );
+    if (load.outlier)
+      log(
+        `jank ${rows} rows ${withExtension ? 'with' : 'without'}: task over 1 s after DCL`,
+        JSON.stringify({ ...load.outlier, metrics: load.metrics }),
+      );
     if (withExtension) load.catchUpSlice = (await waitWholeScan(page, 'dqr-scan', 300_000)).longest;
     return load;
   } finally {
+    await cdp.detach().catch(() => undefined);
     await page.close();
   }
 }
@@ -106,7 +173,8 @@ export async function jank(rig: Rig, page: Page) {
         for (let i = 0; i < n; i++) without.push(await jankLoad(rig, rows, false));
       });
     }
-    const pick = (loads: Load[], key: keyof Load) => loads.map((l) => l[key] ?? Number.NaN);
+    type NumberKey = { [K in keyof Load]-?: Load[K] extends number | undefined ? K : never }[keyof Load];
+    const pick = (loads: Load[], key: NumberKey) => loads.map((l) => l[key] ?? Number.NaN);
     const label = rows.toLocaleString('en');
     log(
       `jank ${label} rows: longest task with ${pick(withExt, 'maxLong')
@@ -126,6 +194,10 @@ export async function jank(rig: Rig, page: Page) {
     const totalWith = stats(pick(withExt, 'totalLong'));
     const totalWithout = stats(pick(without, 'totalLong'));
     const added = maxWith.median - maxWithout.median;
+    // The worst load too: "adds no task" is about every load, and a task of seconds in one load in three is
+    // what an agent feels, whatever the median says.
+    const worstAdded = maxWith.max - maxWithout.max;
+    const noise = (baseline: number) => Math.max(10, 0.1 * baseline);
     const slice = stats(pick(withExt, 'longestSlice'));
     figures.push({
       name: `Longest task, page load (${label} rows)`,
@@ -134,9 +206,9 @@ export async function jank(rig: Rig, page: Page) {
       value: maxWith,
       baseline: maxWithout,
       ratio: unpairedDifference(maxWith, maxWithout),
-      goal: 'no task of ours over 50 ms: longest slice ≤ 50 ms and longest task not longer than without',
-      pass: slice.max <= 50 && added <= Math.max(10, 0.1 * maxWithout.median),
-      notes: `longtask PerformanceObserver, tasks running at or after DOMContentLoaded (the DOMContentLoaded task included), ${CFG.jankLoads} loads with and ${CFG.jankLoads} without the extension (the site switched off), alternating halves; the pass allows the larger of 10 ms or 10 % of the baseline for noise. Longest slice: the content script's own longest stretch on the main thread (the dqr-scan measure's detail.longest) during the load, where the scan goes a few screens past the viewport and then waits for scrolling`,
+      goal: 'no task of ours over 50 ms: longest slice ≤ 50 ms, and the longest task not longer than without, in the median and in the worst load',
+      pass: slice.max <= 50 && added <= noise(maxWithout.median) && worstAdded <= noise(maxWithout.max),
+      notes: `longtask PerformanceObserver, tasks running at or after DOMContentLoaded (the DOMContentLoaded task included), ${CFG.jankLoads} loads with and ${CFG.jankLoads} without the extension (the site switched off), alternating halves; the longest task is compared median to median and worst load to worst load, each allowing the larger of 10 ms or 10 % of the baseline for noise. Longest slice: the content script's own longest stretch on the main thread (the dqr-scan measure's detail.longest) during the load, where the scan goes a few screens past the viewport and then waits for scrolling`,
       extra: {
         longestSliceMs: slice,
         // Not part of the goal (a page load): the agent jumps to the end and the scan catches up with the whole page.
@@ -148,6 +220,26 @@ export async function jank(rig: Rig, page: Page) {
         },
         longTaskCount: { withExtension: stats(pick(withExt, 'count')), without: stats(pick(without, 'count')) },
         scanCpuMs: stats(pick(withExt, 'scanCpu')),
+        // Each task over 1 s after DOMContentLoaded, with its long animation frame (scripts, ours or the page's,
+        // forced layout, when rendering began) and the renderer's CDP metrics for the load: what it was made of.
+        outliers: [
+          ...withExt.filter((l) => l.outlier).map((l) => ({ extension: true, ...l.outlier, metrics: l.metrics })),
+          ...without.filter((l) => l.outlier).map((l) => ({ extension: false, ...l.outlier, metrics: l.metrics })),
+        ],
+        rendererMetricsMs: {
+          withExtension: Object.fromEntries(
+            ['TaskDuration', 'ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration'].map((k) => [
+              k,
+              stats(withExt.map((l) => l.metrics?.[k] ?? Number.NaN)),
+            ]),
+          ),
+          without: Object.fromEntries(
+            ['TaskDuration', 'ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration'].map((k) => [
+              k,
+              stats(without.map((l) => l.metrics?.[k] ?? Number.NaN)),
+            ]),
+          ),
+        },
       },
     });
     const visible = stats(pick(withExt, 'viewportMs'));
