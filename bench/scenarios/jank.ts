@@ -72,6 +72,9 @@ interface Load {
   metrics?: Record<string, number>;
 }
 
+/** The renderer's CDP metrics kept per load (durations, in ms) besides the JS heap. */
+const DURATIONS = ['TaskDuration', 'ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration'];
+
 interface Frame {
   start: number;
   duration: number;
@@ -141,10 +144,9 @@ async function jankLoad(rig: Rig, rows: number, withExtension: boolean): Promise
       return load;
     }, withExtension)) as unknown as Load;
     const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
-    const wanted = ['TaskDuration', 'ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration', 'JSHeapUsedSize'];
     load.metrics = Object.fromEntries(
       metrics
-        .filter((m) => wanted.includes(m.name))
+        .filter((m) => DURATIONS.includes(m.name) || m.name === 'JSHeapUsedSize')
         .map((m) => [m.name, m.name === 'JSHeapUsedSize' ? Math.round(m.value / 2 ** 20) : Math.round(m.value * 1000)]),
     );
     if (load.outlier)
@@ -199,6 +201,8 @@ export async function jank(rig: Rig, page: Page) {
     const worstAdded = maxWith.max - maxWithout.max;
     const noise = (baseline: number) => Math.max(10, 0.1 * baseline);
     const slice = stats(pick(withExt, 'longestSlice'));
+    const durations = (loads: Load[]) =>
+      Object.fromEntries(DURATIONS.map((k) => [k, stats(loads.map((l) => l.metrics?.[k] ?? Number.NaN))]));
     figures.push({
       name: `Longest task, page load (${label} rows)`,
       unit: 'ms',
@@ -226,20 +230,7 @@ export async function jank(rig: Rig, page: Page) {
           ...withExt.filter((l) => l.outlier).map((l) => ({ extension: true, ...l.outlier, metrics: l.metrics })),
           ...without.filter((l) => l.outlier).map((l) => ({ extension: false, ...l.outlier, metrics: l.metrics })),
         ],
-        rendererMetricsMs: {
-          withExtension: Object.fromEntries(
-            ['TaskDuration', 'ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration'].map((k) => [
-              k,
-              stats(withExt.map((l) => l.metrics?.[k] ?? Number.NaN)),
-            ]),
-          ),
-          without: Object.fromEntries(
-            ['TaskDuration', 'ScriptDuration', 'LayoutDuration', 'RecalcStyleDuration'].map((k) => [
-              k,
-              stats(without.map((l) => l.metrics?.[k] ?? Number.NaN)),
-            ]),
-          ),
-        },
+        rendererMetricsMs: { withExtension: durations(withExt), without: durations(without) },
       },
     });
     const visible = stats(pick(withExt, 'viewportMs'));

@@ -139,6 +139,28 @@ export async function startRig(options: { env?: Record<string, string>; maxRecor
  * test asks for one), so every Send goes out at once and a test that wants the window says so, then closes the
  * welcome tab.
  */
+/** Signs the demo agent in from an open options page, as the agent does, and waits until the page says so. */
+export async function signInOnOptions(page: Page): Promise<void> {
+  await page.getByRole('textbox', { name: 'Email' }).fill(DEMO.email);
+  await page.getByLabel('Password').fill(DEMO.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page
+    .getByText(DEMO.email)
+    .first()
+    .waitFor({ timeout: 30_000 })
+    .catch(async (error: Error) => {
+      // What the page said and what was stored tell a refused sign-in from one sent to the wrong server.
+      const said = await page
+        .locator('#account')
+        .innerText()
+        .catch(() => '?');
+      const stored = await page
+        .evaluate(async () => JSON.stringify((await chrome.storage.local.get('settings')).settings))
+        .catch(() => '?');
+      throw new Error(`${error.message}\nAccount section: ${said}\nStored settings: ${stored}`);
+    });
+}
+
 export async function configureAndSignIn(rig: Rig, { signIn = true, undoSeconds = 0 } = {}): Promise<void> {
   const page = await rig.openPage('options.html');
   await page.getByRole('combobox', { name: 'Environment' }).selectOption('sandbox');
@@ -150,26 +172,7 @@ export async function configureAndSignIn(rig: Rig, { signIn = true, undoSeconds 
   await page.getByText('Saved', { exact: true }).first().waitFor({ timeout: 30_000 });
   await page.getByRole('combobox', { name: 'Undo window' }).selectOption(String(undoSeconds));
   await page.getByText('Undo window saved.').waitFor({ timeout: 30_000 });
-  if (signIn) {
-    await page.getByRole('textbox', { name: 'Email' }).fill(DEMO.email);
-    await page.getByLabel('Password').fill(DEMO.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page
-      .getByText(DEMO.email)
-      .first()
-      .waitFor({ timeout: 30_000 })
-      .catch(async (error: Error) => {
-        // What the page said and what was stored tell a refused sign-in from one sent to the wrong server.
-        const said = await page
-          .locator('#account')
-          .innerText()
-          .catch(() => '?');
-        const stored = await page
-          .evaluate(async () => JSON.stringify((await chrome.storage.local.get('settings')).settings))
-          .catch(() => '?');
-        throw new Error(`${error.message}\nAccount section: ${said}\nStored settings: ${stored}`);
-      });
-  }
+  if (signIn) await signInOnOptions(page);
   await page.close();
   // Done with it; the welcome tab may have opened at any point above.
   for (const tab of rig.context.pages()) if (tab.url().includes('/onboarding.html')) await tab.close();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO } from './fixtures';
+import { DEMO, signInOnOptions } from './fixtures';
 import { signedInRig, openPopupFor, storedMessages, waitForStatus } from './steps';
 import type { Page } from './driver';
 
@@ -64,9 +64,7 @@ describe('the welcome page left open', () => {
     const options = await rig.openPage('options.html');
     await options.getByRole('button', { name: 'Sign out' }).click();
     await expect.poll(() => signIn.getByText('To do', { exact: true }).count(), { timeout: 10_000 }).toBe(1);
-    await options.getByRole('textbox', { name: 'Email' }).fill(DEMO.email);
-    await options.getByLabel('Password').fill(DEMO.password);
-    await options.getByRole('button', { name: 'Sign in' }).click();
+    await signInOnOptions(options);
     await expect.poll(() => signIn.getByText('Done', { exact: true }).count(), { timeout: 10_000 }).toBe(1);
     expect(await signIn.textContent()).toContain(DEMO.email);
     expect(await welcome.evaluate(() => (window as unknown as { cameBack: number }).cameBack)).toBe(0);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRig, DEMO, type Rig } from './fixtures';
+import { startRig, DEMO, signInOnOptions, type Rig } from './fixtures';
 import { configureAndSignIn } from './steps';
 import { clickReplyButton, panelFrame, waitForReplyButton } from './panel';
 import { SENDERS } from '../../utils/shared/messages';
@@ -24,6 +24,11 @@ const COUNT_STORAGE_LISTENERS = `{
   }
 }`;
 
+/** The token as the background keeps it, read from the background itself. */
+async function storedToken(rig: Rig): Promise<string> {
+  return (await rig.worker()).evaluate(async () => (await chrome.storage.session.get('credentials')).credentials.token);
+}
+
 /** The token and the signing secret never reach a content script, a page or storage.sync. */
 describe('secrets stay in the background', () => {
   let rig: Rig;
@@ -33,7 +38,7 @@ describe('secrets stay in the background', () => {
     rig = await startRig();
     await configureAndSignIn(rig);
     const worker = await rig.worker();
-    token = await worker.evaluate(async () => (await chrome.storage.session.get('credentials')).credentials.token);
+    token = await storedToken(rig);
     const page = await rig.context.newPage();
     await page.goto(`${rig.sandbox.url}/dashboard/tickets/1`);
     await waitForReplyButton(page, 'Reply to ticket #1');
@@ -150,10 +155,7 @@ describe('secrets stay in the background', () => {
 
     // A sign-in while they are open: the change every page would have been handed.
     await options.getByRole('button', { name: 'Sign out' }).click();
-    await options.getByRole('textbox', { name: 'Email' }).fill(DEMO.email);
-    await options.getByLabel('Password').fill(DEMO.password);
-    await options.getByRole('button', { name: 'Sign in' }).click();
-    await options.getByText(DEMO.email).first().waitFor();
+    await signInOnOptions(options);
 
     for (const target of [popup, options, welcome, panel]) {
       expect(await counted(target), target.url()).toEqual([]);
@@ -161,7 +163,7 @@ describe('secrets stay in the background', () => {
     }
     for (const page of [popup, options, welcome]) await page.close();
     // The next test looks for the new token, on the dashboard as it was (no panel open).
-    token = await (await rig.worker()).evaluate(async () => (await chrome.storage.session.get('credentials')).credentials.token);
+    token = await storedToken(rig);
     expect(token).toMatch(/\S{16,}/);
     await dashboard.reload();
     await waitForReplyButton(dashboard, 'Reply to ticket #1');

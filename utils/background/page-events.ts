@@ -3,7 +3,7 @@
  * page shows a sign-in made in another tab without waiting to be focused. The event names what changed and
  * nothing else.
  */
-import type { PageEvent, PageEventName } from '@/utils/shared/messages';
+import { PAGE_EVENT_CHANNEL, type PageEvent, type PageEventName } from '@/utils/shared/messages';
 
 export interface Watchable {
   watch(callback: () => void): () => void;
@@ -21,7 +21,7 @@ export interface PageEventsDeps {
 export function announceChangesToPages({ settings, credentials, send }: PageEventsDeps): () => void {
   const announce = (event: PageEventName) => {
     // No page open is the usual case, not an error.
-    send({ channel: 'daakey-qr/page/v1', event }).catch(() => undefined);
+    send({ channel: PAGE_EVENT_CHANNEL, event }).catch(() => undefined);
   };
   const stops = [
     settings.watch(() => announce('settings-changed')),

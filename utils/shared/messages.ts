@@ -220,9 +220,11 @@ export interface TabEnvelope<T extends TabMessageType = TabMessageType> {
  * value. Pages ask again through the protocol above. (Watching `storage.onChanged` instead would hand every page
  * each change's new value, the token's included.)
  */
-export type PageEventName = 'settings-changed' | 'auth-changed';
+export const PAGE_EVENT_CHANNEL = 'daakey-qr/page/v1';
+export const PAGE_EVENT_NAMES = ['settings-changed', 'auth-changed'] as const;
+export type PageEventName = (typeof PAGE_EVENT_NAMES)[number];
 export interface PageEvent {
-  channel: 'daakey-qr/page/v1';
+  channel: typeof PAGE_EVENT_CHANNEL;
   event: PageEventName;
 }
 

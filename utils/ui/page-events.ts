@@ -1,11 +1,12 @@
 /** The page side of `utils/background/page-events.ts`. */
 import { browser } from 'wxt/browser';
-import type { PageEvent, PageEventName } from '@/utils/shared/messages';
+import { PAGE_EVENT_CHANNEL, PAGE_EVENT_NAMES, type PageEvent, type PageEventName } from '@/utils/shared/messages';
+import { isOneOf } from '@/utils/shared/settings-values';
 
 export function isPageEvent(message: unknown): message is PageEvent {
   if (typeof message !== 'object' || message === null) return false;
   const m = message as Partial<PageEvent>;
-  return m.channel === 'daakey-qr/page/v1' && (m.event === 'settings-changed' || m.event === 'auth-changed');
+  return m.channel === PAGE_EVENT_CHANNEL && isOneOf(PAGE_EVENT_NAMES, m.event);
 }
 
 type OnMessage = Pick<typeof browser.runtime.onMessage, 'addListener' | 'removeListener'>;
