@@ -41,9 +41,18 @@ function place(host: HTMLElement, element: Element): boolean {
 
 /** Buttons made at once; beyond these, a button is made when its ticket nears the viewport. */
 const EAGER_BUTTONS = 50;
+// Anything put inside a table, even out of flow, costs a layout of all its rows: measured per insertion, 12–46 ms
+// at 1,000 rows, 0.7–1.2 s at 50,000 (9–15 s once when it widens a column); beside the table, 0.5 ms whatever
+// its size. Beyond this many rows a table gets one pill, beside it, drawn over the row under the pointer.
+const LONG_TABLE_ROWS = 500;
+
+type Pill = { host: HTMLElement; button: HTMLButtonElement; ticket?: AnchoredTicket };
 
 export function init(_ctx: ContentScriptContext, signal: AbortSignal): boolean {
-  const hosts = new Map<Element, { host: HTMLElement; button: HTMLButtonElement; id: number }>();
+  const hosts = new Map<Element, Pill>();
+  // Each long table's one pill.
+  const floats = new Map<Element, Pill>();
+  let shown: Pill | undefined;
 
   // A long list (thousands of rows) must not pay for thousands of buttons up front: the first ones
   // are made at once, the rest when they come near the viewport.
@@ -63,29 +72,39 @@ export function init(_ctx: ContentScriptContext, signal: AbortSignal): boolean {
   );
   signal.addEventListener('abort', () => nearViewport.disconnect(), { once: true });
 
+  // The browser keeps the count while the table does not change (nothing of ours goes inside a long one).
+  const longTableOf = (element: Element) => {
+    const table = element.closest('table');
+    return table && table.rows.length > LONG_TABLE_ROWS ? table : null;
+  };
+
   function add(anchor: AnchoredTicket): void {
     if (signal.aborted || hosts.has(anchor.element)) return;
-    if (made < EAGER_BUTTONS) make(anchor);
+    const table = longTableOf(anchor.element);
+    if (table) {
+      if (floats.has(table)) return;
+      // Beside the table at once, hidden until the pointer comes over a row.
+      const entry = pill();
+      entry.host.style.cssText = 'position:absolute;z-index:1;display:none';
+      table.before(entry.host);
+      floats.set(table, entry);
+    } else if (made < EAGER_BUTTONS) make(anchor);
     else nearViewport.observe(anchor.element);
   }
 
-  function make({ id, element }: AnchoredTicket): void {
-    // A closed ticket takes no reply: no pill (the page's own marking; the popup still serves it).
-    if (signal.aborted || hosts.has(element) || !element.isConnected || markedClosed(element, id)) return;
-    made++;
+  function pill(ticket?: AnchoredTicket): Pill {
     const host = markOwn(document.createElement('span'));
+    const entry: Pill = { host, button: document.createElement('button'), ticket };
+    const { button } = entry;
     // Closed: page scripts cannot reach the button to click it or read it (they still see the host element;
     // the real boundary is that only a trusted click acts, and the panel is another origin).
     const shadow = host.attachShadow({ mode: 'closed' });
     const style = document.createElement('style');
     style.textContent = CSS;
-    const button = document.createElement('button');
     button.type = 'button';
-    const label = replyLabel(id);
-    button.setAttribute('aria-label', label);
-    button.title = label;
     // The visible word is part of the name ("Reply" in "Reply to ticket #N"), so voice control finds it too.
     button.textContent = replyWord();
+    if (ticket) name(button, ticket.id);
     shadow.append(style, button);
     // The page (a clickable row, a link around us) must not react to our clicks.
     for (const type of ['click', 'mousedown', 'mouseup', 'pointerdown', 'keydown'] as const) {
@@ -96,36 +115,79 @@ export function init(_ctx: ContentScriptContext, signal: AbortSignal): boolean {
       (event) => {
         event.preventDefault();
         // Only the agent's own click or key press opens a panel; a page's synthetic `click()` does nothing.
-        if (!event.isTrusted) return;
+        if (!event.isTrusted || !entry.ticket) return;
         // Marks which ticket the open panel answers; cleared when the panel gives focus back or closes.
-        for (const other of hosts.values()) other.button.removeAttribute('aria-expanded');
+        for (const other of [...hosts.values(), ...floats.values()]) other.button.removeAttribute('aria-expanded');
         button.setAttribute('aria-expanded', 'true');
+        const { id, element } = entry.ticket;
         void openPanel({ ticketId: id, anchor: element, returnFocusTo: button, signal });
       },
       { signal },
     );
-    if (place(host, element)) hosts.set(element, { host, button, id });
+    return entry;
   }
+
+  function make(ticket: AnchoredTicket): void {
+    const { id, element } = ticket;
+    // A closed ticket takes no reply: no pill (the page's own marking; the popup still serves it).
+    if (signal.aborted || hosts.has(element) || !element.isConnected || markedClosed(element, id)) return;
+    made++;
+    const entry = pill(ticket);
+    if (place(entry.host, element)) hosts.set(element, entry);
+  }
+
+  // A long table's pill goes over the end of the row under the pointer (as Gmail's hover actions do): placed
+  // from the row's box, moved from where the browser puts it (its static position, before the table).
+  function follow({ target }: Event): void {
+    // Over the pill itself, or its panel is open: it stays with its row.
+    if (!(target instanceof Element) || target === shown?.host || shown?.button.hasAttribute('aria-expanded')) return;
+    if (shown) shown.host.style.display = 'none';
+    const row = target.closest('tr');
+    const entry = row ? floats.get(row.closest('table')!) : undefined;
+    shown = entry;
+    // The row itself, or the first anchored element in it.
+    const element = entry && [row!, ...row!.querySelectorAll('*')].find((e) => ticketStore.idOf(e) !== undefined);
+    if (!element) return;
+    const id = ticketStore.idOf(element)!;
+    if (markedClosed(element, id)) return;
+    const { host, button } = entry;
+    const { style } = host;
+    entry.ticket = { id, element };
+    name(button, id);
+    style.display = style.translate = '';
+    const origin = host.getBoundingClientRect();
+    const box = row!.getBoundingClientRect();
+    const x = getComputedStyle(row!).direction === 'rtl' ? box.left + 8 : box.right - 8 - origin.width;
+    style.translate = `${x - origin.left}px ${box.top - origin.top + (box.height - origin.height) / 2}px`;
+  }
+  for (const type of ['pointerover', 'focusin']) document.addEventListener(type, follow, { capture: true, signal });
 
   function reconcile(): void {
     // Watch again only what is still on the page and has no button yet: the observer lets go of removed rows.
     nearViewport.disconnect();
-    for (const { element } of ticketStore.anchors()) if (!hosts.has(element)) nearViewport.observe(element);
+    for (const { element } of ticketStore.anchors()) if (!hosts.has(element) && !longTableOf(element)) nearViewport.observe(element);
     for (const [element, entry] of hosts) {
       // A ticket closed in place (its badge re-rendered) loses its pill too.
-      if (!element.isConnected || markedClosed(element, entry.id)) {
+      if (!element.isConnected || markedClosed(element, entry.ticket!.id)) {
         entry.host.remove();
         hosts.delete(element);
       } else if (!entry.host.isConnected && !place(entry.host, element)) {
         hosts.delete(element);
       }
     }
+    // A table gone takes its pill; one the page took away comes back beside its table.
+    for (const [table, { host }] of floats) {
+      if (!table.isConnected) {
+        host.remove();
+        floats.delete(table);
+      } else if (!host.isConnected) table.before(host);
+    }
   }
 
   ticketStore.onAdded((anchors) => anchors.forEach(add), signal);
   ticketStore.onChanged(reconcile, signal);
   ticketStore.setButtonLookup((ticketId) => {
-    for (const entry of hosts.values()) if (entry.id === ticketId && entry.button.isConnected) return entry.button;
+    for (const { button, ticket } of hosts.values()) if (ticket!.id === ticketId && button.isConnected) return button;
     return null;
   });
   ticketStore.anchors().forEach(add);
@@ -133,10 +195,17 @@ export function init(_ctx: ContentScriptContext, signal: AbortSignal): boolean {
   signal.addEventListener(
     'abort',
     () => {
-      for (const { host } of hosts.values()) host.remove();
+      for (const { host } of [...hosts.values(), ...floats.values()]) host.remove();
       hosts.clear();
+      floats.clear();
     },
     { once: true },
   );
   return true;
+}
+
+function name(button: HTMLButtonElement, id: number): void {
+  const label = replyLabel(id);
+  button.setAttribute('aria-label', label);
+  button.title = label;
 }

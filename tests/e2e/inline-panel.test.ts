@@ -169,6 +169,52 @@ describe('inline quick reply on the dashboard', () => {
     await page.close();
   });
 
+  it("a 1,000-row table: one pill, beside the table, over the row under the pointer; it opens that row's panel", async () => {
+    const page = await rig.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.goto(`${rig.sandbox.url}/dashboard/big?rows=1000`);
+    await scanned(page);
+    const pointAt = async (selector: string) => {
+      const { x, y } = await page.evaluate((s) => {
+        const box = document.querySelector(s)!.getBoundingClientRect();
+        return { x: box.left + box.width / 2, y: box.top + box.height / 2 };
+      }, selector);
+      await page.mouse.move(x, y);
+    };
+    await pointAt('tr[data-ticket-id="5"] td.subject');
+    await waitForReplyButton(page, 'Reply to ticket #5');
+    // Nothing of ours inside the table (each insertion there lays out all its rows), and one pill, not one per row.
+    expect(await page.evaluate(() => document.querySelectorAll('table [data-daakey-qr]').length)).toBe(0);
+    expect(await replyButtonNames(page)).toEqual(['Reply to ticket #5']);
+    // Drawn over its row's end, inside the row.
+    const { host, row } = await page.evaluate(() => {
+      const box = (s: string) => {
+        const { left, top, right, bottom } = document.querySelector(s)!.getBoundingClientRect();
+        return { left, top, right, bottom };
+      };
+      return { host: box('[data-daakey-qr]'), row: box('tr[data-ticket-id="5"]') };
+    });
+    expect(host.top).toBeGreaterThanOrEqual(row.top);
+    expect(host.bottom).toBeLessThanOrEqual(row.bottom);
+    expect(host.right).toBeLessThanOrEqual(row.right);
+    expect(host.right).toBeGreaterThan(row.right - 40);
+
+    await pointAt('tr[data-ticket-id="7"] td.ref');
+    await waitForReplyButton(page, 'Reply to ticket #7');
+    expect(await replyButtonNames(page)).toEqual(['Reply to ticket #7']);
+    // Off the table, it goes.
+    await pointAt('h1');
+    await expect.poll(() => replyButtonCount(page), { timeout: 5_000 }).toBe(0);
+
+    await pointAt('tr[data-ticket-id="7"] td.subject');
+    await clickReplyButton(page, 'Reply to ticket #7');
+    await (await panelFrame(page)).getByRole('dialog', { name: /ticket #7/ }).waitFor({ timeout: 15_000 });
+    // While its panel is open, it stays with its row whatever the pointer crosses.
+    await pointAt('tr[data-ticket-id="2"] td.subject');
+    expect(await replyButtonNames(page)).toEqual(['Reply to ticket #7']);
+    await page.close();
+  });
+
   it('sends a reply from the inline panel exactly once; Esc closes it and returns focus', async () => {
     const page = await rig.context.newPage();
     await page.goto(`${rig.sandbox.url}/dashboard/tickets/12`);
