@@ -2,7 +2,7 @@
 import type { Page } from 'playwright-core';
 import type { Rig } from '../../tests/e2e/fixtures';
 import { CFG, log } from '../lib/config';
-import { waitMeasure, waitWholeScan, withoutExtension } from '../lib/helpers';
+import { hoverLastVisibleRow, waitMeasure, waitWholeScan, withoutExtension } from '../lib/helpers';
 import { figures, stats, unpairedDifference } from '../lib/stats';
 
 /**
@@ -83,33 +83,6 @@ interface Frame {
   duration: number;
   renderStart: number | null;
   scripts: { ours: boolean; invoker: string; duration: number; forcedLayout: number }[];
-}
-
-/**
- * Moves the mouse over the last row in the viewport; on a long table (one pill beside it), whether the pill
- * then shows inside that row. `null` when the rows have pills of their own.
- */
-async function hoverLastVisibleRow(page: Page): Promise<boolean | null> {
-  const target = await page.evaluate(() => {
-    const rows = [...document.querySelectorAll('tr[data-ticket-id]')].filter((row) => {
-      const r = row.getBoundingClientRect();
-      return r.top >= 0 && r.bottom <= innerHeight;
-    });
-    const row = rows[rows.length - 1];
-    if (!row || row.querySelector('[data-daakey-qr]')) return null;
-    const r = row.getBoundingClientRect();
-    return { x: r.left + r.width / 3, y: r.top + r.height / 2, id: row.getAttribute('data-ticket-id') };
-  });
-  if (!target) return null;
-  await page.mouse.move(target.x, target.y);
-  await page.waitForTimeout(100);
-  return page.evaluate((id) => {
-    const row = document.querySelector(`tr[data-ticket-id="${id}"]`)!.getBoundingClientRect();
-    return [...document.querySelectorAll<HTMLElement>('[data-daakey-qr]')].some((host) => {
-      const r = host.getBoundingClientRect();
-      return host.style.display !== 'none' && r.width > 0 && r.top >= row.top && r.bottom <= row.bottom;
-    });
-  }, target.id);
 }
 
 async function jankLoad(rig: Rig, rows: number, withExtension: boolean): Promise<Load> {

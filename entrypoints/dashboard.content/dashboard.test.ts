@@ -179,6 +179,43 @@ describe('dashboard content script', () => {
     ctx.abort();
   });
 
+  it('a table of more than 500 rows gets one pill, beside it, shown over the anchored row under the pointer', async () => {
+    const background = fakeBackground();
+    const body = document.querySelector('tbody')!;
+    for (let id = 3; id <= 501; id++) body.append(row(id));
+    const closed = body.children[5] as HTMLElement; // ticket #6
+    closed.querySelector('td')!.dataset.status = 'closed';
+    await inject();
+    const table = document.querySelector('table')!;
+    // Nothing inside the table (every insertion there lays all its rows out again): one host, before it, hidden.
+    expect(table.querySelectorAll('[data-daakey-qr]')).toHaveLength(0);
+    expect(ourHosts()).toHaveLength(1);
+    const host = ourHosts()[0] as HTMLElement;
+    expect(host.nextElementSibling).toBe(table);
+    expect(host.style.display).toBe('none');
+
+    const over = (target: Element) => target.dispatchEvent(new PointerEvent('pointerover', { bubbles: true }));
+    over(body.children[6]!.lastElementChild!); // a cell of ticket #7
+    expect(host.style.display).toBe('');
+    expect(buttons().map((b) => b.getAttribute('aria-label'))).toEqual(['Reply to ticket #7']);
+    over(body.children[1]!.firstElementChild!);
+    expect(buttons().map((b) => b.getAttribute('aria-label'))).toEqual(['Reply to ticket #2']);
+    // Off the table, or over a ticket the page marks closed: hidden.
+    over(document.body);
+    expect(host.style.display).toBe('none');
+    over(closed.lastElementChild!);
+    expect(host.style.display).toBe('none');
+    // A page's own click on it opens nothing.
+    over(body.children[6]!.lastElementChild!);
+    buttons()[0]!.click();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(background.opened).toEqual([]);
+    // The table gone, its pill goes too.
+    table.remove();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(ourHosts()).toHaveLength(0);
+  });
+
   it('ignores clicks the page makes: a synthetic click on a Reply button opens nothing', async () => {
     const background = fakeBackground();
     const { ctx } = await inject();

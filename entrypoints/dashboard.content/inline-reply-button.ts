@@ -46,6 +46,9 @@ const EAGER_BUTTONS = 50;
 // its size. Beyond this many rows a table gets one pill, beside it, drawn over the row under the pointer.
 const LONG_TABLE_ROWS = 500;
 
+// A long table's pill: out of every flow, above the rows it is drawn over.
+const FLOAT = 'position:absolute;z-index:1';
+
 type Pill = { host: HTMLElement; button: HTMLButtonElement; ticket?: AnchoredTicket };
 
 export function init(_ctx: ContentScriptContext, signal: AbortSignal): boolean {
@@ -53,6 +56,7 @@ export function init(_ctx: ContentScriptContext, signal: AbortSignal): boolean {
   // Each long table's one pill.
   const floats = new Map<Element, Pill>();
   let shown: Pill | undefined;
+  let expanded: HTMLButtonElement | undefined;
 
   // A long list (thousands of rows) must not pay for thousands of buttons up front: the first ones
   // are made at once, the rest when they come near the viewport.
@@ -85,7 +89,7 @@ export function init(_ctx: ContentScriptContext, signal: AbortSignal): boolean {
       if (floats.has(table)) return;
       // Beside the table at once, hidden until the pointer comes over a row.
       const entry = pill();
-      entry.host.style.cssText = 'position:absolute;z-index:1;display:none';
+      entry.host.style.cssText = `${FLOAT};display:none`;
       table.before(entry.host);
       floats.set(table, entry);
     } else if (made < EAGER_BUTTONS) make(anchor);
@@ -117,7 +121,8 @@ export function init(_ctx: ContentScriptContext, signal: AbortSignal): boolean {
         // Only the agent's own click or key press opens a panel; a page's synthetic `click()` does nothing.
         if (!event.isTrusted || !entry.ticket) return;
         // Marks which ticket the open panel answers; cleared when the panel gives focus back or closes.
-        for (const other of [...hosts.values(), ...floats.values()]) other.button.removeAttribute('aria-expanded');
+        expanded?.removeAttribute('aria-expanded');
+        expanded = button;
         button.setAttribute('aria-expanded', 'true');
         const { id, element } = entry.ticket;
         void openPanel({ ticketId: id, anchor: element, returnFocusTo: button, signal });
@@ -140,27 +145,28 @@ export function init(_ctx: ContentScriptContext, signal: AbortSignal): boolean {
   // from the row's box, moved from where the browser puts it (its static position, before the table).
   function follow({ target }: Event): void {
     // Over the pill itself, or its panel is open: it stays with its row.
-    if (!(target instanceof Element) || target === shown?.host || shown?.button.hasAttribute('aria-expanded')) return;
+    if (!floats.size || target === shown?.host || shown?.button.hasAttribute('aria-expanded')) return;
     if (shown) shown.host.style.display = 'none';
-    const row = target.closest('tr');
-    const entry = row ? floats.get(row.closest('table')!) : undefined;
-    shown = entry;
-    // The row itself, or the first anchored element in it.
-    const element = entry && [row!, ...row!.querySelectorAll('*')].find((e) => ticketStore.idOf(e) !== undefined);
-    if (!element) return;
-    const id = ticketStore.idOf(element)!;
-    if (markedClosed(element, id)) return;
-    const { host, button } = entry;
-    const { style } = host;
-    entry.ticket = { id, element };
-    name(button, id);
-    style.display = style.translate = '';
+    // The anchored element under the pointer (a row, or a link in one), and the table's pill.
+    let element = target as Element | null;
+    let id = element ? ticketStore.idOf(element) : undefined;
+    while (element && id === undefined) {
+      element = element.parentElement;
+      id = element ? ticketStore.idOf(element) : undefined;
+    }
+    const row = element?.closest('tr');
+    shown = row ? floats.get(row.closest('table')!) : undefined;
+    if (!shown || markedClosed(element!, id!)) return;
+    const { host, button } = shown;
+    shown.ticket = { id: id!, element: element! };
+    name(button, id!);
+    host.style.cssText = FLOAT;
     const origin = host.getBoundingClientRect();
     const box = row!.getBoundingClientRect();
     const x = getComputedStyle(row!).direction === 'rtl' ? box.left + 8 : box.right - 8 - origin.width;
-    style.translate = `${x - origin.left}px ${box.top - origin.top + (box.height - origin.height) / 2}px`;
+    host.style.translate = `${x - origin.left}px ${box.top - origin.top + (box.height - origin.height) / 2}px`;
   }
-  for (const type of ['pointerover', 'focusin']) document.addEventListener(type, follow, { capture: true, signal });
+  document.addEventListener('pointerover', follow, { capture: true, signal });
 
   function reconcile(): void {
     // Watch again only what is still on the page and has no button yet: the observer lets go of removed rows.
@@ -192,15 +198,6 @@ export function init(_ctx: ContentScriptContext, signal: AbortSignal): boolean {
   });
   ticketStore.anchors().forEach(add);
 
-  signal.addEventListener(
-    'abort',
-    () => {
-      for (const { host } of [...hosts.values(), ...floats.values()]) host.remove();
-      hosts.clear();
-      floats.clear();
-    },
-    { once: true },
-  );
   return true;
 }
 
