@@ -202,6 +202,15 @@ describe('inline quick reply on the dashboard', () => {
     await pointAt('tr[data-ticket-id="7"] td.ref');
     await waitForReplyButton(page, 'Reply to ticket #7');
     expect(await replyButtonNames(page)).toEqual(['Reply to ticket #7']);
+    // The page's own script forges pointer events: the pill moves, but always onto the row whose ticket it names.
+    const forged = await page.evaluate(() => {
+      document.querySelector('tr[data-ticket-id="9"] td.subject')!.dispatchEvent(new PointerEvent('pointerover', { bubbles: true }));
+      const host = document.querySelector('[data-daakey-qr]')!.getBoundingClientRect();
+      const row = document.querySelector('tr[data-ticket-id="9"]')!.getBoundingClientRect();
+      return host.top >= row.top && host.bottom <= row.bottom;
+    });
+    expect(forged).toBe(true);
+    expect(await replyButtonNames(page)).toEqual(['Reply to ticket #9']);
     // Off the table, it goes.
     await pointAt('h1');
     await expect.poll(() => replyButtonCount(page), { timeout: 5_000 }).toBe(0);
