@@ -146,7 +146,6 @@ export function init(_ctx: ContentScriptContext, signal: AbortSignal): boolean {
   function follow({ target }: Event): void {
     // Over the pill itself, or its panel is open: it stays with its row.
     if (!floats.size || target === shown?.host || shown?.button.hasAttribute('aria-expanded')) return;
-    if (shown) shown.host.style.display = 'none';
     // The anchored element under the pointer (a row, or a link in one), and the table's pill.
     let element = target as Element | null;
     let id = element ? ticketStore.idOf(element) : undefined;
@@ -154,6 +153,9 @@ export function init(_ctx: ContentScriptContext, signal: AbortSignal): boolean {
       element = element.parentElement;
       id = element ? ticketStore.idOf(element) : undefined;
     }
+    // From cell to cell of the row it is drawn over: already in place, no style write or box read.
+    if (element && element === shown?.ticket?.element && shown.host.style.display !== 'none') return;
+    if (shown) shown.host.style.display = 'none';
     const row = element?.closest('tr');
     shown = row ? floats.get(row.closest('table')!) : undefined;
     if (!shown || markedClosed(element!, id!)) return;
