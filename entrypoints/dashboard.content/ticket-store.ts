@@ -1,6 +1,6 @@
 // What the features share: the anchors found on the page, the URL's ticket, and the inline buttons.
 // scan-tickets writes; inline-reply-button and tab-messages read and subscribe.
-import type { AnchoredTicket, TicketAnchor, TicketScanner } from '@/utils/content/ticket-scanner';
+import type { AnchoredTicket, TicketScanner } from '@/utils/content/ticket-scanner';
 
 type Source = Pick<TicketScanner, 'anchors' | 'idOf'>;
 const NONE: Source = { anchors: () => [], idOf: () => undefined };
@@ -11,7 +11,7 @@ function createStore() {
   // The scanner is the one record of what is anchored; the store only asks it.
   let source = NONE;
   let primaryId: number | null = null;
-  const added = new Set<Listener<TicketAnchor[]>>();
+  const added = new Set<Listener<AnchoredTicket[]>>();
   const changed = new Set<Listener<void>>();
   let findButton: (ticketId: number) => HTMLElement | null = () => null;
 
@@ -37,7 +37,7 @@ function createStore() {
       source = scanner;
     },
     /** Tells the features what a scan just anchored. */
-    add(found: TicketAnchor[]): void {
+    add(found: AnchoredTicket[]): void {
       if (!found.length) return;
       for (const listener of added) listener(found);
     },
@@ -46,7 +46,7 @@ function createStore() {
       primaryId = primary;
       for (const listener of changed) listener();
     },
-    onAdded(listener: Listener<TicketAnchor[]>, signal: AbortSignal) {
+    onAdded(listener: Listener<AnchoredTicket[]>, signal: AbortSignal) {
       subscribe(added, listener, signal);
     },
     onChanged(listener: Listener<void>, signal: AbortSignal) {

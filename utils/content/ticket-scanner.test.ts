@@ -7,7 +7,7 @@ import {
   createTicketScanner,
   hasIdToken,
   markOwnNode,
-  type TicketAnchor,
+  type AnchoredTicket,
   type TicketScanner,
 } from './ticket-scanner';
 
@@ -21,7 +21,7 @@ function el(tag: string, attrs: Record<string, string> = {}, ...children: (Node 
 }
 
 /** A whole scan in one go, as the sliced scan runs when nothing asks it to pause. */
-function all(scanner: TicketScanner): TicketAnchor[] {
+function all(scanner: TicketScanner): AnchoredTicket[] {
   return [...scanner.scanAllSteps(() => false)].flat();
 }
 
@@ -40,15 +40,15 @@ function scanner(url = 'http://127.0.0.1:5173/dashboard') {
 }
 
 describe('ticket scanner', () => {
-  it('finds links, data attributes and text, each with its source', () => {
+  it('finds links, data attributes and text, each on its own element', () => {
     const link = el('a', { href: '/tickets/1' }, 'Open');
     const row = el('div', { 'data-ticket-id': '2' }, 'Broken AC');
     const text = el('p', {}, 'See Ticket #3 please');
     root.append(link, row, text);
     expect(all(scanner())).toEqual([
-      { id: 1, element: link, source: 'link' },
-      { id: 2, element: row, source: 'data' },
-      { id: 3, element: text, source: 'text' },
+      { id: 1, element: link },
+      { id: 2, element: row },
+      { id: 3, element: text },
     ]);
   });
 
@@ -57,14 +57,14 @@ describe('ticket scanner', () => {
     root.append(heading);
     const s = scanner('http://127.0.0.1:5173/tickets/42');
     expect(s.primary()).toEqual({ id: 42 });
-    expect(all(s)).toEqual([{ id: 42, element: heading, source: 'url' }]);
+    expect(all(s)).toEqual([{ id: 42, element: heading }]);
   });
 
   it('keeps one anchor per ticket: the heading on its page, the row in a list', () => {
     const heading = el('h1', {}, 'Ticket #5');
     const article = el('article', { 'data-ticket-id': '5' }, heading, el('p', {}, 'About ticket #5'));
     root.append(article);
-    expect(all(scanner('http://127.0.0.1/dashboard/tickets/5'))).toEqual([{ id: 5, element: heading, source: 'url' }]);
+    expect(all(scanner('http://127.0.0.1/dashboard/tickets/5'))).toEqual([{ id: 5, element: heading }]);
 
     root.replaceChildren();
     const row = el(
@@ -74,7 +74,7 @@ describe('ticket scanner', () => {
       el('td', {}, 'Ticket 6 subject'),
     );
     root.append(el('table', {}, el('tbody', {}, row)));
-    expect(all(scanner())).toEqual([{ id: 6, element: row, source: 'data' }]);
+    expect(all(scanner())).toEqual([{ id: 6, element: row }]);
   });
 
   it('scans added nodes incrementally and finds only the new tickets', () => {
@@ -97,7 +97,7 @@ describe('ticket scanner', () => {
     expect(all(s)).toEqual([]);
     const text = document.createTextNode(' ticket 9');
     p.append(text);
-    expect(s.scanAdded([text])).toEqual([{ id: 9, element: p, source: 'text' }]);
+    expect(s.scanAdded([text])).toEqual([{ id: 9, element: p }]);
   });
 
   it('never gives one element two anchors', () => {
@@ -149,7 +149,7 @@ describe('ticket scanner', () => {
     expect(all(s)).toEqual([]);
     expect(pending).toEqual(['TK-2026-00004']);
     cache.set('TK-2026-00004', 4);
-    expect(all(s)).toEqual([{ id: 4, element: ref, source: 'text' }]);
+    expect(all(s)).toEqual([{ id: 4, element: ref }]);
   });
 
   it("takes a reference inside a row that carries its ticket as that row's label, without a lookup", () => {
@@ -170,10 +170,10 @@ describe('ticket scanner', () => {
       onReference: ({ reference }) => pending.push(reference),
     });
     // One anchor per row, and another ticket named inside a row still gets its own.
-    expect(all(s).map((a) => [a.id, a.source])).toEqual([
-      [7, 'data'],
-      [8, 'data'],
-      [9, 'text'],
+    expect(all(s).map((a) => [a.id, a.element.tagName])).toEqual([
+      [7, 'TR'],
+      [8, 'TR'],
+      [9, 'TD'],
     ]);
     expect(pending).toEqual([]);
   });
@@ -193,9 +193,9 @@ describe('ticket scanner', () => {
     const own = el('a', { href: '/dashboard/tickets/42?tab=thread' }, 'Open');
     const merged = el('a', { href: '/dashboard/tickets/142' }, 'merged into');
     root.append(el('div', { 'data-ticket-id': '42' }, own, ' ', merged));
-    expect(all(scanner()).map((a) => [a.id, a.source, a.element])).toEqual([
-      [42, 'data', root.firstChild],
-      [142, 'link', merged],
+    expect(all(scanner()).map((a) => [a.id, a.element])).toEqual([
+      [42, root.firstChild],
+      [142, merged],
     ]);
     expect(hasIdToken('/t/42', 42)).toBe(true);
     expect(hasIdToken('/t/420?x=142', 42)).toBe(false);
@@ -210,7 +210,7 @@ describe('ticket scanner', () => {
       root,
       getUrl: () => 'http://127.0.0.1/',
     });
-    expect(all(s)).toEqual([{ id: 321, element: cell, source: 'data' }]);
+    expect(all(s)).toEqual([{ id: 321, element: cell }]);
   });
 
   it('drops anchors whose element left the document', () => {
@@ -261,10 +261,10 @@ describe('ticket scanner', () => {
     const quiet = el('div', { 'data-ticket-id': '42' }, el('p', {}, 'Ticket 42: ', el('b', {}, 'ticket #42')));
     const named = el('div', { 'data-ticket-id': '43' }, el('p', {}, 'Ticket ', el('b', {}, '#44')));
     root.append(quiet, named);
-    expect(all(scanner()).map((a) => [a.id, a.source])).toEqual([
-      [42, 'data'],
-      [43, 'data'],
-      [44, 'text'],
+    expect(all(scanner()).map((a) => [a.id, a.element])).toEqual([
+      [42, quiet],
+      [43, named],
+      [44, named.querySelector('b')],
     ]);
   });
 
@@ -274,7 +274,7 @@ describe('ticket scanner', () => {
     const s = scanner();
     expect(ids(all(s))).toEqual([5]);
     s.setDetector(createTicketDetector({ selectors: ['.case-id'] }));
-    expect(all(s)).toEqual([{ id: 321, element: cell, source: 'data' }]);
+    expect(all(s)).toEqual([{ id: 321, element: cell }]);
     expect(ids(s.anchors())).toEqual([5, 321]);
   });
 });

@@ -5,15 +5,7 @@
  */
 import type { TicketDetector, TicketRef } from '@/utils/shared/detect-ticket-ids';
 
-export type AnchorSource = 'url' | 'link' | 'data' | 'text';
-
-export interface TicketAnchor {
-  id: number;
-  element: Element;
-  source: AnchorSource;
-}
-
-/** A ticket and the element that carries its one button, as kept between scans. */
+/** A ticket and the element that carries its one button. */
 export interface AnchoredTicket {
   id: number;
   element: Element;
@@ -22,7 +14,6 @@ export interface AnchoredTicket {
 export interface ReferenceAnchor {
   reference: string;
   element: Element;
-  source: AnchorSource;
 }
 
 export interface TicketScannerOptions {
@@ -39,11 +30,11 @@ export interface TicketScannerOptions {
  * The same scan in slices: each `next()` runs until `pause()` answers true (asked every few dozen
  * nodes) and hands back what it anchored in that slice; `done` once the scan is complete.
  */
-export type ScanSteps = Generator<TicketAnchor[], void, void>;
+export type ScanSteps = Generator<AnchoredTicket[], void, void>;
 
 export interface TicketScanner {
   /** Scans only what a MutationObserver reported as added. */
-  scanAdded(nodes: readonly Node[]): TicketAnchor[];
+  scanAdded(nodes: readonly Node[]): AnchoredTicket[];
   /**
    * The whole root in slices, in document order (what a page shows at its top comes first); the first
    * slice anchors at least `atLeast` tickets (if the page has them near its top) whatever `pause` says.
@@ -157,13 +148,13 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
     return !!excluded && (excluded === element || root.contains(excluded) || root === excluded);
   }
 
-  function resolve(ref: TicketRef, element: Element, source: AnchorSource): number | null {
+  function resolve(ref: TicketRef, element: Element): number | null {
     if ('id' in ref) return ref.id;
     const id = options.resolveReference?.(ref.reference);
     if (id != null) return id;
     if (!reported.has(element)) {
       reported.add(element);
-      options.onReference?.({ reference: ref.reference, element, source });
+      options.onReference?.({ reference: ref.reference, element });
     }
     return null;
   }
@@ -172,13 +163,13 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
    * One anchor per ticket on the page: an agent wants one Reply button per ticket, not one per
    * mention (a detail page names its ticket in the heading, the URL and a data attribute).
    */
-  function anchor(element: Element, id: number, source: AnchorSource, out: TicketAnchor[]): void {
+  function anchor(element: Element, id: number, out: AnchoredTicket[]): void {
     if (anchored.has(element)) return;
     const other = byId.get(id);
     if (other && other.isConnected && anchored.get(other) === id) return;
     byId.set(id, element);
     anchored.set(element, id);
-    out.push({ id, element, source });
+    out.push({ id, element });
   }
 
   /** The ticket carried by the nearest link or data element around `element` (itself included), if any. */
@@ -191,10 +182,9 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
   }
 
   /** `element` is known not to be inside an excluded element (the caller checked). */
-  function scanElement(element: Element, url: string, out: TicketAnchor[]): void {
+  function scanElement(element: Element, url: string, out: AnchoredTicket[]): void {
     if (processedElements.has(element) || anchored.has(element)) return;
     let ref: TicketRef | null = null;
-    let source: AnchorSource = 'data';
     const dataValue = element.getAttribute('data-ticket-id') ?? element.getAttribute('data-ticket');
     if (dataValue !== null) ref = detector.fromAttribute(dataValue);
     if (!ref && element.tagName === 'A') {
@@ -205,12 +195,10 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
         const holderId = element.parentElement ? carriedAround(element.parentElement) : undefined;
         if (holderId !== undefined && hasIdToken(href, holderId)) return;
         ref = detector.fromHref(href, url);
-        source = 'link';
       }
     }
     if (!ref && agencySelector && element.matches(agencySelector)) {
       ref = detector.fromSelectedText(element.textContent ?? '');
-      source = 'data';
     }
     if (!ref) {
       processedElements.add(element);
@@ -222,15 +210,15 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
       processedElements.add(element);
       return;
     }
-    const id = resolve(ref, element, source);
+    const id = resolve(ref, element);
     // Unresolved references stay unprocessed so a scan after resolution can anchor them.
     if (id === null) return;
-    anchor(element, id, source, out);
+    anchor(element, id, out);
     // Not anchored: its ticket already has a button elsewhere. Text inside it still belongs to it.
     if (!anchored.has(element)) carried.set(element, id);
   }
 
-  function scanText(node: Text, out: TicketAnchor[]): void {
+  function scanText(node: Text, out: AnchoredTicket[]): void {
     // Nothing is remembered per text node: a later scan of the same text finds the same anchor (kept
     // once by `anchor`), and a set of text nodes cost memory on every line of a long list.
     const parent = node.parentElement;
@@ -256,10 +244,10 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
     // anchor, and a reference there is that ticket's label (see scanElement).
     const holderId = carriedAround(parent);
     if (holderId !== undefined && ('reference' in first || first.id === holderId)) return;
-    const id = resolve(first, parent, 'text');
+    const id = resolve(first, parent);
     if (id === null) return;
     if (id === holderId) return;
-    anchor(parent, id, 'text', out);
+    anchor(parent, id, out);
   }
 
   /**
@@ -291,7 +279,7 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
    * from the top, so the first slice already anchors what a page just loaded shows: no whole-page
    * listing (`querySelectorAll`, tens of ms in one go on a long page) comes before it.
    */
-  function* walkSteps(subtree: Node, out: TicketAnchor[], pause: () => boolean): Generator<void, void, void> {
+  function* walkSteps(subtree: Node, out: AnchoredTicket[], pause: () => boolean): Generator<void, void, void> {
     const url = getUrl();
     anchorPrimary(subtree, url, out);
     let count = 0;
@@ -363,7 +351,7 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
     }
   }
 
-  function* addedSteps(nodes: readonly Node[], out: TicketAnchor[], pause: () => boolean): Generator<void, void, void> {
+  function* addedSteps(nodes: readonly Node[], out: AnchoredTicket[], pause: () => boolean): Generator<void, void, void> {
     for (const node of nodes) {
       if (!node.isConnected) continue;
       if (node.nodeType === 3) {
@@ -378,7 +366,7 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
   }
 
   /** Runs a scan to its end in one go. */
-  function complete(steps: Generator<void, void, void>, out: TicketAnchor[]): TicketAnchor[] {
+  function complete(steps: Generator<void, void, void>, out: AnchoredTicket[]): AnchoredTicket[] {
     for (const _ of steps);
     return out;
   }
@@ -389,7 +377,7 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
    * screen of rows anchored in that slice even on a machine so loaded that a few milliseconds of wall
    * time cover only a handful of rows (the next slice may come after the page's first full layout).
    */
-  function holdFirst(out: TicketAnchor[], pause: () => boolean, atLeast: number): () => boolean {
+  function holdFirst(out: AnchoredTicket[], pause: () => boolean, atLeast: number): () => boolean {
     let asked = 0;
     return () => {
       if (asked >= 0) {
@@ -401,13 +389,13 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
   }
 
   /** Runs a scan in slices, handing back each slice's anchors. */
-  function* sliced(make: (out: TicketAnchor[]) => Generator<void, void, void>): ScanSteps {
-    const out: TicketAnchor[] = [];
+  function* sliced(make: (out: AnchoredTicket[]) => Generator<void, void, void>): ScanSteps {
+    const out: AnchoredTicket[] = [];
     for (const _ of make(out)) yield out.splice(0);
     yield out.splice(0);
   }
 
-  function anchorPrimary(subtree: Node, url: string, out: TicketAnchor[]): void {
+  function anchorPrimary(subtree: Node, url: string, out: AnchoredTicket[]): void {
     if (subtree.nodeType !== 1 && subtree.nodeType !== 9 && subtree.nodeType !== 11) return;
     const primary = detector.fromUrl(url);
     if (!primary || !('id' in primary)) return;
@@ -418,7 +406,7 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
     for (const heading of headings) {
       if (anchored.has(heading) || isExcluded(heading)) continue;
       if (token.test(heading.textContent ?? '')) {
-        anchor(heading, primary.id, 'url', out);
+        anchor(heading, primary.id, out);
         return;
       }
     }
@@ -427,7 +415,7 @@ export function createTicketScanner(options: TicketScannerOptions): TicketScanne
   const never = () => false;
   return {
     scanAdded(nodes) {
-      const out: TicketAnchor[] = [];
+      const out: AnchoredTicket[] = [];
       return complete(addedSteps(nodes, out, never), out);
     },
     scanAllSteps(pause, atLeast = 0) {
