@@ -1,5 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { DASHBOARD_WORLD_KEY } from '@/utils/shared/dashboard-sites';
+import { inTabWorld } from '@/utils/shared/send-to-tab';
 import { pendingTicketItem } from '@/utils/shared/storage-schema';
 import { runOpenQuickReply } from './commands';
 import { MENU_ID, openReplyPopup, registerContextMenu, ticketFromSelection } from './context-menu';
@@ -67,14 +69,26 @@ describe('context menu and keyboard command', () => {
   it('the command opens the panel in a dashboard tab, and the popup elsewhere', async () => {
     const openPopup = vi.fn(async () => undefined);
     stubPopup(openPopup);
-    const sendMessage = vi.spyOn(fakeBrowser.tabs, 'sendMessage').mockResolvedValueOnce({ opened: true } as never);
+    // The request runs in the tab's isolated world, where the dashboard script keeps its answers.
+    const executeScript = vi
+      .spyOn(fakeBrowser.scripting, 'executeScript')
+      .mockResolvedValueOnce([{ frameId: 0, result: { opened: true } }] as never);
     await runOpenQuickReply({ id: 3 });
-    expect(sendMessage).toHaveBeenCalledWith(3, { channel: 'daakey-qr/tab/v1', type: 'tab/open-reply', payload: {} });
+    expect(executeScript).toHaveBeenCalledWith({
+      target: { tabId: 3, frameIds: [0] },
+      func: inTabWorld,
+      args: [DASHBOARD_WORLD_KEY, 'tab/open-reply', {}],
+    });
     expect(openPopup).not.toHaveBeenCalled();
 
-    // A tab without our content script: "Receiving end does not exist".
-    sendMessage.mockRejectedValueOnce(new Error('Could not establish connection. Receiving end does not exist.'));
+    // A tab without our content script: nothing in that world answers.
+    executeScript.mockResolvedValueOnce([{ frameId: 0, result: null }] as never);
     await runOpenQuickReply({ id: 4 });
     expect(openPopup).toHaveBeenCalledOnce();
+
+    // A tab the extension may not script at all (no host access): the popup too.
+    executeScript.mockRejectedValueOnce(new Error('Cannot access contents of the page.'));
+    await runOpenQuickReply({ id: 5 });
+    expect(openPopup).toHaveBeenCalledTimes(2);
   });
 });

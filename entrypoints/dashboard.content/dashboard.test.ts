@@ -2,18 +2,26 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { DASHBOARD_WORLD_KEY } from '@/utils/shared/dashboard-sites';
+import type { TabMessageType, TabProtocolMap } from '@/utils/shared/messages';
+import { inTabWorld } from '@/utils/shared/send-to-tab';
 
 type Instance = { ctx: ContentScriptContext; stop(): void };
 
 async function inject({ asShipped = false } = {}): Promise<Instance> {
   // A fresh module graph is what a re-injection gives: a new instance id, a new store.
   vi.resetModules();
-  const { claimPage, cutOff } = await import('./instance');
+  const { claimPage, cutOff, firstInWorld, releaseWorld } = await import('./instance');
+  // The world's global outlives a module graph here (in a browser, each injection has a world of its own).
+  delete (globalThis as unknown as Record<symbol, unknown>)[Symbol.for(DASHBOARD_WORLD_KEY)];
+  firstInWorld();
   const { features } = await import('./index');
   const { disabled } = await import('./lifecycle');
   const ctx = new ContentScriptContext('dashboard');
   // As shipped, the instance stops only when cut off from the extension, not whenever WXT's context aborts.
   const signal = claimPage(AbortSignal.any([asShipped ? cutOff(ctx.signal) : ctx.signal, disabled.signal]));
+  // As `main` does: a stopped instance leaves its world.
+  signal.addEventListener('abort', releaseWorld, { once: true });
   for (const feature of features) feature.init(ctx, signal);
   // The first scan waits for the agency's detection settings (here: a background that is not there).
   await new Promise((resolve) => setTimeout(resolve, 30));
@@ -41,10 +49,9 @@ function panelFrames(): HTMLIFrameElement[] {
 
 const PASS = 'ab'.repeat(16);
 
-/** A message from our background to the tab, as the content script's listener answers it. */
-async function tabMessage(message: unknown): Promise<unknown> {
-  const answers = await fakeBrowser.runtime.onMessage.trigger(message, { id: fakeBrowser.runtime.id }, () => {});
-  return answers.find((a: unknown) => a !== undefined && a !== true);
+/** A request from our background or popup, as `sendToTab` runs it in the content script's world. */
+async function tabRequest<T extends TabMessageType>(type: T, payload: TabProtocolMap[T]['req']): Promise<unknown> {
+  return inTabWorld(DASHBOARD_WORLD_KEY, type, payload);
 }
 
 /** The background's side of `panel/open`: a pass for any ticket, and a log of what was asked. */
@@ -230,8 +237,7 @@ describe('dashboard content script', () => {
   it('shows the panel page in an iframe inside a closed root, and closes it only for its own pass', async () => {
     const background = fakeBackground();
     const { ctx } = await inject();
-    const open = { channel: 'daakey-qr/tab/v1', type: 'tab/open-reply', payload: { ticketId: 2 } };
-    const opened = await tabMessage(open);
+    const opened = await tabRequest('tab/open-reply', { ticketId: 2 });
     expect(opened).toEqual({ opened: true });
     expect(background.opened).toEqual([2]);
     const [frame] = panelFrames();
@@ -242,31 +248,32 @@ describe('dashboard content script', () => {
     const host = ourHosts().find((h) => roots.get(h)?.querySelector('iframe'));
     expect(host?.shadowRoot).toBeNull();
 
-    const close = (pass: string) => ({ channel: 'daakey-qr/tab/v1', type: 'tab/close-panel', payload: { pass } });
-    const wrong = await tabMessage(close('cd'.repeat(16)));
+    const wrong = await tabRequest('tab/close-panel', { pass: 'cd'.repeat(16) });
     expect(wrong).toEqual({ closed: false });
     expect(panelFrames()).toHaveLength(1);
-    const right = await tabMessage(close(PASS));
+    const right = await tabRequest('tab/close-panel', { pass: PASS });
     expect(right).toEqual({ closed: true });
     expect(panelFrames()).toEqual([]);
     ctx.abort();
   });
 
-  it('answers tab/detected-tickets from our own extension only', async () => {
-    const { ctx } = await inject();
-    const message = { channel: 'daakey-qr/tab/v1', type: 'tab/detected-tickets', payload: {} };
-    const [foreign] = await fakeBrowser.runtime.onMessage.trigger(message, { id: 'another-extension' }, () => {});
-    expect(foreign).toBeUndefined();
-    const [reply] = await fakeBrowser.runtime.onMessage.trigger(message, { id: fakeBrowser.runtime.id }, () => {});
-    expect(reply).toEqual([
+  it('answers the extension in its own world only: no runtime listener, and nothing once it has stopped', async () => {
+    const { stop } = await inject();
+    // Nothing a page or another extension can message: the content script adds no runtime listener.
+    expect(fakeBrowser.runtime.onMessage.hasListeners()).toBe(false);
+    expect(await tabRequest('tab/detected-tickets', {})).toEqual([
       { id: 1, primary: false, label: 'TK-2026-00001 Ticket 1 subject' },
       { id: 2, primary: false, label: 'TK-2026-00002 Ticket 2 subject' },
     ]);
     fakeBackground();
-    const opened = await tabMessage({ channel: 'daakey-qr/tab/v1', type: 'tab/open-reply', payload: { ticketId: 2 } });
-    expect(opened).toEqual({ opened: true });
-    ctx.abort();
+    expect(await tabRequest('tab/open-reply', { ticketId: 2 })).toEqual({ opened: true });
+    // A type the script does not answer is refused, not looked up on the object's prototype.
+    expect(await inTabWorld(DASHBOARD_WORLD_KEY, 'constructor', {})).toBeNull();
+    expect(await tabRequest('tab/disable', {})).toEqual({ disabled: true });
     expect(document.querySelectorAll('[data-daakey-qr]')).toHaveLength(0);
+    // Stopped: its world no longer holds it, so a later request (or the background's probe) finds nothing.
+    expect(await tabRequest('tab/detected-tickets', {})).toBeNull();
+    stop();
   });
 
   it('on a long list, scans a few screens ahead and the rest as the agent scrolls; mutations are not held up', async () => {
@@ -303,8 +310,7 @@ describe('dashboard content script', () => {
             o as never,
           );
     };
-    const detected = async () =>
-      ((await tabMessage({ channel: 'daakey-qr/tab/v1', type: 'tab/detected-tickets', payload: {} })) as unknown[]).length;
+    const detected = async () => ((await tabRequest('tab/detected-tickets', {})) as unknown[]).length;
     try {
       const body = document.querySelector('tbody')!;
       for (let id = 3; id <= 1000; id++) body.append(row(id));

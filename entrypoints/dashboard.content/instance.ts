@@ -4,6 +4,7 @@
 // an old instance stops only once the browser has cut it off from the extension.
 import { browser } from 'wxt/browser';
 import { DASHBOARD_WORLD_KEY } from '@/utils/shared/dashboard-sites';
+import type { DashboardWorld } from '@/utils/shared/messages';
 import { markOwnNode, OWN_NODE_ATTRIBUTE, OWN_NODE_ID } from '@/utils/content/ticket-scanner';
 
 export const instanceId = OWN_NODE_ID;
@@ -28,20 +29,23 @@ const world = globalThis as unknown as Record<symbol, unknown>;
 // A registered symbol, not a string property: the same key in every copy of the script and in the background's probe.
 const LIVE = Symbol.for(DASHBOARD_WORLD_KEY);
 
+/** This instance's presence in its world: what the extension's injected requests read (see tab-messages). */
+export const presence: DashboardWorld = {};
+
 /**
  * False when this isolated world already runs the dashboard script (the background injects it into open
  * tabs as well as registering it, and a tab can get both). The world's global is out of the page's reach;
- * the background reads the same flag before injecting.
+ * the background reads the same mark before injecting.
  */
 export function firstInWorld(): boolean {
   if (world[LIVE]) return false;
-  world[LIVE] = instanceId;
+  world[LIVE] = presence;
   return true;
 }
 
 /** This instance stopped (site switched off): a later injection, once the site is on again, starts afresh. */
 export function releaseWorld(): void {
-  if (world[LIVE] === instanceId) delete world[LIVE];
+  if (world[LIVE] === presence) delete world[LIVE];
 }
 
 const extensionAlive = () => browser.runtime?.id != null;

@@ -13,12 +13,22 @@ describe('inline quick reply on the dashboard', () => {
   const scanned = (page: Page) =>
     expect.poll(() => page.evaluate(() => performance.getEntriesByName('dqr-scan').length), { timeout: 10_000 }).toBeGreaterThan(0);
 
-  /** What the `open-quick-reply` command does: asks the tab's content script to open its panel. */
+  /** What the `open-quick-reply` command does: asks the tab's content script, in its own world, to open its panel. */
   async function openByCommand(url: string): Promise<void> {
     const worker = await rig.worker();
     const opened = await worker.evaluate(async (target) => {
       const tab = (await chrome.tabs.query({})).find((t: { url?: string }) => t.url === target);
-      return chrome.tabs.sendMessage(tab!.id!, { channel: 'daakey-qr/tab/v1', type: 'tab/open-reply', payload: {} });
+      // `sendToTab`'s injected function, reduced to this one request.
+      const [frame] = await chrome.scripting.executeScript({
+        target: { tabId: tab!.id!, frameIds: [0] },
+        func: (key: string) =>
+          (globalThis as unknown as Record<symbol, { act?: (type: string, payload: object) => unknown }>)[Symbol.for(key)]?.act?.(
+            'tab/open-reply',
+            {},
+          ) ?? null,
+        args: ['daakey-quick-reply/dashboard'],
+      });
+      return frame?.result;
     }, url);
     expect(opened).toEqual({ opened: true });
   }

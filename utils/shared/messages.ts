@@ -199,7 +199,11 @@ export type Result<T> = { ok: true; data: T } | { ok: false; error: ActionError 
 
 export type Reply<T extends MessageType> = Result<ResponseOf<T>>;
 
-/** Messages the background or popup send to a dashboard tab's content script. */
+/**
+ * Requests the background or popup make of a dashboard tab's content script. They travel by
+ * `scripting.executeScript` into the script's isolated world (`utils/shared/send-to-tab.ts`), not by runtime
+ * messages: the content script listens to nothing, and only the extension can run code in that world.
+ */
 export interface TabProtocolMap {
   'tab/detected-tickets': Msg<Record<string, never>, DetectedTicket[]>;
   'tab/open-reply': Msg<{ ticketId?: number }, { opened: boolean }>;
@@ -209,10 +213,19 @@ export interface TabProtocolMap {
   'tab/close-panel': Msg<{ pass: string }, { closed: boolean }>;
 }
 export type TabMessageType = keyof TabProtocolMap;
-export interface TabEnvelope<T extends TabMessageType = TabMessageType> {
-  channel: 'daakey-qr/tab/v1';
-  type: T;
-  payload: TabProtocolMap[T]['req'];
+/** The requests the content script answers itself; the detected tickets are read from its anchors. */
+export type TabActionType = Exclude<TabMessageType, 'tab/detected-tickets'>;
+
+/**
+ * What a running dashboard script keeps on its isolated world's global, under `Symbol.for(DASHBOARD_WORLD_KEY)`
+ * (out of the page's reach): the extension's injected functions read it. Empty until the script's features start.
+ */
+export interface DashboardWorld {
+  /** The tickets anchored so far, each once, in discovery order. */
+  anchors?(): { id: number; element: Element }[];
+  /** The ticket the page's URL is about. */
+  primaryId?(): number | null;
+  act?<T extends TabActionType>(type: T, payload: TabProtocolMap[T]['req']): Promise<TabProtocolMap[T]['res']>;
 }
 
 /**
